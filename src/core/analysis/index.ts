@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import { Analyzer, QueryStore, type AnalyzeOptions } from './engine';
+import { GoParser, type GrammarFiles } from './goParser';
+import type { Finding } from './model';
+import { ALL_RULES } from './rules';
+
+export * from './model';
+export { Analyzer, DeclMemo, type AnalyzeOptions, type Rule, type RuleSettings } from './engine';
+export { DocumentTrees, type ContentChange, type DocState } from './documents';
+export { GoParser, ParseTimeoutError } from './goParser';
+export { ALL_RULES } from './rules';
+export { SUPPRESS_MARKER, suppressionComment } from './suppress';
+
+export interface AnalysisAssets extends GrammarFiles { queriesDir: string }
+
+/** Where the assets are in the bundle: both wasm files and `queries/` beside `dist/extension.js`. */
+export function assetsIn(dir: string): AnalysisAssets {
+  return { treeSitterWasm: path.join(dir, 'web-tree-sitter.wasm'), goWasm: path.join(dir, 'tree-sitter-go.wasm'), queriesDir: path.join(dir, 'queries') };
+}
+
+/** Where the assets are in a source checkout (unit tests, running from `out/`). */
+export function assetsFromSource(repoRoot: string): AnalysisAssets {
+  return {
+    treeSitterWasm: path.join(repoRoot, 'node_modules', 'web-tree-sitter', 'web-tree-sitter.wasm'),
+    goWasm: path.join(repoRoot, 'node_modules', 'tree-sitter-go', 'tree-sitter-go.wasm'),
+    queriesDir: path.join(repoRoot, 'src', 'core', 'analysis', 'queries'),
+  };
+}
+
+export interface AnalysisEngine { parser: GoParser; analyzer: Analyzer }
+
+export async function createEngine(assets: AnalysisAssets): Promise<AnalysisEngine> {
+  const parser = await GoParser.load(assets);
+  return { parser, analyzer: new Analyzer(ALL_RULES, new QueryStore(parser, assets.queriesDir)) };
+}
+
+/** Parse and analyse a whole file once, keeping nothing (workspace scans, the CLI). */
+export function analyzeText(engine: AnalysisEngine, text: string, options: AnalyzeOptions, timeoutMs = 5000): Finding[] {
+  const tree = engine.parser.parse(text, null, timeoutMs);
+  try {
+    return engine.analyzer.analyze(tree, text, options);
+  } finally {
+    tree.delete();
+  }
+}

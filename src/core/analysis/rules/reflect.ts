@@ -1,0 +1,40 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule } from '../engine';
+import { localNameOf } from '../fileFacts';
+import { reflectStatus, type ReflectReceiver } from '../tinygoSupport';
+import { ReflectTypes } from './reflectTypes';
+
+function describe(receiver: ReflectReceiver, name: string): string {
+  return receiver === 'package' ? `reflect.${name}` : `reflect.${receiver}.${name}`;
+}
+
+/** reflect functions and methods TinyGo lacks: compile errors, or panics at run time. */
+export const reflectUnsupported: Rule = {
+  id: 'reflect-unsupported',
+  family: 'unsupported',
+  title: 'reflect functions and methods that TinyGo does not implement (they panic at run time or do not compile)',
+  defaultSeverity: 'error',
+  checkDecl(decl: Node, ctx) {
+    const reflectLocal = localNameOf(ctx.file, 'reflect');
+    if (!reflectLocal || decl.type === 'import_declaration') return;
+    const types = new ReflectTypes(reflectLocal);
+    for (const m of ctx.query('reflect').matches(decl)) {
+      const operand = m.captures.find((c) => c.name === 'operand')?.node;
+      const nameNode = m.captures.find((c) => c.name === 'name')?.node;
+      if (!operand || !nameNode) continue;
+      const name = nameNode.text;
+      let receiver: ReflectReceiver | undefined;
+      if (operand.type === 'identifier' && operand.text === reflectLocal) receiver = 'package';
+      else receiver = types.kindOf(operand);
+      if (!receiver) continue;
+      const entry = reflectStatus(receiver, name, ctx.target.tinygoVersion);
+      if (!entry) continue;
+      const what = describe(receiver, name);
+      const message = entry.status === 'unimplemented'
+        ? `\`${what}\` is not implemented in TinyGo ${ctx.target.tinygoVersion} and panics at run time ` +
+          `("unimplemented: ${receiver === 'package' ? what : `(reflect.${receiver}).${name}`}()").`
+        : `\`${what}\` does not exist in TinyGo ${ctx.target.tinygoVersion}'s reflect package: the build fails with "undefined".`;
+      ctx.report(nameNode, message);
+    }
+  },
+};

@@ -1,0 +1,63 @@
+import type { Node } from 'web-tree-sitter';
+import type { Position, Range } from './model';
+
+export function nodeRange(n: Node): Range {
+  return {
+    start: { line: n.startPosition.row, character: n.startPosition.column },
+    end: { line: n.endPosition.row, character: n.endPosition.column },
+  };
+}
+
+export function posLess(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** The Go string value of an interpreted or raw string literal node, without quotes or escapes resolved. */
+export function stringLiteralValue(n: Node | null): string | undefined {
+  if (!n) return undefined;
+  if (n.type !== 'interpreted_string_literal' && n.type !== 'raw_string_literal') return undefined;
+  return n.text.slice(1, -1);
+}
+
+/** True when `n` is inside a subtree containing a syntax error: rules stay silent there. */
+export function inErrorRegion(n: Node): boolean {
+  for (let p: Node | null = n; p; p = p.parent) {
+    if (p.type === 'ERROR' || p.isMissing) return true;
+    if (p.type === 'source_file') return false;
+  }
+  return false;
+}
+
+export function ancestor(n: Node, types: ReadonlySet<string>, stopAt?: ReadonlySet<string>): Node | null {
+  for (let p = n.parent; p; p = p.parent) {
+    if (types.has(p.type)) return p;
+    if (stopAt?.has(p.type)) return null;
+  }
+  return null;
+}
+
+/** The innermost function (declaration, method or literal) containing `n`. */
+export const FUNCTION_TYPES: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
+export function enclosingFunction(n: Node): Node | null {
+  return ancestor(n, FUNCTION_TYPES);
+}
+
+export function* descendants(n: Node, types: ReadonlySet<string>): Generator<Node> {
+  const cursor = n.walk();
+  try {
+    let reachedRoot = false;
+    while (!reachedRoot) {
+      const cur = cursor.currentNode;
+      if (types.has(cur.type)) yield cur;
+      if (cursor.gotoFirstChild()) continue;
+      if (cursor.gotoNextSibling()) continue;
+      let retracing = true;
+      while (retracing) {
+        if (!cursor.gotoParent() || cursor.currentNode.id === n.id) { reachedRoot = true; retracing = false; }
+        else if (cursor.gotoNextSibling()) retracing = false;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
