@@ -15,7 +15,7 @@ async function tempSys(devices: readonly FakeUsbSerialDevice[]): Promise<string>
   return root;
 }
 
-test('the fixture tree has the real Linux link layout', async (t) => {
+void test('the fixture tree has the real Linux link layout', async (t) => {
   const root = await tempSys(desk);
   t.after(() => fsp.rm(root, { recursive: true, force: true }));
   assert.equal(
@@ -25,7 +25,7 @@ test('the fixture tree has the real Linux link layout', async (t) => {
   assert.equal(await fsp.readlink(path.join(root, 'devices/pci0000:00/0000:00:14.0/usb1/1-2/1-2:1.0/tty/ttyACM0/device')), '../../../1-2:1.0');
 });
 
-test('lists USB ttys with their USB device attributes and skips non-USB ttys', async (t) => {
+void test('lists USB ttys with their USB device attributes and skips non-USB ttys', async (t) => {
   const root = await tempSys(desk);
   t.after(() => fsp.rm(root, { recursive: true, force: true }));
   const ports = await listUsbSerialPorts({ sysRoot: root });
@@ -49,7 +49,7 @@ test('lists USB ttys with their USB device attributes and skips non-USB ttys', a
   assert.equal(ports[1]!.devpath, '1.2');
 });
 
-test('usb-serial adapters (ttyUSB, one level deeper) are found and missing attributes are tolerated', async (t) => {
+void test('usb-serial adapters (ttyUSB, one level deeper) are found and missing attributes are tolerated', async (t) => {
   const root = await tempSys(desk);
   t.after(() => fsp.rm(root, { recursive: true, force: true }));
   const ftdi = (await listUsbSerialPorts({ sysRoot: root, devRoot: '/devx' })).find((p) => p.name === 'ttyUSB0');
@@ -61,7 +61,7 @@ test('usb-serial adapters (ttyUSB, one level deeper) are found and missing attri
   assert.equal(ftdi.location, '1-1.4');
 });
 
-test('a device without idVendor is still listed, with empty ids', async (t) => {
+void test('a device without idVendor is still listed, with empty ids', async (t) => {
   const root = await tempSys([{ tty: 'ttyACM3', busnum: 2, devpath: '5' }]);
   t.after(() => fsp.rm(root, { recursive: true, force: true }));
   const ports = await listUsbSerialPorts({ sysRoot: root });
@@ -70,7 +70,7 @@ test('a device without idVendor is still listed, with empty ids', async (t) => {
   assert.equal(ports[0]!.pid, '');
 });
 
-test('an unplugged device disappears, a dangling link is skipped, a missing root gives no ports', async (t) => {
+void test('an unplugged device disappears, a dangling link is skipped, a missing root gives no ports', async (t) => {
   const root = await tempSys(desk);
   t.after(() => fsp.rm(root, { recursive: true, force: true }));
   await removeUsbSerialDevice(root, desk[0]!);
@@ -81,7 +81,7 @@ test('an unplugged device disappears, a dangling link is skipped, a missing root
   assert.deepEqual(await listUsbSerialPorts({ sysRoot: path.join(root, 'nope') }), []);
 });
 
-test('ttyACM10 sorts after ttyACM2', async (t) => {
+void test('ttyACM10 sorts after ttyACM2', async (t) => {
   const root = await tempSys([
     { tty: 'ttyACM10', busnum: 1, devpath: '3', vid: '1209', pid: '9090' },
     { tty: 'ttyACM2', busnum: 1, devpath: '4', vid: '1209', pid: '9090' },
