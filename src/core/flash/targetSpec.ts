@@ -31,3 +31,45 @@ export function specStrings(spec: TargetSpecLike | undefined, key: string): stri
   const v = spec?.[key];
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
 }
+
+/**
+ * The same data in the camel-case model `src/core/tinygo/info.ts` parses `info -json` into, so callers holding
+ * that model can use ports and flash code. Build tags live beside the spec there (`TargetInfo.buildTags`).
+ */
+export interface ParsedTargetSpecLike {
+  inherits?: readonly string[];
+  flashMethod?: string;
+  flashCommand?: string;
+  serialPorts?: readonly string[];
+  msdVolumeNames?: readonly string[];
+  msdFirmwareName?: string;
+  linkerscript?: string;
+  serial?: string;
+  binaryFormat?: string;
+  openocdInterface?: string;
+  openocdTarget?: string;
+  flash1200BpsReset?: boolean;
+}
+
+export function fromParsedTargetSpec(spec: ParsedTargetSpecLike, buildTags: readonly string[] = []): TargetSpecLike {
+  const out: Record<string, unknown> = {
+    inherits: spec.inherits ?? [],
+    'build-tags': buildTags,
+    'serial-port': spec.serialPorts ?? [],
+    'msd-volume-name': spec.msdVolumeNames ?? [],
+  };
+  const copy = (from: keyof ParsedTargetSpecLike, to: string): void => {
+    const v = spec[from];
+    if (typeof v === 'string' && v !== '') out[to] = v;
+  };
+  copy('flashMethod', 'flash-method');
+  copy('flashCommand', 'flash-command');
+  copy('msdFirmwareName', 'msd-firmware-name');
+  copy('linkerscript', 'linkerscript');
+  copy('serial', 'serial');
+  copy('binaryFormat', 'binary-format');
+  copy('openocdInterface', 'openocd-interface');
+  copy('openocdTarget', 'openocd-target');
+  if (spec.flash1200BpsReset !== undefined) out['flash-1200-bps-reset'] = String(spec.flash1200BpsReset);
+  return out as TargetSpecLike;
+}
