@@ -9,6 +9,7 @@ export { Analyzer, DeclMemo, type AnalyzeOptions, type Rule, type RuleSettings }
 export { DocumentTrees, type ContentChange, type DocState } from './documents';
 export { GoParser, ParseTimeoutError } from './goParser';
 export { ALL_RULES } from './rules';
+export { targetFactsFor, type TargetInfoLike } from './targetFacts';
 export { SUPPRESS_MARKER, suppressionComment } from './suppress';
 
 export interface AnalysisAssets extends GrammarFiles { queriesDir: string }

@@ -1,0 +1,3 @@
+module example.com/feather-blinky
+
+go 1.22

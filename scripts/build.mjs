@@ -1,0 +1,58 @@
+// Bundles the extension and the CLI with esbuild (CommonJS, `vscode` external) and puts what they load at run
+// time beside them: both .wasm files and the query files. web-tree-sitter is aliased to its CJS build: the ESM
+// build empties import.meta under esbuild and Parser.init() then fails at start-up (shared/docs/tree-sitter.md).
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+fs.rmSync(dist, { recursive: true, force: true });
+fs.mkdirSync(path.join(dist, 'queries'), { recursive: true });
+fs.copyFileSync(path.join(root, 'node_modules/web-tree-sitter/web-tree-sitter.wasm'), path.join(dist, 'web-tree-sitter.wasm'));
+fs.copyFileSync(path.join(root, 'node_modules/tree-sitter-go/tree-sitter-go.wasm'), path.join(dist, 'tree-sitter-go.wasm'));
+for (const f of fs.readdirSync(path.join(root, 'src/core/analysis/queries'))) {
+  fs.copyFileSync(path.join(root, 'src/core/analysis/queries', f), path.join(dist, 'queries', f));
+}
+
+const entries = [
+  { in: 'src/vscode/extension.ts', out: 'extension' },
+  { in: 'src/cli.ts', out: 'cli' },
+  { in: 'src/bench.ts', out: 'bench' },
+].filter((e) => fs.existsSync(path.join(root, e.in)));
+
+const options = {
+  absWorkingDir: root,
+  entryPoints: entries,
+  outdir: dist,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  await esbuild.build(options);
+  // The CLI is the package's `bin`: it needs its shebang and the executable bit.
+  const cli = path.join(dist, 'cli.js');
+  if (fs.existsSync(cli)) {
+    const body = fs.readFileSync(cli, 'utf8');
+    if (!body.startsWith('#!')) fs.writeFileSync(cli, '#!/usr/bin/env node\n' + body);
+    fs.chmodSync(cli, 0o755);
+  }
+  for (const e of entries) {
+    const size = fs.statSync(path.join(dist, `${e.out}.js`)).size;
+    console.log(`dist/${e.out}.js ${(size / 1024).toFixed(1)} KiB`);
+  }
+}

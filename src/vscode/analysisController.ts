@@ -1,0 +1,154 @@
+import * as vscode from 'vscode';
+import { DocumentTrees, suppressionComment, type AnalysisEngine, type Finding, type Severity } from '../core/analysis';
+import { Config } from './config';
+
+const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+function toRange(r: Finding['range']): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/** Diagnostics carry the finding so the code-action provider can offer its fixes without re-analysing. */
+class FindingDiagnostic extends vscode.Diagnostic {
+  constructor(readonly finding: Finding, docsUri: vscode.Uri) {
+    super(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
+    this.source = 'TinyGo';
+    this.code = { value: finding.ruleId, target: docsUri.with({ fragment: finding.ruleId }) };
+  }
+}
+
+/**
+ * Editing-time analysis: one incrementally parsed tree per open Go document, re-analysed after a short pause in
+ * typing, published as diagnostics. Never throws into VS Code: a failure is logged and costs that document's
+ * findings only.
+ */
+export class AnalysisController implements vscode.Disposable, vscode.CodeActionProvider {
+  private readonly collection = vscode.languages.createDiagnosticCollection('tinygo');
+  private readonly trees: DocumentTrees;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly skipped = new Set<string>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private config = new Config();
+  /** Fires after diagnostics of a document were published (tests and the status bar listen). */
+  readonly onDidAnalyze = new vscode.EventEmitter<{ uri: vscode.Uri; findings: number; ms: number }>();
+
+  constructor(private readonly engine: AnalysisEngine, private readonly docsUri: vscode.Uri, private readonly log: vscode.OutputChannel) {
+    this.trees = new DocumentTrees(engine.parser, 64);
+    this.disposables.push(
+      this.collection, this.onDidAnalyze,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!Config.affects(e)) return;
+        this.config = new Config();
+        this.skipped.clear();
+        for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+      }),
+      vscode.languages.registerCodeActionsProvider({ language: 'go' }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private isGo(d: vscode.TextDocument): boolean {
+    return d.languageId === 'go' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote');
+  }
+
+  private onChange(e: vscode.TextDocumentChangeEvent): void {
+    const d = e.document;
+    if (!this.isGo(d) || e.contentChanges.length === 0) return;
+    const key = d.uri.toString();
+    if (this.trees.get(key)) {
+      try {
+        // Parse now, incrementally, so the tree follows every edit; the rules wait for a pause in typing.
+        this.trees.update(key, d.version, e.contentChanges, d.getText());
+      } catch (err) {
+        this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    this.schedule(d, this.config.debounceMs);
+  }
+
+  private schedule(d: vscode.TextDocument, delay: number): void {
+    if (!this.isGo(d)) return;
+    const key = d.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.analyzeNow(d); }, delay));
+  }
+
+  /** Analyse one document now and publish; returns the number of findings (undefined when skipped). */
+  analyzeNow(d: vscode.TextDocument): number | undefined {
+    const key = d.uri.toString();
+    if (d.isClosed) return undefined;
+    if (!this.config.analysisEnabled) { this.collection.delete(d.uri); return undefined; }
+    const t0 = performance.now();
+    try {
+      const text = d.getText();
+      if (text.length > this.config.maxFileSize) {
+        if (!this.skipped.has(key)) {
+          this.skipped.add(key);
+          this.log.appendLine(`[analysis] skipped ${d.uri.fsPath}: ${text.length} bytes is above tinygo.analysis.maxFileSize (${this.config.maxFileSize})`);
+        }
+        this.trees.close(key);
+        this.collection.delete(d.uri);
+        return undefined;
+      }
+      let state = this.trees.get(key);
+      if (!state || state.version !== d.version || state.text !== text) state = this.trees.open(key, d.version, text);
+      const findings = this.engine.analyzer.analyze(state.tree, state.text,
+        { target: this.config.targetFacts, rules: this.config.ruleSettings }, state.memo);
+      this.collection.set(d.uri, findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+      const ms = performance.now() - t0;
+      this.onDidAnalyze.fire({ uri: d.uri, findings: findings.length, ms });
+      return findings.length;
+    } catch (err) {
+      this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return undefined;
+    }
+  }
+
+  provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {
+    const actions: vscode.CodeAction[] = [];
+    for (const diag of ctx.diagnostics) {
+      if (!(diag instanceof FindingDiagnostic)) continue;
+      const f = diag.finding;
+      for (const fix of f.fixes ?? []) {
+        const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+        a.edit = new vscode.WorkspaceEdit();
+        for (const e of fix.edits) a.edit.replace(doc.uri, toRange(e.range), e.newText);
+        a.diagnostics = [diag];
+        a.isPreferred = fix.isPreferred;
+        actions.push(a);
+      }
+      const line = doc.lineAt(diag.range.start.line);
+      const s = new vscode.CodeAction(`Suppress ${f.ruleId} on this line`, vscode.CodeActionKind.QuickFix);
+      s.edit = new vscode.WorkspaceEdit();
+      s.edit.insert(doc.uri, line.range.end, suppressionComment(f.ruleId));
+      s.diagnostics = [diag];
+      actions.push(s);
+    }
+    return actions;
+  }
+
+  private forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.trees.close(key);
+    this.collection.delete(uri);
+  }
+
+  get openTrees(): number { return this.trees.size; }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.trees.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,172 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { test } from 'node:test';
+import { analyzeText, DEFAULT_TARGET_FACTS, DocumentTrees, ParseTimeoutError, type ContentChange, type Finding } from '../../../src/core/analysis';
+import { testEngine } from './harness';
+
+const opts = { target: DEFAULT_TARGET_FACTS };
+const SRC = `package p
+
+import "reflect"
+
+func a(x any) {
+	reflect.ValueOf(x).MethodByName("F")
+}
+
+func b() {}
+`;
+
+function offsetAt(text: string, line: number, character: number): number {
+  const lines = text.split('\n');
+  let o = 0;
+  for (let i = 0; i < line; i++) o += lines[i].length + 1;
+  return o + character;
+}
+
+/** A VS Code-shaped change replacing [start, end) of `text` by `insert`. */
+function change(text: string, start: number, end: number, insert: string): ContentChange {
+  const pos = (o: number) => { const before = text.slice(0, o).split('\n'); return { line: before.length - 1, character: before[before.length - 1].length }; };
+  return { range: { start: pos(start), end: pos(end) }, rangeOffset: start, rangeLength: end - start, text: insert };
+}
+
+const brief = (fs: Finding[]) => fs.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`);
+
+test('the reflect finding lands on the method name', async () => {
+  const e = await testEngine();
+  const found = analyzeText(e, SRC, opts);
+  assert.deepEqual(brief(found), ['reflect-unsupported@5:20-5:32']);
+  assert.match(found[0].message, /^`reflect\.Value\.MethodByName` is not implemented in TinyGo/);
+  assert.equal(found[0].severity, 'error');
+});
+
+test('rule settings turn a rule off or change its severity', async () => {
+  const e = await testEngine();
+  assert.equal(analyzeText(e, SRC, { ...opts, rules: { 'reflect-unsupported': { enabled: false } } }).length, 0);
+  assert.equal(analyzeText(e, SRC, { ...opts, rules: { 'reflect-unsupported': { severity: 'hint' } } })[0].severity, 'hint');
+});
+
+test('incremental edits give the same tree and findings as a fresh parse, and reuse untouched declarations', async () => {
+  const e = await testEngine();
+  const trees = new DocumentTrees(e.parser, 4);
+  let text = SRC;
+  let st = trees.open('u', 1, text);
+  e.analyzer.analyze(st.tree, st.text, opts, st.memo);
+  // Insert three lines above func a: the finding must move down by three lines without re-running func a.
+  const at = text.indexOf('func a');
+  const c1 = change(text, at, at, '// one\n// two\n// three\n');
+  text = text.slice(0, at) + c1.text + text.slice(at);
+  st = trees.update('u', 2, [c1], text);
+  const missesBefore = st.memo.misses;
+  const moved = e.analyzer.analyze(st.tree, st.text, opts, st.memo);
+  assert.deepEqual(brief(moved), ['reflect-unsupported@8:20-8:32']);
+  assert.equal(st.memo.misses - missesBefore, 0, 'no declaration text changed, so nothing is re-analysed');
+  assert.equal(st.tree.rootNode.toString(), e.parser.parse(text).rootNode.toString());
+  // Rename the method: the finding goes away, and only func a is re-analysed.
+  const m = text.indexOf('MethodByName');
+  const c2 = change(text, m, m + 'MethodByName'.length, 'FieldByName');
+  text = text.slice(0, m) + 'FieldByName' + text.slice(m + 'MethodByName'.length);
+  st = trees.update('u', 3, [c2], text);
+  const misses2 = st.memo.misses;
+  assert.deepEqual(e.analyzer.analyze(st.tree, st.text, opts, st.memo), []);
+  assert.equal(st.memo.misses - misses2, 1);
+  trees.dispose();
+  assert.equal(trees.size, 0);
+});
+
+test('several changes in one event are applied in order', async () => {
+  const e = await testEngine();
+  const trees = new DocumentTrees(e.parser);
+  let text = SRC;
+  trees.open('u', 1, text);
+  const changes: ContentChange[] = [];
+  for (const [from, to] of [['func b', 'func bb'], ['func a', 'func aa']]) {
+    const i = text.indexOf(from);
+    changes.push(change(text, i, i + from.length, to));
+    text = text.slice(0, i) + to + text.slice(i + from.length);
+  }
+  const st = trees.update('u', 2, changes, text);
+  assert.equal(st.tree.rootNode.toString(), e.parser.parse(text).rootNode.toString());
+  assert.equal(st.text, text);
+  trees.dispose();
+});
+
+test('a copy that drifted from the editor is re-parsed from the editor text', async () => {
+  const e = await testEngine();
+  const trees = new DocumentTrees(e.parser);
+  trees.open('u', 1, SRC);
+  const truth = SRC.replace('MethodByName', 'FieldByName');
+  // A change event that does not explain the new text (e.g. one was missed).
+  const st = trees.update('u', 5, [change(SRC, 0, 0, '')], truth);
+  assert.equal(st.text, truth);
+  assert.deepEqual(e.analyzer.analyze(st.tree, st.text, opts, st.memo), []);
+  trees.dispose();
+});
+
+test('the tree cache is bounded and evicts the least recently used document', async () => {
+  const e = await testEngine();
+  const trees = new DocumentTrees(e.parser, 2);
+  trees.open('a', 1, SRC); trees.open('b', 1, SRC);
+  trees.update('a', 2, [], SRC); // touch a
+  trees.open('c', 1, SRC);
+  assert.equal(trees.size, 2);
+  assert.ok(trees.get('a') && trees.get('c') && !trees.get('b'));
+  trees.dispose();
+});
+
+test('a parse that runs past its time-out is cancelled, and the parser still works afterwards', async () => {
+  const e = await testEngine();
+  const huge = 'package p\n' + 'func f() { x := []int{1, 2, 3}; _ = x }\n'.repeat(200_000);
+  assert.throws(() => e.parser.parse(huge, null, 1), ParseTimeoutError);
+  assert.deepEqual(brief(analyzeText(e, SRC, opts)), ['reflect-unsupported@5:20-5:32']);
+});
+
+test('broken Go never throws and reports nothing inside the broken region', async () => {
+  const e = await testEngine();
+  const broken = `package p
+
+import "reflect"
+
+func a(x any) {
+	reflect.ValueOf(x).MethodByName("F"
+	for {
+}
+
+func ok(x any) {
+	reflect.ValueOf(x).MethodByName("G")
+}
+`;
+  const found = analyzeText(e, broken, opts);
+  for (const f of found) assert.ok(f.range.start.line >= 9, `finding in the broken region: ${brief([f])}`);
+  // Random truncations and garbage: no exception.
+  for (let cut = 0; cut < SRC.length; cut += 7) analyzeText(e, SRC.slice(0, cut), opts);
+  analyzeText(e, '\u0000\uffff}{)(func func import "', opts);
+});
+
+test('every line of a real Go file can be deleted and retyped through incremental updates', async () => {
+  const e = await testEngine();
+  const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+  const file = path.join(goroot, 'src', 'sort', 'sort.go');
+  const original = fs.readFileSync(file, 'utf8');
+  const trees = new DocumentTrees(e.parser);
+  let text = original;
+  let st = trees.open('s', 1, text);
+  const baseline = brief(e.analyzer.analyze(st.tree, st.text, opts, st.memo));
+  let version = 1;
+  for (let line = 0; line < 60; line += 3) {
+    const start = offsetAt(text, line, 0);
+    const end = text.indexOf('\n', start) + 1;
+    const removed = text.slice(start, end);
+    const del = change(text, start, end, '');
+    text = text.slice(0, start) + text.slice(end);
+    st = trees.update('s', ++version, [del], text);
+    const ins = change(text, start, start, removed);
+    text = text.slice(0, start) + removed + text.slice(start);
+    st = trees.update('s', ++version, [ins], text);
+  }
+  assert.equal(text, original);
+  assert.equal(st.tree.rootNode.toString(), e.parser.parse(original).rootNode.toString());
+  assert.deepEqual(brief(e.analyzer.analyze(st.tree, st.text, opts, st.memo)), baseline);
+  trees.dispose();
+});
