@@ -17,6 +17,8 @@ export interface FileFacts {
   packageVars: Set<string>;
   /** Package-level sync.Pool variables, and whether their declaration sets `New`. */
   pools: Map<string, { hasNew: boolean }>;
+  /** Package-level constants: name -> its value expression (null when implicit, e.g. a repeated iota line). */
+  packageConsts: Map<string, Node | null>;
   key: string;
 }
 
@@ -32,6 +34,7 @@ export function collectFileFacts(root: Node): FileFacts {
   const imports: ImportFact[] = [];
   const packageVars = new Set<string>();
   const pools = new Map<string, { hasNew: boolean }>();
+  const packageConsts = new Map<string, Node | null>();
   for (const decl of root.namedChildren) {
     if (!decl) continue;
     if (decl.type === 'package_clause') {
@@ -44,6 +47,12 @@ export function collectFileFacts(root: Node): FileFacts {
         const name = spec.childForFieldName('name');
         const local = name ? name.text : lastPathElement(path);
         imports.push({ path, local, node: spec });
+      }
+    } else if (decl.type === 'const_declaration') {
+      for (const spec of decl.namedChildren) {
+        if (spec?.type !== 'const_spec') continue;
+        const values = spec.childForFieldName('value')?.namedChildren ?? [];
+        spec.childrenForFieldName('name').forEach((n, i) => { if (n) packageConsts.set(n.text, values[i] ?? null); });
       }
     } else if (decl.type === 'var_declaration') {
       for (const spec of decl.descendantsOfType('var_spec')) {
@@ -66,8 +75,9 @@ export function collectFileFacts(root: Node): FileFacts {
   const importByLocal = new Map<string, string>();
   for (const i of imports) if (i.local !== '.' && i.local !== '_') importByLocal.set(i.local, i.path);
   const key = JSON.stringify([packageName, imports.map((i) => [i.local, i.path]), [...packageVars].sort(),
-    [...pools].sort((a, b) => a[0].localeCompare(b[0]))]);
-  return { packageName, imports, importByLocal, packageVars, pools, key };
+    [...pools].sort((a, b) => a[0].localeCompare(b[0])),
+    [...packageConsts].map(([n, v]) => [n, v?.text ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))]);
+  return { packageName, imports, importByLocal, packageVars, pools, packageConsts, key };
 }
 
 /** The local name under which `path` is imported, if it is. */
