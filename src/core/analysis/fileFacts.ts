@@ -19,7 +19,27 @@ export interface FileFacts {
   pools: Map<string, { hasNew: boolean }>;
   /** Package-level constants: name -> its value expression (null when implicit, e.g. a repeated iota line). */
   packageConsts: Map<string, Node | null>;
+  /** Type-level facts for the pool rules (see collectTypeFacts). */
+  types: TypeFacts;
+  /** Text of the cgo preamble: the comment lines directly above an ungrouped `import "C"` ('' when none). */
+  cgoPreamble: string;
   key: string;
+}
+
+/** What the pool rules need to know about the file's types and package-level variables. */
+export interface TypeFacts {
+  /** Package-level named types: name -> kind of the underlying type (struct, slice, array, map, pointer, interface, func, chan, or the basic type's name). */
+  typeKinds: Map<string, string>;
+  /** Struct types of this file holding a sync.Pool by value (directly, or in a struct field of such a type): type -> field names. */
+  poolStructs: Map<string, string[]>;
+  /** Named types of this file that have a `Reset` method. */
+  resetTypes: Set<string>;
+  /** Package-level variables with an explicit type: name -> type text without spaces. */
+  varTypes: Map<string, string>;
+  /** Package-level sync.Pool variables held by value (not `*sync.Pool`). */
+  poolByValue: Set<string>;
+  /** Package-level pools whose `New` is assigned somewhere in the file (`p.New = ...`), e.g. in init(). */
+  poolNewAssigned: Set<string>;
 }
 
 function lastPathElement(p: string): string {
@@ -77,7 +97,105 @@ export function collectFileFacts(root: Node): FileFacts {
   const key = JSON.stringify([packageName, imports.map((i) => [i.local, i.path]), [...packageVars].sort(),
     [...pools].sort((a, b) => a[0].localeCompare(b[0])),
     [...packageConsts].map(([n, v]) => [n, v?.text ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))]);
-  return { packageName, imports, importByLocal, packageVars, pools, packageConsts, key };
+  const types = collectTypeFacts(root, imports, pools);
+  const cgoPreamble = collectCgoPreamble(root);
+  const fullKey = JSON.stringify([key, typeFactsKey(types), cgoPreamble]);
+  return { packageName, imports, importByLocal, packageVars, pools, packageConsts, types, cgoPreamble, key: fullKey };
+}
+
+const TYPE_NODE_KIND: Record<string, string> = {
+  struct_type: 'struct', slice_type: 'slice', array_type: 'array', map_type: 'map', pointer_type: 'pointer',
+  interface_type: 'interface', function_type: 'func', channel_type: 'chan',
+};
+
+function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, { hasNew: boolean }>): TypeFacts {
+  const syncLocal = imports.find((i) => i.path === 'sync')?.local ?? 'sync';
+  const typeKinds = new Map<string, string>();
+  const structFields = new Map<string, { name: string; type: string }[]>();
+  const resetTypes = new Set<string>();
+  const varTypes = new Map<string, string>();
+  const poolByValue = new Set<string>();
+  const poolNewAssigned = new Set<string>();
+  for (const decl of root.namedChildren) {
+    if (decl?.type === 'type_declaration') {
+      for (const spec of decl.namedChildren) {
+        if (spec?.type !== 'type_spec' && spec?.type !== 'type_alias') continue;
+        const name = spec.childForFieldName('name')?.text;
+        const type = spec.childForFieldName('type');
+        if (!name || !type) continue;
+        typeKinds.set(name, TYPE_NODE_KIND[type.type] ?? type.text.replace(/\s+/g, ''));
+        if (type.type !== 'struct_type') continue;
+        const fields: { name: string; type: string }[] = [];
+        for (const f of type.descendantsOfType('field_declaration')) {
+          if (!f || f.parent?.parent?.id !== type.id) continue;
+          const ft = f.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+          const names = f.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text);
+          // An embedded field is named after its type: sync.Pool -> Pool.
+          if (names.length === 0) names.push(ft.replace(/^\*/, '').replace(/^.*\./, ''));
+          for (const n of names) fields.push({ name: n, type: ft });
+        }
+        structFields.set(name, fields);
+      }
+    } else if (decl?.type === 'method_declaration') {
+      if (decl.childForFieldName('name')?.text !== 'Reset') continue;
+      const recvType = decl.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
+      if (recvType) resetTypes.add(recvType);
+    } else if (decl?.type === 'var_declaration') {
+      for (const spec of decl.descendantsOfType('var_spec')) {
+        if (!spec) continue;
+        const typeText = spec.childForFieldName('type')?.text.replace(/\s+/g, '');
+        const valueText = spec.childForFieldName('value')?.text.trim() ?? '';
+        for (const n of spec.childrenForFieldName('name')) {
+          if (!n) continue;
+          if (typeText) varTypes.set(n.text, typeText);
+          if (pools.has(n.text) && (typeText === `${syncLocal}.Pool` || (!typeText && !valueText.startsWith('&')))) poolByValue.add(n.text);
+        }
+      }
+    }
+  }
+  // Struct types holding a Pool by value, directly or through a by-value field of another such struct.
+  const poolStructs = new Map<string, string[]>();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [name, fields] of structFields) {
+      const holding = fields.filter((f) => f.type === `${syncLocal}.Pool` || poolStructs.has(f.type)).map((f) => f.name);
+      if (holding.length > 0 && !poolStructs.has(name)) { poolStructs.set(name, holding); changed = true; }
+    }
+  }
+  if (pools.size > 0) {
+    const text = root.text;
+    for (const name of pools.keys()) {
+      if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) poolNewAssigned.add(name);
+    }
+  }
+  return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned };
+}
+
+function typeFactsKey(t: TypeFacts): unknown[] {
+  const sorted = <V>(m: Map<string, V>) => [...m].sort((a, b) => a[0].localeCompare(b[0]));
+  return [sorted(t.typeKinds), sorted(t.poolStructs), [...t.resetTypes].sort(), sorted(t.varTypes), [...t.poolByValue].sort(),
+    [...t.poolNewAssigned].sort()];
+}
+
+/** The comment lines directly above an ungrouped `import "C"` (cgo reads its preamble from them). */
+function collectCgoPreamble(root: Node): string {
+  const children = root.namedChildren;
+  for (let i = 0; i < children.length; i++) {
+    const decl = children[i];
+    if (decl?.type !== 'import_declaration') continue;
+    const spec = decl.namedChildren[0];
+    if (spec?.type !== 'import_spec' || stringLiteralValue(spec.childForFieldName('path')) !== 'C') continue;
+    const lines: string[] = [];
+    let nextRow = decl.startPosition.row;
+    for (let j = i - 1; j >= 0; j--) {
+      const c = children[j];
+      if (c?.type !== 'comment' || c.endPosition.row !== nextRow - 1) break;
+      lines.unshift(c.text);
+      nextRow = c.startPosition.row;
+    }
+    return lines.join('\n');
+  }
+  return '';
 }
 
 /** The local name under which `path` is imported, if it is. */
