@@ -1,15 +1,25 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { assetsIn, createEngine } from '../core/analysis';
+import { runProcess } from '../core/process/exec';
 import { AnalysisController } from './analysisController';
+import type { Ctx, Feature } from './services';
+
+/**
+ * The features, in activation order: later features may use what earlier ones put on the Ctx.
+ * Each is independent glue in its own folder under src/vscode/.
+ */
+const FEATURES: readonly [string, Feature][] = [
+];
 
 /** What activate() returns: used by the integration tests and by other extensions that want to wait for us. */
 export interface WorkbenchApi {
-  /** Resolves when the analysis engine is loaded and the open Go documents are being analysed. */
+  /** Resolves when the analysis engine is loaded and every feature has activated. */
   ready: Promise<void>;
   /** Milliseconds from activate() entry to ready. */
   activationMs(): number | undefined;
   analysis(): AnalysisController | undefined;
+  ctx: Ctx;
 }
 
 let disposables: vscode.Disposable[] = [];
@@ -17,17 +27,17 @@ let disposables: vscode.Disposable[] = [];
 export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const t0 = performance.now();
   let readyMs: number | undefined;
-  let controller: AnalysisController | undefined;
   const log = vscode.window.createOutputChannel('TinyGo Workbench');
   disposables = [log];
   context.subscriptions.push({ dispose: () => deactivate() });
+  const ctx: Ctx = { extension: context, log, exec: runProcess, services: new Map() };
 
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'tinygo.showOutput': () => log.show(true),
     'tinygo.analyzeActiveFile': () => {
       const d = vscode.window.activeTextEditor?.document;
       if (!d || d.languageId !== 'go') return vscode.window.showInformationMessage('TinyGo: open a Go file to analyse it.');
-      return controller?.analyzeNow(d);
+      return ctx.analysis?.analyzeNow(d);
     },
   };
   for (const [id, fn] of Object.entries(commands)) disposables.push(vscode.commands.registerCommand(id, fn));
@@ -36,17 +46,25 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const ready = (async () => {
     try {
       const engine = await createEngine(assetsIn(path.join(context.extensionPath, 'dist')));
-      controller = new AnalysisController(engine, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'), log);
-      disposables.push(controller);
-      readyMs = performance.now() - t0;
-      log.appendLine(`[activate] analysis engine ready in ${readyMs.toFixed(1)} ms`);
+      ctx.analysis = new AnalysisController(engine, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'), log);
+      disposables.push(ctx.analysis);
     } catch (err) {
       log.appendLine(`[activate] the analysis engine failed to load: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       void vscode.window.showErrorMessage('TinyGo Workbench: the Go parser failed to load; editing-time diagnostics are off. See the "TinyGo Workbench" output.');
     }
+    for (const [name, feature] of FEATURES) {
+      try {
+        disposables.push(...await feature(ctx));
+      } catch (err) {
+        // One broken feature must not take the others down.
+        log.appendLine(`[activate] feature ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      }
+    }
+    readyMs = performance.now() - t0;
+    log.appendLine(`[activate] ready in ${readyMs.toFixed(1)} ms`);
   })();
 
-  return { ready, activationMs: () => readyMs, analysis: () => controller };
+  return { ready, activationMs: () => readyMs, analysis: () => ctx.analysis, ctx };
 }
 
 export function deactivate(): void {
