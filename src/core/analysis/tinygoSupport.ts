@@ -54,3 +54,112 @@ export const REFLECT_TABLE: readonly ReflectEntry[] = [
 export function reflectStatus(receiver: ReflectReceiver, name: string, version: string): ReflectEntry | undefined {
   return REFLECT_TABLE.find((e) => e.receiver === receiver && e.name === name && inVersionRange(version, e.since, e.until));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Standard packages that do not build, or do not work, with TinyGo (rule unsupported-package).
+
+export type TargetKind = 'baremetal' | 'wasm' | 'host';
+
+export interface PackageEntry {
+  path: string;
+  /** The entry also covers every package below `path` (net/http covers net/http/httptest). */
+  tree?: boolean;
+  /** no-build: the import fails the build; panics: it builds, common uses panic at run time; limited: it builds but does not do its job on the target. */
+  status: 'no-build' | 'panics' | 'limited';
+  /** Target kinds the entry holds for; all when absent. */
+  kinds?: readonly TargetKind[];
+  since?: string;
+  until?: string;
+  /** What happens, quoted from the source where there is a message. */
+  detail: string;
+  source: string;
+}
+
+const STDLIB_2024_03 = 'tinygo.org docs reference/lang-support/stdlib, table as of 2024-03 (TinyGo 0.31, Go 1.20; shared/docs/tinygo-cli.md section 7)';
+const STDLIB_2024_10 = 'tinygo-site content/docs/reference/lang-support/stdlib.md regenerated 2024-10 (Go 1.23)';
+
+export const PACKAGE_TABLE: readonly PackageEntry[] = [
+  { path: 'archive/tar', status: 'no-build', until: '0.34.0', detail: 'it depends on os/user, which did not build',
+    source: `${STDLIB_2024_03}: not importable; ${STDLIB_2024_10}: importable` },
+  { path: 'os/user', status: 'no-build', until: '0.34.0', detail: 'not implemented: build constraints in #cgo line',
+    source: `${STDLIB_2024_03}: not importable; ${STDLIB_2024_10}: importable` },
+  { path: 'go/importer', status: 'no-build', until: '0.34.0', detail: 'it does not compile',
+    source: `${STDLIB_2024_03}: not importable; ${STDLIB_2024_10}: importable` },
+  ...['crypto/ed25519', 'crypto/tls', 'crypto/x509'].map((path): PackageEntry => ({
+    path, status: 'no-build', until: '0.32.0',
+    detail: path === 'crypto/ed25519' ? 'ld.lld: error: undefined symbol … feSquare' : 'it depends on crypto/ed25519 (ld.lld: error: undefined symbol … feSquare)',
+    source: `${STDLIB_2024_03}; fixed in TinyGo 0.32.0 (changelog: "fix ed25519 build errors by adjusting the alias names")`,
+  })),
+  { path: 'net/http', tree: true, status: 'no-build', detail: 'TinyGo\'s net/http tree lacks packages it needs ("package net/http/httptrace is not in std")',
+    source: `${STDLIB_2024_03} and ${STDLIB_2024_10}: net/http and all its subpackages not importable; tinygo-org/tinygo#4598 (0.34)` },
+  { path: 'net/rpc', tree: true, status: 'no-build', detail: 'it depends on net/http', source: `${STDLIB_2024_03} and ${STDLIB_2024_10}` },
+  { path: 'net/smtp', status: 'no-build', detail: 'undefined: tls.Conn', source: `${STDLIB_2024_03} and ${STDLIB_2024_10}` },
+  { path: 'expvar', status: 'no-build', detail: 'it depends on net/http', source: `${STDLIB_2024_03} and ${STDLIB_2024_10}` },
+  { path: 'debug/buildinfo', status: 'no-build', detail: 'undefined: debug.ParseBuildInfo', source: `${STDLIB_2024_03} and ${STDLIB_2024_10}` },
+  { path: 'plugin', status: 'no-build', detail: 'not implemented: build constraints in #cgo line', source: `${STDLIB_2024_03} and ${STDLIB_2024_10}` },
+  { path: 'time/tzdata', status: 'no-build', detail: 'linker could not find symbol time.registerLoadFromEmbeddedTZData',
+    source: `${STDLIB_2024_03} and ${STDLIB_2024_10}` },
+  { path: 'encoding/gob', status: 'panics', detail: 'panic: reflect: unimplemented: AssignableTo with interface',
+    source: `${STDLIB_2024_03} and ${STDLIB_2024_10} (tests fail on reflect panics); reflect table above` },
+  ...['text/template', 'html/template'].map((path): PackageEntry => ({
+    path, status: 'panics', detail: 'calling a method or function from a template panics: unimplemented: (reflect.Type).NumOut()',
+    source: `${STDLIB_2024_03} and ${STDLIB_2024_10} (tests fail on reflect panics); reflect table above`,
+  })),
+  { path: 'os/exec', status: 'limited', kinds: ['baremetal', 'wasm'], detail: 'there are no processes to start: Run/Start/Output return "operation not implemented"',
+    source: `${STDLIB_2024_10} (os/exec and go/build tests: "fork/exec …: operation not implemented")` },
+  { path: 'net', status: 'limited', kinds: ['baremetal'], since: '0.31.0',
+    detail: 'net talks to a netdev driver (tinygo.org/x/drivers/netdev) that the program must register; nRF52 boards have no network interface, so Dial/Listen fail',
+    source: 'TinyGo 0.31 replaced net with tinygo-org/net (README: "modified to use netdev, TinyGo\'s network device driver interface")' },
+];
+
+export function packageStatus(path: string, version: string, kind: TargetKind): PackageEntry | undefined {
+  return PACKAGE_TABLE.find((e) => (e.path === path || (e.tree === true && path.startsWith(`${e.path}/`))) &&
+    (!e.kinds || e.kinds.includes(kind)) && inVersionRange(version, e.since, e.until));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// recover(), SetFinalizer, runtime stubs, scheduler=none (rules unsupported-*).
+
+export interface RecoverFacts { tinygoVersion: string; kind: TargetKind; goarch: string; target: string }
+
+/** Xtensa boards (ESP32, ESP8266 and boards built on them); esp32c3/esp32c6 are RISC-V. */
+const XTENSA_TARGET = /^(esp32(?!-?c\d)|esp8266|nodemcu|d1mini|m5stack|m5stamp|xiao-esp32s3|mch2022)/;
+
+export const RECOVER_SOURCE = 'tinygo src/runtime/panic.go (supportsRecover(), runtimePanic) as of 0.33; shared/docs/analysis-background.md section 5';
+/** TinyGo release that added recover() (setjmp/longjmp defer frames); before it, every panic aborted the program. */
+export const RECOVER_SINCE = '0.28.0';
+
+/**
+ * Whether recover() can return a panic value: 'never' where TinyGo aborts on every panic, 'explicit' where only
+ * values passed to panic() are recoverable (runtime errors such as index out of range or nil dereference abort).
+ */
+export function recoverSupport(t: RecoverFacts): { level: 'never' | 'explicit'; why: string; source: string } {
+  if (!versionAtLeast(t.tinygoVersion, RECOVER_SINCE)) {
+    return { level: 'never', why: `TinyGo before ${RECOVER_SINCE} does not implement recover`, source: `TinyGo ${RECOVER_SINCE} changelog (recover support)` };
+  }
+  if (t.kind === 'wasm' || t.goarch === 'wasm') return { level: 'never', why: 'recover is not supported on WebAssembly', source: RECOVER_SOURCE };
+  if (t.goarch === 'riscv64') return { level: 'never', why: 'recover is not supported on riscv64', source: RECOVER_SOURCE };
+  if (XTENSA_TARGET.test(t.target)) return { level: 'never', why: 'recover is not supported on Xtensa (ESP32/ESP8266)', source: RECOVER_SOURCE };
+  return { level: 'explicit', why: 'runtime panics abort the program', source: RECOVER_SOURCE };
+}
+
+/** GCs whose runtime.SetFinalizer does nothing: none and leaking have no collector; conservative and precise are the block-based GC (gc_blocks.go). */
+export const FINALIZER_NOOP_GCS: ReadonlySet<string> = new Set(['none', 'leaking', 'conservative', 'precise']);
+export const FINALIZER_SOURCE = 'tinygo src/runtime/gc_none.go, gc_leaking.go, gc_blocks.go: SetFinalizer is a no-op (0.33; shared/docs/tinygo-cli.md section 7)';
+
+export interface RuntimeStub { name: string; detail: string; /** Schedulers under which the stub does not apply. */ exceptSchedulers?: readonly string[]; source: string }
+
+const STUB_SOURCE = 'tinygo src/runtime (0.33; shared/docs/tinygo-cli.md section 7); log output "???:0" in the stdlib table 2024-10';
+export const RUNTIME_STUBS: readonly RuntimeStub[] = [
+  { name: 'NumGoroutine', detail: 'always returns 1', exceptSchedulers: ['threads', 'cores'], source: STUB_SOURCE },
+  { name: 'GOMAXPROCS', detail: 'always returns 1 and changes nothing (goroutines are cooperative and run on one core)', exceptSchedulers: ['threads', 'cores'], source: STUB_SOURCE },
+  { name: 'Caller', detail: 'is a stub: it reports ok == false, so file and line are unknown (log.Lshortfile prints "???:0")', source: STUB_SOURCE },
+  { name: 'Callers', detail: 'is a stub: it fills in no program counters and returns 0', source: STUB_SOURCE },
+  { name: 'Stack', detail: 'is a stub: it writes no stack trace and returns 0', source: STUB_SOURCE },
+];
+
+export const NO_SCHEDULER_SOURCE = 'tinygo compiler (0.33): "attempted to start a goroutine without a scheduler" (shared/docs/tinygo-cli.md section 7)';
+
+/** #cgo directive names TinyGo accepts (cgo/cgo.go); anything else is "invalid #cgo line: <name>". */
+export const CGO_DIRECTIVES: ReadonlySet<string> = new Set(['CFLAGS', 'LDFLAGS']);
+export const CGO_SOURCE = 'tinygo cgo/cgo.go (0.33; shared/docs/tinygo-cli.md section 7): only CFLAGS/LDFLAGS, no build constraints';

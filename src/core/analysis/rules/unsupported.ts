@@ -1,0 +1,204 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule, RuleContext } from '../engine';
+import { localNameOf } from '../fileFacts';
+import type { Range } from '../model';
+import { enclosingFunction, stringLiteralValue } from '../syntax';
+import {
+  CGO_DIRECTIVES, FINALIZER_NOOP_GCS, packageStatus, recoverSupport, RUNTIME_STUBS,
+} from '../tinygoSupport';
+
+interface Scan {
+  goStmts: Node[];
+  /** Calls of a bare identifier: name -> call nodes. */
+  calls: { name: Node; call: Node }[];
+  /** Calls pkg.Sel(...). */
+  pkgCalls: { pkg: Node; sel: Node; call: Node }[];
+  /** Qualified types pkg.Name (for runtime.Error). */
+  qtypes: { pkg: Node; name: Node; node: Node }[];
+}
+
+let last: { tree: unknown; id: number; start: number; end: number; scan: Scan } | undefined;
+
+/** One query pass per declaration, shared by the rules of this file (they run one after another on the same node). */
+function scan(decl: Node, ctx: RuleContext): Scan {
+  if (last && last.tree === decl.tree && last.id === decl.id && last.start === decl.startIndex && last.end === decl.endIndex) return last.scan;
+  const s: Scan = { goStmts: [], calls: [], pkgCalls: [], qtypes: [] };
+  for (const m of ctx.query('unsupported').matches(decl)) {
+    const cap = (n: string) => m.captures.find((c) => c.name === n)?.node;
+    const go = cap('go');
+    if (go) { s.goStmts.push(go); continue; }
+    const fn = cap('fn'); const call = cap('call');
+    if (fn && call) { s.calls.push({ name: fn, call }); continue; }
+    const pkg = cap('pkg'); const sel = cap('sel'); const pcall = cap('pcall');
+    if (pkg && sel && pcall) { s.pkgCalls.push({ pkg, sel, call: pcall }); continue; }
+    const tpkg = cap('tpkg'); const tname = cap('tname'); const qtype = cap('qtype');
+    if (tpkg && tname && qtype) s.qtypes.push({ pkg: tpkg, name: tname, node: qtype });
+  }
+  last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, scan: s };
+  return s;
+}
+
+function runtimeCalls(decl: Node, ctx: RuleContext, names: ReadonlySet<string>): { sel: Node; call: Node }[] {
+  const rt = localNameOf(ctx.file, 'runtime');
+  if (!rt || decl.type === 'import_declaration') return [];
+  return scan(decl, ctx).pkgCalls.filter((c) => c.pkg.text === rt && names.has(c.sel.text));
+}
+
+export const unsupportedPackage: Rule = {
+  id: 'unsupported-package',
+  family: 'unsupported',
+  title: 'standard packages that do not build with TinyGo, or do not work on the target',
+  defaultSeverity: 'error',
+  checkDecl(decl, ctx) {
+    if (decl.type !== 'import_declaration') return;
+    const { tinygoVersion: v, kind } = ctx.target;
+    for (const spec of decl.descendantsOfType('import_spec')) {
+      const pathNode = spec?.childForFieldName('path') ?? null;
+      const path = stringLiteralValue(pathNode);
+      if (!pathNode || path === undefined) continue;
+      const e = packageStatus(path, v, kind);
+      if (!e) continue;
+      if (e.status === 'no-build') {
+        ctx.report(pathNode, `"${path}" cannot be imported with TinyGo ${v}: ${e.detail}. The build fails.`);
+      } else if (e.status === 'panics') {
+        ctx.report(pathNode, `"${path}" builds with TinyGo ${v}, but it leans on reflect that TinyGo does not implement: ${e.detail}.`,
+          { severity: 'warning' });
+      } else {
+        ctx.report(pathNode, `"${path}" builds for ${kind} targets with TinyGo ${v}, but it cannot do its job there: ${e.detail}.`,
+          { severity: 'warning' });
+      }
+    }
+  },
+};
+
+export const unsupportedGoroutineNoScheduler: Rule = {
+  id: 'unsupported-goroutine-no-scheduler',
+  family: 'unsupported',
+  title: '`go` statements in a build with -scheduler=none (compile error)',
+  defaultSeverity: 'error',
+  checkDecl(decl, ctx) {
+    if (ctx.target.scheduler !== 'none' || decl.type === 'import_declaration') return;
+    for (const g of scan(decl, ctx).goStmts) {
+      const kw = g.child(0) ?? g;
+      ctx.report(kw, 'This build uses -scheduler=none: TinyGo refuses to compile a `go` statement ' +
+        '("attempted to start a goroutine without a scheduler"). Call the function directly, or build with -scheduler=tasks.');
+    }
+  },
+};
+
+function isRuntimeErrorCheck(n: Node, rt: string): boolean {
+  return n.childForFieldName('package')?.text === rt && n.childForFieldName('name')?.text === 'Error';
+}
+
+export const unsupportedRecover: Rule = {
+  id: 'unsupported-recover',
+  family: 'unsupported',
+  title: 'recover() where TinyGo cannot recover: every panic on wasm/riscv64/Xtensa, runtime errors everywhere',
+  defaultSeverity: 'error',
+  checkDecl(decl, ctx) {
+    if (decl.type === 'import_declaration') return;
+    const s = scan(decl, ctx);
+    const recovers = s.calls.filter((c) => c.name.text === 'recover' && (c.call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0);
+    if (recovers.length === 0) return;
+    const sup = recoverSupport(ctx.target);
+    if (sup.level === 'never') {
+      for (const r of recovers) {
+        ctx.report(r.name, `TinyGo ${ctx.target.tinygoVersion} cannot recover panics here (${sup.why}): a panic prints its message and aborts ` +
+          'the program before deferred calls run, so this recover() never returns a panic value. Return errors instead of panicking.');
+      }
+      return;
+    }
+    // Recovering works for values passed to panic(); runtime errors (index out of range, nil dereference...) abort.
+    const rt = localNameOf(ctx.file, 'runtime');
+    if (!rt) return;
+    const handlers = new Set(recovers.map((r) => enclosingFunction(r.call)?.id));
+    for (const q of s.qtypes) {
+      if (!isRuntimeErrorCheck(q.node, rt)) continue;
+      if (!handlers.has(enclosingFunction(q.node)?.id)) continue;
+      ctx.report(q.node, `TinyGo ${ctx.target.tinygoVersion} never recovers runtime errors (index out of range, nil dereference, ` +
+        'division by zero...): they abort the program without running deferred calls, so recover() only ever sees values passed ' +
+        'to panic() and this runtime.Error case cannot happen. Check bounds and nil before the operation instead.', { severity: 'warning' });
+    }
+  },
+};
+
+export const unsupportedFinalizer: Rule = {
+  id: 'unsupported-finalizer',
+  family: 'unsupported',
+  title: 'runtime.SetFinalizer, a no-op with the none, leaking and block-based (conservative, precise) GCs',
+  defaultSeverity: 'warning',
+  checkDecl(decl, ctx) {
+    if (!FINALIZER_NOOP_GCS.has(ctx.target.gc)) return;
+    for (const c of runtimeCalls(decl, ctx, new Set(['SetFinalizer']))) {
+      ctx.report(c.sel, `runtime.SetFinalizer does nothing with -gc=${ctx.target.gc} (TinyGo ${ctx.target.tinygoVersion}): the finalizer ` +
+        'never runs, so whatever it releases leaks. Release the resource explicitly (a Close method, defer).');
+    }
+  },
+};
+
+export const unsupportedRuntimeStub: Rule = {
+  id: 'unsupported-runtime-stub',
+  family: 'unsupported',
+  title: 'runtime functions that TinyGo only stubs: NumGoroutine, GOMAXPROCS, Caller, Callers, Stack',
+  defaultSeverity: 'warning',
+  checkDecl(decl, ctx) {
+    const names = new Set(RUNTIME_STUBS.filter((s) => !s.exceptSchedulers?.includes(ctx.target.scheduler)).map((s) => s.name));
+    for (const c of runtimeCalls(decl, ctx, names)) {
+      const stub = RUNTIME_STUBS.find((s) => s.name === c.sel.text);
+      if (!stub) continue;
+      ctx.report(c.sel, `runtime.${stub.name} ${stub.detail} in TinyGo ${ctx.target.tinygoVersion}: code that depends on its result behaves differently than with gc.`);
+    }
+  },
+};
+
+/** The comment nodes of a cgo preamble: those directly above `import "C"` (ungrouped) or above the "C" spec in a group. */
+function preambleComments(decl: Node): Node[] {
+  const out: Node[] = [];
+  const collect = (start: Node) => {
+    let row = start.startPosition.row;
+    for (let c = start.previousNamedSibling; c?.type === 'comment' && c.endPosition.row === row - 1; c = c.previousNamedSibling) {
+      out.unshift(c);
+      row = c.startPosition.row;
+    }
+  };
+  for (const spec of decl.descendantsOfType('import_spec')) {
+    if (!spec || stringLiteralValue(spec.childForFieldName('path')) !== 'C') continue;
+    if (spec.parent?.id === decl.id) collect(decl); else collect(spec);
+  }
+  return out;
+}
+
+export const unsupportedCgoDirective: Rule = {
+  id: 'unsupported-cgo-directive',
+  family: 'unsupported',
+  title: '#cgo lines TinyGo rejects: anything but CFLAGS/LDFLAGS, and build constraints',
+  defaultSeverity: 'error',
+  checkDecl(decl, ctx) {
+    if (decl.type !== 'import_declaration' || !decl.text.includes('"C"')) return;
+    for (const c of preambleComments(decl)) {
+      c.text.split('\n').forEach((line, i) => {
+        const at = line.indexOf('#cgo');
+        if (at < 0 || !/^\s*(\/\/|\/\*)?\s*\*?\s*$/.test(line.slice(0, at)) || !/^#cgo\s/.test(line.slice(at))) return;
+        const body = line.slice(at + 4);
+        const colon = body.indexOf(':');
+        if (colon < 0) return;
+        const fields = body.slice(0, colon).trim().split(/\s+/).filter(Boolean);
+        const row = c.startPosition.row + i;
+        const col = (i === 0 ? c.startPosition.column : 0) + at;
+        const end = line.replace(/\s*\*\/\s*$/, '').length + (i === 0 ? c.startPosition.column : 0);
+        const range: Range = { start: { line: row, character: col }, end: { line: row, character: end } };
+        if (fields.length > 1) {
+          ctx.report(range, `TinyGo rejects build constraints in #cgo lines ("not implemented: build constraints in #cgo line"): ` +
+            `move "${fields.slice(0, -1).join(' ')}" into a //go:build constraint of a separate file.`);
+        } else if (fields.length === 1 && !CGO_DIRECTIVES.has(fields[0])) {
+          ctx.report(range, `TinyGo accepts only CFLAGS and LDFLAGS in #cgo lines ("invalid #cgo line: ${fields[0]}")` +
+            (fields[0] === 'pkg-config' ? ': run pkg-config yourself and put its output in CFLAGS/LDFLAGS.' : '.'));
+        }
+      });
+    }
+  },
+};
+
+export const UNSUPPORTED_RULES: readonly Rule[] = [
+  unsupportedPackage, unsupportedGoroutineNoScheduler, unsupportedRecover, unsupportedFinalizer, unsupportedRuntimeStub, unsupportedCgoDirective,
+];
