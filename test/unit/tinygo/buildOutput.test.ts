@@ -197,17 +197,22 @@ void test('empty and successful output', () => {
   assert.equal(r.failed, false);
 });
 
-void test('10,000-line log parses in well under 100 ms', () => {
+void test('10,000-line log parses in well under 100 ms', (t) => {
   const sample = fixture('build-0.33-doc-sample.txt') + fixture('build-0.33-interp.txt') + fixture('build-0.32-linker.txt');
-  let big = '';
-  while (big.split('\n').length < 10000) {
-    big += sample;
-  }
+  const perSample = sample.split('\n').length - 1;
+  let big = sample.repeat(Math.ceil(10000 / perSample));
   big += 'x'.repeat(200000) + '\n' + 'a:'.repeat(50000) + '\n';
-  parseBuildOutput(big, { cwd: CWD }); // warm up the JIT so the measurement is of the parser, not compilation
-  const t0 = performance.now();
-  const r = parseBuildOutput(big, { cwd: CWD });
-  const ms = performance.now() - t0;
+  // Warm-up runs let the JIT compile the parser; the best of several timed runs then measures the parser rather
+  // than whatever else the machine is doing at that moment.
+  let r = parseBuildOutput(big, { cwd: CWD });
+  r = parseBuildOutput(big, { cwd: CWD });
+  let ms = Infinity;
+  for (let run = 0; run < 5; run++) {
+    const t0 = performance.now();
+    r = parseBuildOutput(big, { cwd: CWD });
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  t.diagnostic(`parsed ${r.lineCount} lines in ${ms.toFixed(1)} ms`);
   assert.ok(r.lineCount >= 10000);
   assertEveryLineAccounted(big, r, 'big');
   assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
