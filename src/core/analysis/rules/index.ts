@@ -1,5 +1,6 @@
 import type { Rule } from '../engine';
 import { allocRules } from './alloc';
+import { allocRules } from './alloc';
 import { POOL_RULES } from './pool';
 import { reflectUnsupported } from './reflect';
 import { UNSUPPORTED_RULES } from './unsupported';

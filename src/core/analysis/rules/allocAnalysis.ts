@@ -1,0 +1,661 @@
+/**
+ * One pass over a declaration for all heap-allocation hints. The rules in alloc.ts share its result: the first alloc
+ * rule run on a declaration computes it, the others reuse it (the engine hands every rule the same declaration
+ * node), and each rule reports only its own candidates.
+ *
+ * The model is TinyGo's allocator (background doc, section 4): an allocation stays on the stack only when its size is
+ * a constant no larger than MaxStackAlloc and the pointer never escapes: it is not stored anywhere (other than into
+ * the object itself), not returned (TinyGo does not follow return values), and only passed to calls that do not
+ * capture it. Interface boxing of values larger than a pointer, closures that outlive their call, string<->[]byte
+ * conversions (except read-only ones), string concatenation, maps and goroutine starts always allocate.
+ */
+import type { Node, QueryCapture } from 'web-tree-sitter';
+import type { RuleContext } from '../engine';
+import { targetFactsKey, type Fix, type Range } from '../model';
+import { descendants, inErrorRegion, nodeRange } from '../syntax';
+import {
+  isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl,
+} from './allocScope';
+
+export const ALLOC_IDS = {
+  escape: 'alloc-escape',
+  goroutine: 'alloc-goroutine',
+  closure: 'alloc-closure',
+  box: 'alloc-interface-box',
+  makeNonConst: 'alloc-make-nonconst',
+  large: 'alloc-large-object',
+  appendLoop: 'alloc-append-loop',
+  concatLoop: 'alloc-concat-loop',
+  conversion: 'alloc-string-conversion',
+  map: 'alloc-map',
+} as const;
+export type AllocRuleId = typeof ALLOC_IDS[keyof typeof ALLOC_IDS];
+
+export interface Candidate { at: Node | Range; message: string; fixes?: Fix[] }
+
+/** Where an address or a closure ends up. */
+type Sink =
+  | { kind: 'return' }
+  | { kind: 'send' }
+  | { kind: 'global'; name: string }
+  | { kind: 'heap'; target: string }
+  | { kind: 'goroutine' }
+  | { kind: 'append' }
+  | { kind: 'alias'; decl: LocalDecl };
+
+/** fmt/log functions taking `...any`, with the number of leading parameters that are not `any`. */
+const BOXING_FUNCS: Record<string, Record<string, number>> = {
+  fmt: {
+    Print: 0, Println: 0, Printf: 1, Sprint: 0, Sprintln: 0, Sprintf: 1, Errorf: 1,
+    Fprint: 1, Fprintln: 1, Fprintf: 2, Append: 1, Appendln: 1, Appendf: 2,
+  },
+  log: { Print: 0, Println: 0, Printf: 1, Fatal: 0, Fatalln: 0, Fatalf: 1, Panic: 0, Panicln: 0, Panicf: 1 },
+};
+
+const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
+const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
+const WHY_CLOSURE = 'TinyGo gives each variable a closure captures its own heap cell (and a heap context object when it captures more than one pointer\'s worth) once the closure outlives the call';
+
+function short(n: Node): string {
+  if (n.type === 'composite_literal') return `${norm(n.childForFieldName('type')?.text ?? '')}{…}`;
+  if (n.type === 'unary_expression' && n.childForFieldName('operand')?.type === 'composite_literal') {
+    return '&' + short(n.childForFieldName('operand') as Node);
+  }
+  if (n.type === 'func_literal') return 'func literal';
+  const t = n.text.replace(/\s+/g, ' ');
+  return t.length <= 40 ? t : t.slice(0, 37) + '…';
+}
+
+function describeSink(s: Sink): string {
+  switch (s.kind) {
+    case 'return': return 'it is returned';
+    case 'send': return 'it is sent on a channel';
+    case 'global': return `it is stored in the package-level variable \`${s.name}\``;
+    case 'heap': return `it is stored in \`${s.target}\`, which may be on the heap`;
+    case 'goroutine': return 'it is passed to a goroutine, which outlives the call';
+    case 'append': return 'it is appended to a slice, whose backing array is on the heap';
+    case 'alias': return `it is kept in \`${s.decl.name}\``;
+  }
+}
+
+function whySink(s: Sink): string {
+  return s.kind === 'return' ? WHY_RETURN : WHY_STORE;
+}
+
+function inRange(n: Node): boolean {
+  return n.parent?.type === 'range_clause' && n.parent.childForFieldName('right')?.id === n.id;
+}
+
+function headerRange(fn: Node): Range {
+  const body = fn.childForFieldName('body');
+  const r = nodeRange(fn);
+  if (!body) return r;
+  const b = nodeRange(body);
+  return { start: r.start, end: b.start.line === r.start.line ? b.start : { line: r.start.line, character: r.start.character + 4 } };
+}
+
+export class AllocAnalysis {
+  readonly out = new Map<AllocRuleId, Candidate[]>();
+  private readonly seen = new Set<string>();
+  private readonly r: Resolver;
+  private readonly maxStack: number;
+  private readonly ptr: number;
+  /** Allocation sites held in local variables, by the declaration of the variable. */
+  private readonly aliases = new Map<LocalDecl, { site: Node; what: string; closure: boolean }[]>();
+
+  constructor(private readonly decl: Node, private readonly ctx: RuleContext) {
+    this.r = new Resolver(ctx.file, ctx.target.pointerSize);
+    this.maxStack = ctx.target.maxStackAlloc;
+    this.ptr = ctx.target.pointerSize;
+  }
+
+  private add(rule: AllocRuleId, at: Node | Range, message: string, fixes?: Fix[], node?: Node): void {
+    // Nothing inside or around broken syntax: a node containing an error is not what the user will have written.
+    const n = 'startPosition' in at ? at : node;
+    if (n && (n.hasError || inErrorRegion(n))) return;
+    const r = 'startPosition' in at ? nodeRange(at) : at;
+    const k = `${rule}:${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
+    if (this.seen.has(k)) return;
+    this.seen.add(k);
+    let list = this.out.get(rule);
+    if (!list) { list = []; this.out.set(rule, list); }
+    list.push({ at, message, fixes });
+  }
+
+  run(): this {
+    const d = this.decl;
+    if (d.type === 'import_declaration' || d.type === 'type_declaration') return this;
+    if (d.type === 'function_declaration' || d.type === 'method_declaration') this.r.scopeFor(d);
+    const caps: QueryCapture[] = this.ctx.query('alloc').captures(d);
+    // Declarations first, so that every use can be resolved.
+    for (const c of caps) {
+      if (c.name === 'funclit') this.r.scopeFor(c.node);
+      else if (c.name.startsWith('decl.')) this.r.addDecl(c.node);
+    }
+    const sinkIds: Node[] = [];
+    for (const c of caps) {
+      const n = c.node;
+      // Package-level initialisers run once (TinyGo's interp evaluates most at compile time): only function bodies.
+      if (!this.r.scopeOf(n) && c.name !== 'funclit') continue;
+      if (this.inPoolNew(n)) continue;
+      switch (c.name) {
+        case 'addr': this.address(n); break;
+        case 'call.builtin': this.builtinCall(n); break;
+        case 'call.pkg': this.pkgCall(n); break;
+        case 'conv': this.conversion(n); break;
+        case 'complit': this.compositeLiteral(n); break;
+        case 'go': this.goStatement(n); break;
+        case 'funclit': if (this.r.scopeOf(n)) this.funcLiteral(n); break;
+        case 'concat': this.concat(n); break;
+        case 'sink.id': sinkIds.push(n); break;
+        case 'decl.var': this.largeVar(n); break;
+      }
+    }
+    for (const id of sinkIds) this.aliasSink(id);
+    return this;
+  }
+
+  /**
+   * Inside the `New` function of a sync.Pool (`sync.Pool{New: func() any {...}}`, `p.New = func...`): allocating
+   * there is the point of the pool, so the alloc hints stay silent.
+   */
+  private inPoolNew(n: Node): boolean {
+    for (let fn = this.r.enclosingFunction(n); fn; fn = this.r.enclosingFunction(fn)) {
+      if (fn.type !== 'func_literal') return false;
+      const el = fn.parent;
+      const keyed = el?.type === 'literal_element' ? el.parent : null;
+      if (keyed?.type === 'keyed_element' && keyed.childForFieldName('key')?.text === 'New') return true;
+      const list = fn.parent;
+      const stmt = list?.type === 'expression_list' ? list.parent : null;
+      if (stmt?.type === 'assignment_statement' && /\.New$/.test(stmt.childForFieldName('left')?.text ?? '')) return true;
+    }
+    return false;
+  }
+
+  // ---- where does a value go? ----------------------------------------------------------------------------------
+
+  private sinkOf(e: Node): Sink | undefined {
+    let cur = e;
+    for (let guard = 0; guard < 64; guard++) {
+      const p = cur.parent;
+      if (!p) return undefined;
+      switch (p.type) {
+        case 'parenthesized_expression': case 'literal_element': case 'literal_value': case 'composite_literal':
+          cur = p; continue;
+        case 'keyed_element':
+          if (p.childForFieldName('key')?.id === cur.id) return undefined;
+          cur = p; continue;
+        case 'unary_expression':
+          if (p.childForFieldName('operator')?.text !== '&') return undefined;
+          cur = p; continue;
+        case 'send_statement':
+          return p.childForFieldName('value')?.id === cur.id ? { kind: 'send' } : undefined;
+        case 'expression_list': {
+          const pp = p.parent;
+          if (!pp) return undefined;
+          const i = p.namedChildren.findIndex((c) => c?.id === cur.id);
+          if (pp.type === 'return_statement') return { kind: 'return' };
+          if (pp.type === 'assignment_statement' || pp.type === 'short_var_declaration') {
+            if (pp.childForFieldName('right')?.id !== p.id) return undefined;
+            const left = pp.childForFieldName('left')?.namedChildren ?? [];
+            if (left.length !== p.namedChildren.length) return undefined;
+            const target = left[i];
+            return target ? this.targetSink(target, pp.endIndex) : undefined;
+          }
+          if (pp.type === 'var_spec') {
+            const names = pp.childrenForFieldName('name');
+            const name = names.length === p.namedChildren.length ? names[i] : undefined;
+            const d = name ? this.r.lookup(name.text, name, pp.endIndex) : undefined;
+            return d ? { kind: 'alias', decl: d } : undefined;
+          }
+          return undefined;
+        }
+        case 'argument_list': {
+          const call = p.parent;
+          if (!call || call.type !== 'call_expression') return undefined;
+          if (call.parent?.type === 'go_statement') return { kind: 'goroutine' };
+          const fn = call.childForFieldName('function');
+          if (fn?.type === 'identifier' && fn.text === 'append' && !this.r.lookup('append', fn) && p.namedChildren[0]?.id !== cur.id) {
+            return { kind: 'append' };
+          }
+          return undefined; // passed to a function: kept only if the callee captures it, which syntax cannot tell
+        }
+        default:
+          return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** What storing into `target` (the left side of an assignment) means for the stored pointer. */
+  private targetSink(target: Node, atIndex = target.startIndex): Sink | undefined {
+    if (target.type === 'identifier') {
+      if (target.text === '_') return undefined;
+      const d = this.r.lookup(target.text, target, atIndex);
+      if (d) return { kind: 'alias', decl: d };
+      if (this.ctx.file.packageVars.has(target.text)) return { kind: 'global', name: target.text };
+      return undefined;
+    }
+    // x.f = v, x[i] = v, *p = v: find the base variable.
+    let base: Node | null = target;
+    let deref = false;
+    while (base && base.type !== 'identifier') {
+      if (base.type === 'selector_expression' || base.type === 'index_expression') base = base.childForFieldName('operand');
+      else if (base.type === 'parenthesized_expression') base = base.namedChildren[0] ?? null;
+      else if (base.type === 'unary_expression' && base.childForFieldName('operator')?.text === '*') { deref = true; base = base.childForFieldName('operand'); }
+      else return undefined;
+    }
+    if (!base) return undefined;
+    const d = this.r.lookup(base.text, base);
+    if (d && !deref && this.isValueAggregate(d)) return { kind: 'alias', decl: d };
+    if (!d && this.ctx.file.packageVars.has(base.text) && !deref && target.type === 'selector_expression') {
+      return { kind: 'global', name: base.text };
+    }
+    return { kind: 'heap', target: short(target) };
+  }
+
+  /** A local struct or array value (not a pointer, slice or map): storing into it stores into the local itself. */
+  private isValueAggregate(d: LocalDecl): boolean {
+    if (d.kind !== 'var' && d.kind !== 'param') return false;
+    const t = d.type ? d.type : d.value?.type === 'composite_literal' ? d.value.childForFieldName('type') : null;
+    if (!t) return false;
+    return t.type === 'array_type' || t.type === 'struct_type' ||
+      ((t.type === 'type_identifier' || t.type === 'qualified_type') && d.kind === 'var');
+  }
+
+  private report(site: Node, what: string, sink: Sink, closure: boolean, via?: string): void {
+    if (sink.kind === 'alias') {
+      let list = this.aliases.get(sink.decl);
+      if (!list) { list = []; this.aliases.set(sink.decl, list); }
+      list.push({ site, what, closure });
+      return;
+    }
+    const through = via ? ` (through \`${via}\`)` : '';
+    if (closure) this.closureFinding(site, `${describeSink(sink)}${through}`);
+    else this.add(ALLOC_IDS.escape, site, `\`${what}\` may allocate on the heap: ${describeSink(sink)}${through}, and ${whySink(sink)}.`);
+  }
+
+  private aliasSink(id: Node): void {
+    const d = this.r.lookup(id.text, id);
+    if (!d) return;
+    const sites = this.aliases.get(d);
+    if (!sites) return;
+    const sink = this.sinkOf(id);
+    if (!sink || sink.kind === 'alias') return;
+    for (const s of sites) this.report(s.site, s.what, sink, s.closure, d.name);
+  }
+
+  // ---- alloc-escape --------------------------------------------------------------------------------------------
+
+  private address(n: Node): void {
+    const operand = n.childForFieldName('operand');
+    if (!operand) return;
+    if (operand.type === 'composite_literal') {
+      if (this.tooLarge(operand.childForFieldName('type'))) return; // reported as a large object instead
+    } else if (operand.type === 'identifier') {
+      const d = this.r.lookup(operand.text, operand);
+      if (!d || d.kind === 'const') return; // package-level variables are not allocated by taking their address
+    } else if (operand.type === 'selector_expression' || operand.type === 'index_expression') {
+      let base: Node | null = operand;
+      while (base && (base.type === 'selector_expression' || base.type === 'index_expression')) base = base.childForFieldName('operand');
+      const d = base?.type === 'identifier' ? this.r.lookup(base.text, base) : undefined;
+      if (!d || !this.isValueAggregate(d)) return;
+    } else {
+      return;
+    }
+    const sink = this.sinkOf(n);
+    if (sink) this.report(n, short(n), sink, false);
+  }
+
+  private tooLarge(type: Node | null): boolean {
+    if (!type) return false;
+    const size = this.r.sizeOfTypeNode(type, 0);
+    return size !== undefined && size > this.maxStack;
+  }
+
+  // ---- builtins: make, new, append, string(...), any(...) -----------------------------------------------------
+
+  private builtinCall(n: Node): void {
+    const fn = n.childForFieldName('function');
+    if (!fn || this.r.lookup(fn.text, fn)) return; // shadowed builtin
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+    switch (fn.text) {
+      case 'make': this.make(n, args); break;
+      case 'new': this.newCall(n, args); break;
+      case 'append': this.append(n, args); break;
+      case 'string': this.stringConversion(n, args[0]); break;
+      case 'any': if (args.length === 1 && args[0]) this.box(args[0], 'converting it to `any`'); break;
+    }
+  }
+
+  private make(n: Node, args: Node[]): void {
+    const t = args[0];
+    if (!t) return;
+    if (t.type === 'map_type') {
+      this.add(ALLOC_IDS.map, n, `\`${short(n)}\` allocates a map on the heap: TinyGo's hashmap and its buckets are always heap objects.`);
+      return;
+    }
+    if (t.type === 'channel_type' || args.length < 2) return;
+    const sizes = args.slice(1);
+    const nonConst = sizes.find((a) => !this.r.isConst(a));
+    if (nonConst) {
+      this.add(ALLOC_IDS.makeNonConst, n, `\`${short(n)}\` may allocate on the heap: its size \`${short(nonConst)}\` is not a constant, ` +
+        'and TinyGo moves only constant-size allocations to the stack ("size is not constant").');
+      return;
+    }
+    if (t.type !== 'slice_type') return;
+    const count = Math.max(...sizes.map((a) => this.r.constValue(a) ?? 0));
+    const el = t.childForFieldName('element');
+    const elSize = el ? this.r.sizeOfTypeNode(el, 0) : undefined;
+    if (elSize !== undefined && count * elSize > this.maxStack) this.largeFinding(n, short(n), count * elSize);
+  }
+
+  private newCall(n: Node, args: Node[]): void {
+    const t = args[0];
+    if (!t) return;
+    const size = this.r.sizeOfTypeNode(t, 0);
+    if (size !== undefined && size > this.maxStack) { this.largeFinding(n, short(n), size); return; }
+    const sink = this.sinkOf(n);
+    if (sink) this.report(n, short(n), sink, false);
+  }
+
+  private largeFinding(at: Node, what: string, size: number): void {
+    this.add(ALLOC_IDS.large, at, `\`${what}\` (${size} B) is allocated on the heap: it is larger than TinyGo's MaxStackAlloc ` +
+      `(${this.maxStack} B for this target), so it never goes on the stack ("object size ${size} exceeds maximum stack allocation size ${this.maxStack}").`);
+  }
+
+  private largeVar(spec: Node): void {
+    const type = spec.childForFieldName('type');
+    if (!type || type.type !== 'array_type') return;
+    const size = this.r.sizeOfTypeNode(type, 0);
+    if (size !== undefined && size > this.maxStack) {
+      const names = spec.childrenForFieldName('name').map((x) => x?.text).join(', ');
+      this.largeFinding(type, `${names} ${norm(type.text)}`, size);
+    }
+  }
+
+  private compositeLiteral(n: Node): void {
+    const t = n.childForFieldName('type');
+    if (!t) return;
+    if (t.type === 'map_type') {
+      this.add(ALLOC_IDS.map, n.childForFieldName('body') && n.startPosition.row !== n.endPosition.row ? t : n,
+        `\`${short(n)}\` allocates a map on the heap: TinyGo's hashmap and its buckets are always heap objects.`);
+    } else if (t.type === 'array_type') {
+      const size = this.r.sizeOfTypeNode(t, 0);
+      if (size !== undefined && size > this.maxStack) this.largeFinding(t, short(n), size);
+    }
+  }
+
+  // ---- loops ---------------------------------------------------------------------------------------------------
+
+  /** The innermost loop of the same function whose body contains `n`. */
+  private loopOf(n: Node): Node | null {
+    let cur = n;
+    for (let p = n.parent; p; cur = p, p = p.parent) {
+      if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
+      if (p.type === 'for_statement' && p.childForFieldName('body')?.id === cur.id) return p;
+    }
+    return null;
+  }
+
+  private append(n: Node, args: Node[]): void {
+    const loop = this.loopOf(n);
+    if (!loop || !args[0]) return;
+    const s = args[0];
+    let fixes: Fix[] | undefined;
+    if (s.type === 'identifier') {
+      const d = this.r.lookup(s.text, s);
+      // Preallocated with a capacity (make([]T, 0, n)): appends up to n do not allocate.
+      if (d?.value?.type === 'call_expression' && d.value.childForFieldName('function')?.text === 'make' &&
+        (d.value.childForFieldName('arguments')?.namedChildren.length ?? 0) >= 3) return;
+      if (d) fixes = this.preallocateFix(n, args, d, loop);
+    }
+    this.add(ALLOC_IDS.appendLoop, n, `\`append\` in a loop may allocate: whenever \`${short(s)}\` outgrows its capacity, ` +
+      'TinyGo\'s runtime.sliceAppend allocates a larger backing array on the heap (and the old one becomes garbage); ' +
+      'preallocate the capacity with make([]T, 0, n) before the loop.', fixes);
+  }
+
+  /**
+   * "Preallocate capacity", offered only when it cannot change behaviour: `var s []T` is the statement just before
+   * `for ... range xs` (xs a local of slice, array, string or map type), and the loop body starts with an
+   * unconditional `s = append(s, v...)` of at least one element, so s is non-nil after the loop exactly when xs
+   * was non-empty, as before. The capacity is only a hint: the loop's results are unchanged.
+   */
+  private preallocateFix(call: Node, args: Node[], d: LocalDecl, loop: Node): Fix[] | undefined {
+    if (args.length < 2 || args.some((a) => a.type === 'variadic_argument')) return undefined;
+    const spec = d.node;
+    if (spec.type !== 'var_spec' || spec.childrenForFieldName('name').length !== 1 || d.value) return undefined;
+    const st = spec.childForFieldName('type');
+    if (!st || st.type !== 'slice_type') return undefined;
+    const varDecl = spec.parent;
+    if (varDecl?.type !== 'var_declaration' || varDecl.nextNamedSibling?.id !== loop.id) return undefined;
+    const clause = loop.namedChildren.find((c) => c?.type === 'range_clause');
+    const over = clause?.childForFieldName('right');
+    if (!over || over.type !== 'identifier') return undefined;
+    const od = this.r.lookup(over.text, over);
+    const ot = od ? this.r.typeOf(over) : undefined;
+    if (!ot || !(ot.text === 'string' || ot.text.startsWith('[') || ot.text.startsWith('map['))) return undefined;
+    const stmt = call.parent?.parent; // expression_list -> assignment_statement
+    const body = loop.childForFieldName('body');
+    const first = body?.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren[0];
+    if (!stmt || stmt.type !== 'assignment_statement' || first?.id !== stmt.id) return undefined;
+    if (stmt.childForFieldName('left')?.text !== d.name || stmt.childForFieldName('operator')?.text !== '=') return undefined;
+    const lineIndent = this.indentOf(varDecl);
+    if (lineIndent === undefined) return undefined;
+    const end = nodeRange(varDecl).end;
+    const text = `\n${lineIndent}if len(${over.text}) > 0 {\n${lineIndent}\t${d.name} = make(${norm(st.text)}, 0, len(${over.text}))\n${lineIndent}}`;
+    return [{ title: `Preallocate the capacity of ${d.name} (len(${over.text}))`, edits: [{ range: { start: end, end }, newText: text }] }];
+  }
+
+  /** The whitespace before `n` when `n` starts its line (gofmt'ed code: tabs), else undefined. */
+  private indentOf(n: Node): string | undefined {
+    const line = this.decl.text.split('\n')[n.startPosition.row - this.decl.startPosition.row] ?? '';
+    const ws = /^[ \t]*/.exec(line)?.[0] ?? '';
+    const col = n.startPosition.row === this.decl.startPosition.row ? n.startPosition.column - this.decl.startPosition.column : n.startPosition.column;
+    return ws.length === col ? ws : undefined;
+  }
+
+  private concat(n: Node): void {
+    const loop = this.loopOf(n);
+    if (!loop) return;
+    const left = n.childForFieldName('left')?.namedChildren ?? [];
+    const right = n.childForFieldName('right')?.namedChildren ?? [];
+    if (left.length !== 1 || right.length !== 1 || !left[0] || !right[0]) return;
+    const target = left[0];
+    const op = n.childForFieldName('operator')?.text;
+    const isString = (x: Node | null) => this.r.typeOf(x)?.text === 'string';
+    if (op === '+=') {
+      if (!isString(target) && !isString(right[0])) return;
+    } else {
+      // s = s + x (or x + s): the + chain must mention the target.
+      const operands: Node[] = [];
+      const flat = (e: Node | null) => {
+        if (!e) return;
+        if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '+') { flat(e.childForFieldName('left')); flat(e.childForFieldName('right')); }
+        else operands.push(e);
+      };
+      flat(right[0]);
+      if (!operands.some((o) => o.text === target.text)) return;
+      if (!isString(target) && !operands.some((o) => isString(o))) return;
+    }
+    this.add(ALLOC_IDS.concatLoop, n, `string concatenation in a loop may allocate on every iteration: TinyGo's ` +
+      `runtime.stringConcat copies both parts into a new heap string each time; append to a []byte (or use strings.Builder) ` +
+      'and convert once after the loop.');
+  }
+
+  // ---- interface boxing ----------------------------------------------------------------------------------------
+
+  private pkgCall(n: Node): void {
+    const fn = n.childForFieldName('function');
+    const operand = fn?.childForFieldName('operand');
+    const field = fn?.childForFieldName('field')?.text;
+    if (!operand || !field || this.r.lookup(operand.text, operand)) return;
+    const pkg = this.ctx.file.importByLocal.get(operand.text);
+    const table = pkg ? BOXING_FUNCS[pkg] : undefined;
+    const skip = table?.[field];
+    if (skip === undefined) return;
+    const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
+    for (const a of args.slice(skip)) this.box(a, `passing it to ${operand.text}.${field}, whose parameters are \`any\``);
+  }
+
+  private conversion(n: Node): void {
+    let t = n.childForFieldName('type');
+    while (t?.type === 'parenthesized_type') t = t.namedChildren[0] ?? null;
+    const operand = n.childForFieldName('operand');
+    if (!t || !operand) return;
+    if (t.type === 'interface_type') { this.box(operand, 'converting it to an interface'); return; }
+    if (t.type === 'slice_type') this.bytesConversion(n, t, operand);
+  }
+
+  /** Boxing `v` into an interface: TinyGo stores values up to a pointer in the interface itself, larger ones on the heap. */
+  private box(v: Node, how: string): void {
+    if (v.type === 'variadic_argument' || this.r.isConst(v)) return;
+    const t = this.r.typeOf(v);
+    if (!t || isPointerShaped(t.text) || isInterfaceText(t.text)) return; // unknown types stay silent
+    let size = this.r.sizeOf(t);
+    let described = `its type \`${t.text}\` is ${size ?? '?'} bytes`;
+    if (size === undefined) {
+      // A named type of this file: its underlying kind.
+      const kind = this.ctx.file.types.typeKinds.get(t.text);
+      if (!kind || ['pointer', 'map', 'func', 'chan', 'interface'].includes(kind)) return;
+      if (kind === 'struct' || kind === 'array') {
+        described = `its type \`${t.text}\` is ${kind === 'struct' ? 'a struct' : 'an array'}, boxed on the heap unless it fits in a pointer`;
+      } else {
+        size = this.r.sizeOf({ text: kind === 'slice' ? '[]byte' : kind });
+        if (size === undefined) return;
+        described = `its type \`${t.text}\` (${kind}) is ${size} bytes`;
+      }
+    }
+    if (size !== undefined && size <= this.ptr) return;
+    this.add(ALLOC_IDS.box, v, `\`${short(v)}\` may allocate: ${how} boxes it, and TinyGo puts a boxed value on the heap ` +
+      `when it is larger than a pointer (${this.ptr} bytes on this target); ${described}.`);
+  }
+
+  // ---- string <-> []byte ---------------------------------------------------------------------------------------
+
+  /** How a conversion result is used, or undefined when the use is read-only (no copy needed). */
+  private conversionUse(n: Node, bytes: boolean): string | undefined {
+    let cur = n;
+    let p = n.parent;
+    while (p?.type === 'parenthesized_expression') { cur = p; p = p.parent; }
+    if (!p) return 'used';
+    if (inRange(cur)) return undefined;
+    switch (p.type) {
+      case 'binary_expression': {
+        const op = p.childForFieldName('operator')?.text ?? '';
+        if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return undefined;
+        return 'used in an expression';
+      }
+      case 'expression_switch_statement': return p.childForFieldName('value')?.id === cur.id ? undefined : 'used';
+      case 'index_expression': {
+        if (p.childForFieldName('operand')?.id === cur.id) return bytes ? undefined : 'indexed';
+        // m[string(b)]: a lookup does not keep the key, a store does.
+        const list = p.parent;
+        const stmt = list?.parent;
+        if (p.parent?.type === 'inc_statement' || p.parent?.type === 'dec_statement') return 'used as a key that is stored in a map';
+        if (list?.type === 'expression_list' && stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === list.id) {
+          return 'used as a key that is stored in a map';
+        }
+        return undefined;
+      }
+      case 'argument_list': {
+        const call = p.parent;
+        const fn = call?.childForFieldName('function');
+        const name = fn?.type === 'identifier' && !this.r.lookup(fn.text, fn) ? fn.text : undefined;
+        if (name === 'len' || name === 'cap') return undefined;
+        if (name === 'copy' && p.namedChildren[1]?.id === cur.id) return undefined;
+        return `passed to \`${short(fn ?? p)}\``;
+      }
+      case 'variadic_argument': return undefined; // append(dst, []byte(s)...) only reads it
+      case 'return_statement': case 'expression_list': {
+        const stmt = p.type === 'expression_list' ? p.parent : p;
+        if (stmt?.type === 'return_statement') return 'returned';
+        return 'assigned';
+      }
+      case 'send_statement': return 'sent on a channel';
+      case 'literal_element': case 'keyed_element': return 'stored in a composite literal';
+      default: return 'used';
+    }
+  }
+
+  private bytesConversion(n: Node, t: Node, operand: Node): void {
+    const el = t.childForFieldName('element')?.text;
+    if (el !== 'byte' && el !== 'uint8' && el !== 'rune' && el !== 'int32') return;
+    const ot = this.r.typeOf(operand);
+    if (ot && ot.text !== 'string') return; // []byte(b) of a byte slice, or a named type: no copy
+    const use = this.conversionUse(n, true);
+    if (!use) return;
+    this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: the result is ${use}, so TinyGo copies the string into ` +
+      'a new heap slice (only read-only uses such as `len([]byte(s))`, `range []byte(s)` or a comparison reuse the string\'s bytes).');
+  }
+
+  private stringConversion(n: Node, arg: Node | undefined): void {
+    if (!arg || this.r.isConst(arg)) return;
+    const t = this.r.typeOf(arg);
+    if (!t) return;
+    const fromBytes = isByteOrRuneSlice(t.text);
+    const fromRune = ['rune', 'int32', 'byte', 'uint8'].includes(t.text);
+    if (!fromBytes && !fromRune) return;
+    const use = this.conversionUse(n, false);
+    if (!use) return;
+    this.add(ALLOC_IDS.conversion, n, fromBytes
+      ? `\`${short(n)}\` may allocate: the result is ${use}, so TinyGo copies the bytes into a new heap string ` +
+        '(map lookups like `m[string(b)]` and comparisons do not copy).'
+      : `\`${short(n)}\` may allocate: converting a rune to a string builds a new heap string in TinyGo (the result is ${use}).`);
+  }
+
+  // ---- goroutines and closures ---------------------------------------------------------------------------------
+
+  private goStatement(n: Node): void {
+    if (this.ctx.target.scheduler === 'none') return; // a compile error, reported by the unsupported rules
+    const kw = n.child(0);
+    if (!kw) return;
+    const loop = this.loopOf(n) ? ' (here on every loop iteration)' : '';
+    this.add(ALLOC_IDS.goroutine, kw, `starting a goroutine allocates on the heap${loop}: TinyGo's ${this.ctx.target.scheduler} ` +
+      'scheduler gives each goroutine its own stack, allocated when it starts, plus a heap object for the arguments of the call.');
+  }
+
+  private funcLiteral(n: Node): void {
+    const parent = n.parent;
+    // go func(){...}(): the literal is started as a goroutine.
+    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) {
+      if (parent.parent?.type === 'go_statement') this.closureFinding(n, 'it is started by `go`');
+      return; // called directly (also `defer func(){...}()`): does not outlive the call
+    }
+    const sink = this.sinkOf(n);
+    if (sink) this.report(n, 'func literal', sink, true);
+  }
+
+  private closureFinding(fn: Node, why: string): void {
+    const captured = this.captures(fn);
+    if (captured.length === 0) return; // no context: a func value without captures is a static function
+    const names = captured.slice(0, 4).map((c) => `\`${c}\``).join(', ') + (captured.length > 4 ? ', …' : '');
+    this.add(ALLOC_IDS.closure, headerRange(fn), `this closure may allocate on the heap: ${why}, so it outlives the call, ` +
+      `and it captures ${names}; ${WHY_CLOSURE}.`, undefined, fn);
+  }
+
+  /** Local variables of enclosing functions used inside `fn`. */
+  private captures(fn: Node): string[] {
+    const names = new Set<string>();
+    for (const id of descendants(fn, new Set(['identifier']))) {
+      const p = id.parent;
+      if (p?.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) continue;
+      const d = this.r.lookup(id.text, id);
+      if (!d || d.kind === 'const') continue;
+      if (d.scope.node.startIndex < fn.startIndex || d.scope.node.endIndex > fn.endIndex) names.add(d.name);
+    }
+    return [...names];
+  }
+}
+
+let last: { decl: Node; key: string; analysis: AllocAnalysis } | undefined;
+
+/** The shared analysis of `decl`: computed by the first alloc rule that runs on it. */
+export function allocAnalysis(decl: Node, ctx: RuleContext): AllocAnalysis {
+  const key = `${ctx.file.key}\n${targetFactsKey(ctx.target)}`;
+  if (last && last.decl === decl && last.key === key) return last.analysis;
+  const analysis = new AllocAnalysis(decl, ctx).run();
+  last = { decl, key, analysis };
+  return analysis;
+}
+

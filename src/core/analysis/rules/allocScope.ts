@@ -1,0 +1,376 @@
+/**
+ * Syntax-only knowledge the alloc rules need: which names are locals of which function, simple types of locals
+ * (from their declared type or their initialiser), constant values, and byte sizes of types TinyGo would allocate.
+ * Everything here is an approximation that errs on the side of "unknown": callers report only what is known.
+ */
+import type { Node } from 'web-tree-sitter';
+import type { FileFacts } from '../fileFacts';
+import { FUNCTION_TYPES } from '../syntax';
+
+export type DeclKind = 'param' | 'var' | 'const' | 'range' | 'other';
+
+export interface LocalDecl {
+  name: string;
+  kind: DeclKind;
+  /** Byte offset from which the declaration is visible (a rough scope: blocks are not modelled). */
+  start: number;
+  node: Node;
+  type: Node | null;
+  value: Node | null;
+  scope: FuncScope;
+}
+
+export class FuncScope {
+  readonly locals = new Map<string, LocalDecl[]>();
+  constructor(readonly node: Node, readonly parent: FuncScope | null) {}
+
+  add(nameNode: Node | null, kind: DeclKind, start: number, node: Node, type: Node | null, value: Node | null): void {
+    if (!nameNode || nameNode.text === '_') return;
+    const name = nameNode.text;
+    let list = this.locals.get(name);
+    if (!list) { list = []; this.locals.set(name, list); }
+    list.push({ name, kind, start, node, type, value, scope: this });
+  }
+}
+
+/** A type as far as it is known: the normalised source text, and the type node when there is one. */
+export interface TypeDesc { text: string; node?: Node }
+
+const BASIC_SIZES: Record<string, number | 'ptr' | '2ptr'> = {
+  bool: 1, int8: 1, uint8: 1, byte: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, rune: 4, float32: 4,
+  int64: 8, uint64: 8, float64: 8, complex64: 8, complex128: 16,
+  int: 'ptr', uint: 'ptr', uintptr: 'ptr', string: '2ptr', error: '2ptr', any: '2ptr',
+};
+export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_SIZES));
+
+/** Per-declaration resolver: scopes of every function in the declaration, built from one query pass. */
+export class Resolver {
+  private readonly scopes = new Map<number, FuncScope>();
+
+  constructor(readonly file: FileFacts, readonly pointerSize: number) {}
+
+  /** The scope of a function node, created (with its parameters) on first use. */
+  scopeFor(fn: Node): FuncScope {
+    let s = this.scopes.get(fn.id);
+    if (s) return s;
+    const outer = this.enclosingFunction(fn);
+    s = new FuncScope(fn, outer ? this.scopeFor(outer) : null);
+    this.scopes.set(fn.id, s);
+    for (const field of ['receiver', 'parameters', 'result']) {
+      const list = fn.childForFieldName(field);
+      if (!list || list.type !== 'parameter_list') continue;
+      for (const p of list.namedChildren) {
+        if (!p || (p.type !== 'parameter_declaration' && p.type !== 'variadic_parameter_declaration')) continue;
+        let type = p.childForFieldName('type');
+        if (p.type === 'variadic_parameter_declaration') type = null; // a slice of the written type
+        for (const n of p.childrenForFieldName('name')) s.add(n, 'param', fn.startIndex, p, type, null);
+      }
+    }
+    return s;
+  }
+
+  enclosingFunction(n: Node): Node | null {
+    for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
+    return null;
+  }
+
+  scopeOf(n: Node): FuncScope | null {
+    const fn = this.enclosingFunction(n);
+    return fn ? this.scopeFor(fn) : null;
+  }
+
+  /** Records a local declaration node (short var, var spec, const spec, range clause). */
+  addDecl(n: Node): void {
+    const scope = this.scopeOf(n);
+    if (!scope) return;
+    const start = n.endIndex;
+    if (n.type === 'short_var_declaration') {
+      const left = n.childForFieldName('left')?.namedChildren ?? [];
+      const right = n.childForFieldName('right')?.namedChildren ?? [];
+      left.forEach((l, i) => { if (l?.type === 'identifier') scope.add(l, 'var', start, n, null, left.length === right.length ? right[i] ?? null : null); });
+    } else if (n.type === 'var_spec' || n.type === 'const_spec') {
+      const values = n.childForFieldName('value')?.namedChildren ?? [];
+      const type = n.childForFieldName('type');
+      const names = n.childrenForFieldName('name');
+      names.forEach((l, i) => scope.add(l, n.type === 'var_spec' ? 'var' : 'const', start, n, type,
+        names.length === values.length ? values[i] ?? null : null));
+    } else if (n.type === 'range_clause') {
+      if (!n.children.some((c) => c?.type === ':=')) return;
+      for (const l of n.childForFieldName('left')?.namedChildren ?? []) if (l?.type === 'identifier') scope.add(l, 'range', start, n, null, null);
+    }
+  }
+
+  /** The local declaration `name` refers to at `at`, or undefined for package-level and unknown names. */
+  lookup(name: string, at: Node, atIndex = at.startIndex): LocalDecl | undefined {
+    for (let s = this.scopeOf(at); s; s = s.parent) {
+      const list = s.locals.get(name);
+      if (!list) continue;
+      let best: LocalDecl | undefined;
+      for (const d of list) if (d.start <= atIndex && (!best || d.start >= best.start)) best = d;
+      // A parameter is visible in the whole body; a later local declaration still shadows nothing before it.
+      if (best) return best;
+    }
+    return undefined;
+  }
+
+  isPackageVar(id: Node): boolean {
+    return this.file.packageVars.has(id.text) && !this.lookup(id.text, id);
+  }
+
+  // ---- constants ---------------------------------------------------------------------------------------------
+
+  isConst(n: Node | null, depth = 0): boolean {
+    if (!n || depth > 12) return false;
+    switch (n.type) {
+      case 'int_literal': case 'float_literal': case 'imaginary_literal': case 'rune_literal':
+      case 'interpreted_string_literal': case 'raw_string_literal': case 'true': case 'false': case 'nil': case 'iota':
+        return true;
+      case 'identifier': {
+        const d = this.lookup(n.text, n);
+        if (d) return d.kind === 'const';
+        return this.file.packageConsts.has(n.text) || n.text === 'true' || n.text === 'false' || n.text === 'nil';
+      }
+      case 'parenthesized_expression':
+        return this.isConst(n.namedChildren[0] ?? null, depth + 1);
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        return (op === '-' || op === '+' || op === '!' || op === '^') && this.isConst(n.childForFieldName('operand'), depth + 1);
+      }
+      case 'binary_expression':
+        return this.isConst(n.childForFieldName('left'), depth + 1) && this.isConst(n.childForFieldName('right'), depth + 1);
+      case 'call_expression': {
+        // Conversions of constants to basic types (`int64(5)`, `byte('a')`) and len of a constant string.
+        const fn = n.childForFieldName('function');
+        const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+        if (fn?.type !== 'identifier' || args.length !== 1) return false;
+        if (BASIC_TYPE_NAMES.has(fn.text) && !this.lookup(fn.text, n)) return this.isConst(args[0] ?? null, depth + 1);
+        if (fn.text === 'len') { const a = args[0]; return !!a && (a.type === 'interpreted_string_literal' || a.type === 'raw_string_literal'); }
+        return false;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** The integer value of a constant expression, when it can be computed from the source. */
+  constValue(n: Node | null, depth = 0): number | undefined {
+    if (!n || depth > 12) return undefined;
+    switch (n.type) {
+      case 'int_literal': return parseGoInt(n.text);
+      case 'rune_literal': {
+        const body = n.text.slice(1, -1);
+        return body.length === 1 ? body.charCodeAt(0) : undefined;
+      }
+      case 'parenthesized_expression': return this.constValue(n.namedChildren[0] ?? null, depth + 1);
+      case 'identifier': {
+        const d = this.lookup(n.text, n);
+        if (d) return d.kind === 'const' ? this.constValue(d.value, depth + 1) : undefined;
+        return this.constValue(this.file.packageConsts.get(n.text) ?? null, depth + 1);
+      }
+      case 'unary_expression': {
+        const v = this.constValue(n.childForFieldName('operand'), depth + 1);
+        const op = n.childForFieldName('operator')?.text;
+        if (v === undefined) return undefined;
+        return op === '-' ? -v : op === '+' ? v : undefined;
+      }
+      case 'binary_expression': {
+        const a = this.constValue(n.childForFieldName('left'), depth + 1);
+        const b = this.constValue(n.childForFieldName('right'), depth + 1);
+        if (a === undefined || b === undefined) return undefined;
+        switch (n.childForFieldName('operator')?.text) {
+          case '+': return a + b;
+          case '-': return a - b;
+          case '*': return a * b;
+          case '/': return b === 0 ? undefined : Math.trunc(a / b);
+          case '%': return b === 0 ? undefined : a % b;
+          case '<<': return b < 0 || b > 52 ? undefined : a * 2 ** b;
+          case '>>': return b < 0 ? undefined : Math.floor(a / 2 ** b);
+          case '|': return a <= 0x7fffffff && b <= 0x7fffffff ? a | b : undefined;
+          case '&': return a <= 0x7fffffff && b <= 0x7fffffff ? a & b : undefined;
+          default: return undefined;
+        }
+      }
+      case 'call_expression': {
+        const fn = n.childForFieldName('function');
+        const arg = n.childForFieldName('arguments')?.namedChildren[0] ?? null;
+        if (fn?.type === 'identifier' && BASIC_TYPE_NAMES.has(fn.text)) return this.constValue(arg, depth + 1);
+        if (fn?.text === 'len' && arg && (arg.type === 'interpreted_string_literal' || arg.type === 'raw_string_literal')) {
+          const body = arg.text.slice(1, -1);
+          return /^[\x00-\x7f]*$/.test(body) && (arg.type === 'raw_string_literal' || !body.includes('\\')) ? body.length : undefined;
+        }
+        return undefined;
+      }
+      default: return undefined;
+    }
+  }
+
+  // ---- types -------------------------------------------------------------------------------------------------
+
+  /** The type of an expression, as far as syntax tells. */
+  typeOf(n: Node | null, depth = 0): TypeDesc | undefined {
+    if (!n || depth > 8) return undefined;
+    switch (n.type) {
+      case 'int_literal': return { text: 'int' };
+      case 'float_literal': return { text: 'float64' };
+      case 'imaginary_literal': return { text: 'complex128' };
+      case 'rune_literal': return { text: 'rune' };
+      case 'interpreted_string_literal': case 'raw_string_literal': return { text: 'string' };
+      case 'true': case 'false': return { text: 'bool' };
+      case 'nil': return { text: 'nil' };
+      case 'iota': return { text: 'int' };
+      case 'func_literal': return { text: 'func' };
+      case 'parenthesized_expression': return this.typeOf(n.namedChildren[0] ?? null, depth + 1);
+      case 'composite_literal': return typeDesc(n.childForFieldName('type'));
+      case 'type_conversion_expression': case 'type_assertion_expression': return typeDesc(n.childForFieldName('type'));
+      case 'identifier': {
+        const d = this.lookup(n.text, n);
+        if (d) {
+          if (d.type) return typeDesc(d.type);
+          if (d.node.type === 'variadic_parameter_declaration') return { text: '[]' + norm(d.node.childForFieldName('type')?.text ?? '?') };
+          return this.typeOf(d.value, depth + 1);
+        }
+        const c = this.file.packageConsts.get(n.text);
+        if (c) return this.typeOf(c, depth + 1);
+        return undefined;
+      }
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        const inner = this.typeOf(n.childForFieldName('operand'), depth + 1);
+        if (op === '&') return { text: '*' + (inner?.text ?? '?') };
+        if (op === '!') return { text: 'bool' };
+        if (op === '-' || op === '+' || op === '^') return inner;
+        return undefined;
+      }
+      case 'binary_expression': {
+        const op = n.childForFieldName('operator')?.text ?? '';
+        if (['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(op)) return { text: 'bool' };
+        if (op === '<<' || op === '>>') return this.typeOf(n.childForFieldName('left'), depth + 1);
+        return this.typeOf(n.childForFieldName('left'), depth + 1) ?? this.typeOf(n.childForFieldName('right'), depth + 1);
+      }
+      case 'slice_expression': {
+        const t = this.typeOf(n.childForFieldName('operand'), depth + 1);
+        if (!t) return undefined;
+        const arr = /^\[[^\]]+\](.*)$/.exec(t.text);
+        if (t.text === 'string' || t.text.startsWith('[]')) return { text: t.text };
+        if (arr) return { text: '[]' + arr[1] };
+        if (t.text.startsWith('*[')) { const a = /^\*\[[^\]]+\](.*)$/.exec(t.text); if (a) return { text: '[]' + a[1] }; }
+        return undefined;
+      }
+      case 'index_expression': {
+        const t = this.typeOf(n.childForFieldName('operand'), depth + 1);
+        if (!t) return undefined;
+        if (t.text === 'string') return { text: 'byte' };
+        const el = elementType(t);
+        return el;
+      }
+      case 'call_expression': return this.callType(n, depth);
+      default: return undefined;
+    }
+  }
+
+  private callType(n: Node, depth: number): TypeDesc | undefined {
+    const fn = n.childForFieldName('function');
+    const args = n.childForFieldName('arguments')?.namedChildren ?? [];
+    if (!fn) return undefined;
+    if (fn.type === 'identifier' && !this.lookup(fn.text, n)) {
+      switch (fn.text) {
+        case 'make': return typeDesc(args[0] ?? null);
+        case 'new': return args[0] ? { text: '*' + norm(args[0].text) } : undefined;
+        case 'len': case 'cap': case 'copy': return { text: 'int' };
+        case 'append': return this.typeOf(args[0] ?? null, depth + 1);
+        default:
+          if (BASIC_TYPE_NAMES.has(fn.text)) return { text: fn.text };
+          return undefined;
+      }
+    }
+    if (fn.type === 'selector_expression') {
+      const field = fn.childForFieldName('field')?.text;
+      const operand = fn.childForFieldName('operand');
+      const pkg = operand?.type === 'identifier' && !this.lookup(operand.text, n) ? this.file.importByLocal.get(operand.text) : undefined;
+      if (pkg === 'fmt' && (field === 'Sprintf' || field === 'Sprint' || field === 'Sprintln')) return { text: 'string' };
+      if ((pkg === 'fmt' && field === 'Errorf') || (pkg === 'errors' && field === 'New')) return { text: 'error' };
+      if (pkg === 'strconv' && (field === 'Itoa' || field === 'FormatInt' || field === 'Quote')) return { text: 'string' };
+      if (!pkg && (field === 'String' || field === 'Error') && args.length === 0) return { text: 'string' };
+      if (!pkg && field === 'Bytes' && args.length === 0) return { text: '[]byte' };
+    }
+    return undefined;
+  }
+
+  /** Size in bytes of a type on the target, or undefined when syntax cannot tell (named structs, generics...). */
+  sizeOf(t: TypeDesc | undefined): number | undefined {
+    if (!t) return undefined;
+    if (t.node) return this.sizeOfTypeNode(t.node, 0);
+    const p = this.pointerSize;
+    const basic = BASIC_SIZES[t.text];
+    if (basic !== undefined) return basic === 'ptr' ? p : basic === '2ptr' ? 2 * p : basic;
+    if (isPointerShaped(t.text)) return p;
+    if (isInterfaceText(t.text)) return 2 * p;
+    if (t.text.startsWith('[]')) return 3 * p;
+    const arr = /^\[(\d+)\](.*)$/.exec(t.text);
+    if (arr) { const el = this.sizeOf({ text: arr[2] }); return el === undefined ? undefined : Number(arr[1]) * el; }
+    return undefined;
+  }
+
+  sizeOfTypeNode(n: Node, depth: number): number | undefined {
+    if (depth > 8) return undefined;
+    const p = this.pointerSize;
+    switch (n.type) {
+      case 'type_identifier': {
+        const basic = BASIC_SIZES[n.text];
+        return basic === undefined ? undefined : basic === 'ptr' ? p : basic === '2ptr' ? 2 * p : basic;
+      }
+      case 'qualified_type': return n.text.replace(/\s+/g, '') === 'unsafe.Pointer' ? p : undefined;
+      case 'pointer_type': case 'map_type': case 'channel_type': case 'function_type': return p;
+      case 'slice_type': return 3 * p;
+      case 'interface_type': return 2 * p;
+      case 'parenthesized_type': return n.namedChildren[0] ? this.sizeOfTypeNode(n.namedChildren[0], depth + 1) : undefined;
+      case 'array_type': {
+        const len = this.constValue(n.childForFieldName('length'));
+        const el = n.childForFieldName('element');
+        const elSize = el ? this.sizeOfTypeNode(el, depth + 1) : undefined;
+        return len === undefined || elSize === undefined || len < 0 ? undefined : len * elSize;
+      }
+      default: return undefined;
+    }
+  }
+}
+
+export function norm(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+export function typeDesc(n: Node | null): TypeDesc | undefined {
+  return n ? { text: norm(n.text), node: n } : undefined;
+}
+
+function elementType(t: TypeDesc): TypeDesc | undefined {
+  if (t.node && (t.node.type === 'slice_type' || t.node.type === 'array_type')) return typeDesc(t.node.childForFieldName('element'));
+  if (t.node && t.node.type === 'map_type') return typeDesc(t.node.childForFieldName('value'));
+  const m = /^\[[^\]]*\](.*)$/.exec(t.text);
+  return m ? { text: m[1] } : undefined;
+}
+
+export function isPointerShaped(text: string): boolean {
+  return text.startsWith('*') || text.startsWith('map[') || text.startsWith('chan') || text.startsWith('<-chan') ||
+    text.startsWith('func') || text === 'unsafe.Pointer' || text === 'nil';
+}
+
+export function isInterfaceText(text: string): boolean {
+  return text === 'any' || text === 'error' || text.startsWith('interface{');
+}
+
+export function isByteOrRuneSlice(text: string): boolean {
+  return text === '[]byte' || text === '[]uint8' || text === '[]rune' || text === '[]int32';
+}
+
+export function parseGoInt(text: string): number | undefined {
+  const t = text.replace(/_/g, '').toLowerCase();
+  let v: number;
+  if (/^0x[0-9a-f]+$/.test(t)) v = parseInt(t.slice(2), 16);
+  else if (/^0b[01]+$/.test(t)) v = parseInt(t.slice(2), 2);
+  else if (/^0o[0-7]+$/.test(t)) v = parseInt(t.slice(2), 8);
+  else if (/^0[0-7]+$/.test(t)) v = parseInt(t.slice(1), 8);
+  else if (/^\d+$/.test(t)) v = parseInt(t, 10);
+  else return undefined;
+  return Number.isSafeInteger(v) ? v : undefined;
+}
