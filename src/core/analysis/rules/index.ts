@@ -1,6 +1,5 @@
 import type { Rule } from '../engine';
 import { allocRules } from './alloc';
-import { allocRules } from './alloc';
 import { POOL_RULES } from './pool';
 import { reflectUnsupported } from './reflect';
 import { UNSUPPORTED_RULES } from './unsupported';
