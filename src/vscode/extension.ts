@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { assetsIn, createEngine } from '../core/analysis';
 import { runProcess } from '../core/process/exec';
 import { AnalysisController } from './analysisController';
+import { BusyRegistry } from './busy';
 import type { Ctx, Feature } from './services';
 
 /**
@@ -30,7 +31,9 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   const log = vscode.window.createOutputChannel('TinyGo Workbench');
   disposables = [log];
   context.subscriptions.push({ dispose: () => deactivate() });
-  const ctx: Ctx = { extension: context, log, exec: runProcess, services: new Map() };
+  const busy = new BusyRegistry();
+  disposables.push(busy);
+  const ctx: Ctx = { extension: context, log, exec: runProcess, services: new Map(), busy };
 
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'tinygo.showOutput': () => log.show(true),

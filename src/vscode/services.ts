@@ -3,6 +3,7 @@ import type { ExecFn } from '../core/process/exec';
 import type { TargetInfo } from '../core/tinygo/info';
 import type { TinyGoVersionInfo } from '../core/tinygo/version';
 import type { AnalysisController } from './analysisController';
+import type { BusyRegistry } from './busy';
 
 /** A tinygo that answered `tinygo version`. */
 export interface TinygoInstall {
@@ -42,6 +43,8 @@ export interface Ctx {
   /** Filled by the toolchain feature when it activates; features activated later may rely on it. */
   toolchain?: ToolchainApi;
   analysis?: AnalysisController;
+  /** Which build or flash runs where: one at a time per folder, and never a flash beside a build. */
+  readonly busy: BusyRegistry;
   /** Where features put things other features or tests look up, e.g. `build`, `size`, `ports`. */
   readonly services: Map<string, unknown>;
 }
