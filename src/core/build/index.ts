@@ -1,0 +1,6 @@
+export * from './args';
+export * from './merge';
+export * from './outcome';
+export * from './package';
+export * from './queue';
+export * from './run';
