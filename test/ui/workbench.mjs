@@ -1,0 +1,61 @@
+// Driving the VS Code workbench like a person does, for the UI tests: keyboard shortcuts, Quick Open, the
+// Problems panel, hovers. Assertions read DOM text, never pixels. Selectors are VS Code's own class names
+// (stable for years: .quick-input-widget, .markers-panel, .monaco-hover, .squiggly-*).
+
+export const REFLECT_MESSAGE = 'is not implemented in TinyGo';
+export const REFLECT_API = 'reflect.Value.MethodByName';
+export const RULE = 'reflect-unsupported';
+
+export function assert(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+/** The workbench is up and shows the workspace folder in the Explorer. */
+export async function waitForWorkbench(page, fileInWorkspace, timeout = 60_000) {
+  await page.locator('.monaco-workbench').waitFor({ timeout });
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileInWorkspace }).first().waitFor({ timeout });
+}
+
+async function pick(page, opener, query, rowText, timeout) {
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press(opener);
+  await widget.waitFor({ state: 'visible', timeout });
+  await page.keyboard.type(query);
+  await widget.locator('.monaco-list-row', { hasText: rowText }).first().waitFor({ timeout });
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout });
+}
+
+/** Ctrl+P, the file name, Enter; resolves once its editor tab is the active one. */
+export async function quickOpen(page, fileName, timeout = 30_000) {
+  await pick(page, 'Control+P', fileName, fileName, timeout);
+  await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
+}
+
+/** F1, the command's title, Enter. */
+export async function runCommand(page, title, timeout = 30_000) {
+  await pick(page, 'F1', title, title, timeout);
+}
+
+/** Ctrl+Shift+M; resolves with the Problems row that contains `text` once it is there. */
+export async function problemsRow(page, text, timeout = 30_000) {
+  await page.keyboard.press('Control+Shift+M');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible', timeout });
+  const row = panel.locator('.monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout });
+  return row;
+}
+
+/** Moves the mouse onto the first error squiggle in the active editor; resolves with the hover's text. */
+export async function hoverSquiggle(page, expectText, timeout = 30_000) {
+  const squiggle = page.locator('.editor-group-container.active .monaco-editor .view-overlays .squiggly-error').first();
+  await squiggle.waitFor({ timeout });
+  const box = await squiggle.boundingBox();
+  assert(box, 'the squiggle has no box on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
+  const hover = page.locator('.monaco-hover', { hasText: expectText }).first();
+  await hover.waitFor({ state: 'visible', timeout });
+  return hover.innerText();
+}
