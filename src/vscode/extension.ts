@@ -4,6 +4,7 @@ import { assetsIn, createEngine } from '../core/analysis';
 import { runProcess } from '../core/process/exec';
 import { AnalysisController } from './analysisController';
 import { BusyRegistry } from './busy';
+import { buildFeature } from './build/feature';
 import type { Ctx, Feature } from './services';
 
 /**
@@ -11,6 +12,7 @@ import type { Ctx, Feature } from './services';
  * Each is independent glue in its own folder under src/vscode/.
  */
 const FEATURES: readonly [string, Feature][] = [
+  ['build', buildFeature],
 ];
 
 /** What activate() returns: used by the integration tests and by other extensions that want to wait for us. */

@@ -94,7 +94,6 @@ export function printAllocsRegexp(modulePath?: string): string {
 
 /** A file-name-safe piece: path separators, NUL and control characters go; spaces and the rest stay. */
 function fileSafe(s: string): string {
-  // eslint-disable-next-line no-control-regex
   const r = s.replace(/[\\/:\u0000-\u001f<>|"?*]/g, '_').replace(/^\.+/, '_');
   return r === '' ? 'program' : r;
 }

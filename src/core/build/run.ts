@@ -42,7 +42,6 @@ export class LiveOutput {
   write(text: string): void {
     if (this.written >= this.maxChars) { this.dropped += text.length; return; }
     // Control characters other than tab/newline would garble the channel (garbage or binary output).
-    // eslint-disable-next-line no-control-regex
     const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
     const room = this.maxChars - this.written;
     const part = clean.length > room ? clean.slice(0, room) : clean;
