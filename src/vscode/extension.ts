@@ -5,14 +5,24 @@ import { runProcess } from '../core/process/exec';
 import { AnalysisController } from './analysisController';
 import { BusyRegistry } from './busy';
 import { buildFeature } from './build/feature';
+import { devicesFeature } from './devices/feature';
+import { flashFeature } from './flash/feature';
+import { monitorFeature } from './monitor/feature';
 import type { Ctx, Feature } from './services';
+import { sizeFeature } from './size/feature';
+import { toolchainFeature } from './toolchain';
 
 /**
  * The features, in activation order: later features may use what earlier ones put on the Ctx.
  * Each is independent glue in its own folder under src/vscode/.
  */
 const FEATURES: readonly [string, Feature][] = [
+  ['toolchain', toolchainFeature],
   ['build', buildFeature],
+  ['size', sizeFeature],
+  ['devices', devicesFeature],
+  ['monitor', monitorFeature],
+  ['flash', flashFeature],
 ];
 
 /** What activate() returns: used by the integration tests and by other extensions that want to wait for us. */

@@ -1,0 +1,213 @@
+/**
+ * TinyGo: Flash. `tinygo flash -target=X [-port=P] PKG` builds and then flashes in one process, with progress,
+ * cancel and a time-out. Before it starts: the target's flash method and what the user must do (UF2 drive,
+ * openocd, nrfjprog, nrfutil), a missing flasher reported by name, and the UF2 preflight (INFO_UF2.TXT on a
+ * mounted bootloader drive against the target). Never without a user action (only this command runs it), never
+ * in an untrusted workspace, never beside a build or another flash; the serial monitor steps aside and returns.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { resolveBuildPackage } from '../../core/build/package';
+import { parseFlashLine, planFlash, type FlashEvent, type FlashPlan } from '../../core/flash/plan';
+import { checkUf2Target, findUf2Volumes, readInfoUf2, type Uf2Warning, type VolumeRoots } from '../../core/flash/uf2';
+import { LineSplitter } from '../../core/monitor/lines';
+import type { Ctx, Feature } from '../services';
+import { activeFolder, currentTarget, pickTarget, resolveTinygo, targetSpec } from '../devices/context';
+import type { DevicesService } from '../devices/feature';
+import type { MonitorService } from '../monitor/feature';
+import { onPath } from './tools';
+
+export interface FlashRequest {
+  folder?: vscode.WorkspaceFolder;
+  /** Tests: no modal questions (UF2 warnings are then treated as "flash anyway" only with `acceptWarnings`). */
+  quiet?: boolean;
+  acceptWarnings?: boolean;
+}
+
+export type FlashOutcome =
+  | { kind: 'refused'; message: string }
+  | { kind: 'tool-missing'; tool: string; message: string }
+  | { kind: 'preflight-stopped'; warnings: Uf2Warning[] }
+  | { kind: 'flashed'; target: string; args: readonly string[]; durationMs: number; events: FlashEvent[]; progress: string[]; monitorsResumed: number; warnings: Uf2Warning[] }
+  | { kind: 'failed'; target: string; args: readonly string[]; message: string; events: FlashEvent[]; progress: string[]; exitCode?: number; timedOut: boolean; cancelled: boolean };
+
+/** `ctx.services.get('flash')`. */
+export interface FlashService {
+  flash(request?: FlashRequest): Promise<FlashOutcome>;
+  readonly onDidFlash: vscode.Event<FlashOutcome>;
+  /** The plan for the folder's target, as the flash would use it (for the devices view and tests). */
+  plan(folder?: vscode.WorkspaceFolder): Promise<{ target: string; plan: FlashPlan } | undefined>;
+  /** Tests: where the UF2 preflight looks for mounted drives (a stand-in /proc/mounts). */
+  setVolumeRootsForTest(roots: VolumeRoots | undefined): void;
+}
+
+const CHANNEL = 'TinyGo Flash';
+/** When a UF2 flash has printed nothing for this long, tinygo is waiting for the drive. */
+const DRIVE_WAIT_HINT_MS = 2500;
+
+export const flashFeature: Feature = (ctx: Ctx) => {
+  const channel = vscode.window.createOutputChannel(CHANNEL, 'tinygo-output');
+  const done = new vscode.EventEmitter<FlashOutcome>();
+  const devices = () => ctx.services.get('devices') as DevicesService | undefined;
+  const monitors = () => ctx.services.get('monitor') as MonitorService | undefined;
+  let volumeRoots: VolumeRoots | undefined;
+
+  async function plan(folder = activeFolder()) {
+    const target = currentTarget(ctx, folder);
+    if (!target) return undefined;
+    const { spec } = await targetSpec(ctx, folder, target);
+    return { target, plan: planFlash(spec, { target }) };
+  }
+
+  async function flash(request: FlashRequest = {}): Promise<FlashOutcome> {
+    const folder = request.folder ?? activeFolder();
+    const say = (kind: 'error' | 'warning' | 'info', message: string, ...actions: string[]) => {
+      if (request.quiet) return Promise.resolve(undefined);
+      const show = kind === 'error' ? vscode.window.showErrorMessage : kind === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      return show(`TinyGo: ${message}`, ...actions, 'Show Output').then((a) => {
+        if (a === 'Show Output') channel.show(true);
+        return a;
+      });
+    };
+    const refuse = (message: string): FlashOutcome => {
+      channel.appendLine(`[flash] not started: ${message}`);
+      void say('error', message);
+      return { kind: 'refused', message };
+    };
+
+    if (!vscode.workspace.isTrusted) return refuse('This workspace is not trusted: flashing runs tinygo and writes to your board. Trust the workspace first.');
+    const running = ctx.busy.any();
+    if (running) return refuse(`A ${running} is running; flash once it has finished (never while the firmware is being written).`);
+    const tg = await resolveTinygo(ctx, folder);
+    if ('message' in tg) return refuse(tg.message);
+    const target = currentTarget(ctx, folder) ?? (request.quiet ? undefined : await pickTarget(ctx, folder));
+    if (!target) return refuse('No board is chosen: pick the target to flash first.');
+    const { spec, source } = await targetSpec(ctx, folder, target);
+    const cfg = vscode.workspace.getConfiguration('tinygo', folder?.uri);
+    const pkg = resolveBuildPackage({
+      folderRoot: folder?.uri.fsPath,
+      activeFileDir: (() => {
+        const doc = vscode.window.activeTextEditor?.document;
+        return doc && doc.languageId === 'go' && doc.uri.scheme === 'file' && (!folder || vscode.workspace.getWorkspaceFolder(doc.uri) === folder) ? path.dirname(doc.uri.fsPath) : undefined;
+      })(),
+      configured: cfg.get<string>('build.package', ''),
+    });
+    if (!pkg.ok) return refuse(pkg.message);
+
+    let p = planFlash(spec, { target });
+    channel.appendLine(`[flash] ${target}: method ${p.method}${p.fileFormat ? ` (${p.fileFormat})` : ''}${p.volumes.length ? `, drive ${p.volumes.join(' or ')}` : ''} (target data from ${source})`);
+    for (const g of p.guidance) channel.appendLine(`[flash]   ${g}`);
+    if (p.method === 'unknown') return refuse(p.guidance[0] ?? `${target} cannot be flashed by tinygo.`);
+
+    // A flasher that is not installed fails deep inside tinygo with exec's wording; say it up front.
+    if (p.tools.length) {
+      const found = await Promise.all(p.tools.map((t) => onPath(t)));
+      if (!found.some(Boolean)) {
+        const tool = p.tools[0]!;
+        const message = `${p.tools.length > 1 ? `None of ${p.tools.join(', ')} is` : `${tool} is not`} installed or on PATH, and ${target} is flashed with it. ${p.guidance[0] ?? ''}`.trim();
+        channel.appendLine(`[flash] not started: ${message}`);
+        void say('error', message);
+        return { kind: 'tool-missing', tool, message };
+      }
+    }
+
+    // UF2 preflight: a bootloader drive already mounted tells what the board is and which SoftDevice it has.
+    let warnings: Uf2Warning[] = [];
+    if (p.method === 'msd' && p.fileFormat === 'uf2') {
+      const volumes = await findUf2Volumes(p.volumes, volumeRoots);
+      for (const v of volumes) {
+        const info = await readInfoUf2(v.path);
+        if (!info) continue;
+        channel.appendLine(`[flash] ${v.path}: ${info.bootloaderLine ?? 'UF2 bootloader'}; Board-ID ${info.boardId ?? '?'}; SoftDevice ${info.softDevice === null ? 'not found' : info.softDevice ? `${info.softDevice.name} ${info.softDevice.version}` : '?'}`);
+        warnings = checkUf2Target(info, spec, target);
+        break;
+      }
+      for (const w of warnings) channel.appendLine(`[flash] ${w.severity}: ${w.message}`);
+      if (warnings.length) {
+        const go = request.quiet ? request.acceptWarnings : (await vscode.window.showWarningMessage(
+          `TinyGo: the board's bootloader drive does not fit ${target}.`, { modal: true, detail: warnings.map((w) => w.message).join('\n\n') }, 'Flash Anyway')) === 'Flash Anyway';
+        if (!go) return { kind: 'preflight-stopped', warnings };
+      }
+    }
+
+    const dev = devices();
+    if (p.usesPort && dev) {
+      const r = await dev.resolve(folder, spec, { interactive: !request.quiet });
+      if (r.port) p = planFlash(spec, { target, port: r.port.path });
+      else if (r.choice?.kind === 'none' || r.choice?.kind === 'ask') channel.appendLine(`[flash] no port picked (${r.choice.reason}); tinygo looks for the board itself${p.method === 'msd' ? ', and if the drive does not appear, double-tap reset' : ''}.`);
+    }
+
+    const abort = new AbortController();
+    const release = ctx.busy.tryAcquire(folder, 'flash', () => abort.abort());
+    if (!release) return refuse('Another build or flash runs in this folder.');
+    const monitor = cfg.get<boolean>('flash.closeMonitor', true) ? await monitors()?.suspendForFlash() : undefined;
+    const firmware = `${path.basename(pkg.pkg.dir)}.${p.fileFormat ?? 'elf'}`;
+    const timeoutSeconds = Math.max(0, Number(cfg.get<number>('flash.timeoutSeconds', 120)) || 0);
+    channel.appendLine(`[flash] $ ${tg.path} ${p.args.join(' ')}    (in ${pkg.pkg.dir})`);
+    const events: FlashEvent[] = [];
+    const notes: string[] = [];
+    let outcome: FlashOutcome | undefined;
+    try {
+      outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `TinyGo: flashing ${target}`, cancellable: true }, async (progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        const report = (message: string) => { notes.push(message); progress.report({ message }); };
+        report('building…');
+        const splitter = new LineSplitter();
+        let hintTimer: NodeJS.Timeout | undefined;
+        const armHint = () => {
+          clearTimeout(hintTimer);
+          if (p.method !== 'msd') return;
+          hintTimer = setTimeout(() => {
+            const hint = `waiting for the drive ${p.volumes.join(' or ') || '(any UF2 drive)'}: double-tap reset if it does not appear`;
+            channel.appendLine(`[flash] ${hint}`);
+            report(hint);
+          }, DRIVE_WAIT_HINT_MS);
+        };
+        armHint();
+        const onOutput = (chunk: string) => {
+          channel.append(chunk);
+          for (const line of splitter.push(chunk)) {
+            const ev = parseFlashLine(line);
+            if (!ev) continue;
+            events.push(ev);
+            if (ev.kind === 'progress') report(ev.percent !== undefined ? `${ev.percent}%` : ev.stage);
+          }
+          armHint();
+        };
+        const t0 = Date.now();
+        const r = await ctx.exec(tg.path, p.args, { cwd: pkg.pkg.dir, timeoutMs: timeoutSeconds * 1000, signal: abort.signal, onStdout: onOutput, onStderr: onOutput });
+        clearTimeout(hintTimer);
+        const rest = splitter.flush();
+        if (rest) { const ev = parseFlashLine(rest); if (ev) events.push(ev); }
+        if (r.exitCode === 0 && !r.cancelled && !r.timedOut) {
+          return { kind: 'flashed', target, args: p.args, durationMs: Date.now() - t0, events, progress: notes, monitorsResumed: monitor?.count ?? 0, warnings } as FlashOutcome;
+        }
+        const known = events.find((e) => e.kind !== 'progress');
+        const message = r.spawnError ? `tinygo could not be started (${tg.path}): ${r.spawnError}`
+          : r.cancelled ? 'Flashing was cancelled.'
+            : r.timedOut ? `Flashing did not finish within ${timeoutSeconds} s ("tinygo.flash.timeoutSeconds"); tinygo and its flasher were stopped.${p.method === 'msd' ? ' If the drive never appeared, double-tap reset.' : ''}`
+              : known ? known.message
+                : `tinygo flash failed (exit ${r.exitCode ?? '?'}): the build or the flasher reported an error; see the "TinyGo Flash" output.`;
+        return { kind: 'failed', target, args: p.args, message, events, progress: notes, exitCode: r.exitCode, timedOut: r.timedOut, cancelled: r.cancelled } as FlashOutcome;
+      });
+    } finally {
+      release();
+      // The marker and the reconnect go on in the background; the flash itself is over.
+      const ok = outcome?.kind === 'flashed';
+      if (monitor) void monitor.resume({ ok, firmware });
+    }
+    channel.appendLine(outcome.kind === 'flashed' ? `[flash] done in ${(outcome.durationMs / 1000).toFixed(1)} s` : `[flash] ${outcome.kind === 'failed' ? outcome.message : outcome.kind}`);
+    if (outcome.kind === 'flashed') void say('info', `flashed ${target}.`);
+    else if (outcome.kind === 'failed' && !outcome.cancelled) void say('error', outcome.message);
+    done.fire(outcome);
+    return outcome;
+  }
+
+  const service: FlashService = { flash, plan, onDidFlash: done.event, setVolumeRootsForTest: (r) => { volumeRoots = r; } };
+  ctx.services.set('flash', service);
+  return [
+    channel, done,
+    // Only a user's command starts a flash: no task, no save hook, no activation path calls flash().
+    vscode.commands.registerCommand('tinygo.flash', (arg?: unknown) => flash(typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as FlashRequest) : {})),
+  ];
+};

@@ -1,0 +1,220 @@
+/**
+ * TinyGo: Open Serial Monitor. Linux and macOS: a Pseudoterminal around the core SerialMonitor (stty + the
+ * device file; no native module). Windows: `tinygo monitor` in a terminal, because COM ports are not ttys and
+ * there is no stty (docs/monitor.md). Panic positions are clickable; the monitor steps aside while Flash runs
+ * (`ctx.services.get('monitor').suspendForFlash()`) and follows the board by USB serial number afterwards.
+ */
+import * as path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import * as vscode from 'vscode';
+import { analyzeLine } from '../../core/monitor/lines';
+import { rememberBoard } from '../../core/ports/follow';
+import type { Ctx, Feature } from '../services';
+import { activeFolder, currentTarget, resolveTinygo, targetSpec } from '../devices/context';
+import type { DevicesService } from '../devices/feature';
+import { MonitorSession, type MonitorSessionApi } from './session';
+
+export interface MonitorOpenRequest {
+  folder?: vscode.WorkspaceFolder;
+  /** A device path; default: the port picker's choice, else the target's port. */
+  port?: string;
+  /** Tests: do not take the focus. */
+  preserveFocus?: boolean;
+}
+
+export interface FlashSuspension {
+  /** Reconnects every monitor that was closed; writes the flash marker when `ok`. */
+  resume(result: { ok: boolean; firmware: string }): Promise<void>;
+  /** How many monitors stepped aside. */
+  readonly count: number;
+}
+
+/** `ctx.services.get('monitor')`. */
+export interface MonitorService {
+  open(request?: MonitorOpenRequest): Promise<MonitorSessionApi | { refused: string }>;
+  sessions(): readonly MonitorSessionApi[];
+  suspendForFlash(): Promise<FlashSuspension>;
+  /** The link provider's answer for one line of a monitor terminal (tests call it directly). */
+  linksFor(line: string, folder?: vscode.WorkspaceFolder): vscode.TerminalLink[];
+  /** What clicking a link does: opens FILE at LINE:COL (relative paths against the folder). */
+  openLink(link: vscode.TerminalLink): Promise<void>;
+}
+
+interface PanicLink extends vscode.TerminalLink {
+  file: string;
+  line: number;
+  col?: number;
+  folder?: vscode.WorkspaceFolder;
+}
+
+function monitorConfig(folder: vscode.WorkspaceFolder | undefined) {
+  const c = vscode.workspace.getConfiguration('tinygo', folder?.uri);
+  const baud = Number(c.get<number>('monitor.baudRate', 115200));
+  return {
+    baud: Number.isInteger(baud) && baud > 0 ? baud : 115200,
+    timestamps: c.get<boolean>('monitor.timestamps', false),
+    logFile: c.get<string>('monitor.logFile', '').trim(),
+  };
+}
+
+/** A log file relative to the folder; `${workspaceFolder}` is expanded too. */
+function logPath(raw: string, folder: vscode.WorkspaceFolder | undefined): string | undefined {
+  if (!raw) return undefined;
+  const base = folder?.uri.fsPath ?? process.cwd();
+  const expanded = raw.replace(/\$\{workspaceFolder\}/g, base);
+  return path.isAbsolute(expanded) ? expanded : path.join(base, expanded);
+}
+
+export const monitorFeature: Feature = (ctx: Ctx) => {
+  const sessions: MonitorSession[] = [];
+  const external: { terminal: vscode.Terminal; reopen: () => vscode.Terminal }[] = [];
+  let warnedPermission = false;
+  const devices = () => ctx.services.get('devices') as DevicesService | undefined;
+
+  const exec = async (file: string, args: readonly string[]) => {
+    const r = await ctx.exec(file, args, { timeoutMs: 5000 });
+    return { code: r.exitCode ?? (r.spawnError ? -1 : null), stdout: r.stdout, stderr: r.stderr || r.spawnError || (r.timedOut ? `${file} timed out` : '') };
+  };
+
+  function linksFor(line: string, folder?: vscode.WorkspaceFolder): PanicLink[] {
+    return analyzeLine(line).links.map((l) => ({
+      startIndex: l.start,
+      length: l.end - l.start,
+      tooltip: `Open ${path.basename(l.file)}:${l.line}${l.col ? `:${l.col}` : ''}`,
+      file: l.file, line: l.line, col: l.col, folder,
+    }));
+  }
+
+  async function openLink(link: PanicLink): Promise<void> {
+    const candidates: vscode.Uri[] = [];
+    if (path.isAbsolute(link.file)) candidates.push(vscode.Uri.file(link.file));
+    else for (const f of link.folder ? [link.folder] : vscode.workspace.workspaceFolders ?? []) candidates.push(vscode.Uri.joinPath(f.uri, link.file));
+    for (const uri of candidates) {
+      try {
+        await fsp.access(uri.fsPath);
+      } catch {
+        continue;
+      }
+      const pos = new vscode.Position(Math.max(0, link.line - 1), Math.max(0, (link.col ?? 1) - 1));
+      await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+      return;
+    }
+    // Paths of another machine (a binary built elsewhere): let the user find the file by name.
+    await vscode.commands.executeCommand('workbench.action.quickOpen', `${path.basename(link.file)}:${link.line}`);
+  }
+
+  const linkProvider = vscode.window.registerTerminalLinkProvider({
+    provideTerminalLinks(context) {
+      const s = sessions.find((x) => x.terminal === context.terminal);
+      return s ? linksFor(context.line, sessionFolder.get(s)) : [];
+    },
+    handleTerminalLink(link: PanicLink) {
+      return openLink(link);
+    },
+  });
+  const sessionFolder = new WeakMap<MonitorSession, vscode.WorkspaceFolder | undefined>();
+
+  async function open(request: MonitorOpenRequest = {}): Promise<MonitorSessionApi | { refused: string }> {
+    const folder = request.folder ?? activeFolder();
+    const refuse = (message: string) => {
+      void vscode.window.showErrorMessage(`TinyGo: ${message}`);
+      return { refused: message };
+    };
+    if (!vscode.workspace.isTrusted) return refuse('This workspace is not trusted: the serial monitor opens devices, so it is off until you trust the workspace.');
+    const dev = devices();
+    let portPath = request.port;
+    let usb;
+    const target = currentTarget(ctx, folder);
+    if (!portPath) {
+      const spec = target ? (await targetSpec(ctx, folder, target)).spec : undefined;
+      const r = dev ? await dev.resolve(folder, spec, { interactive: true }) : {};
+      portPath = r.port?.path;
+      usb = r.port?.usb;
+      if (!portPath) {
+        const why = r.choice?.kind === 'none' && r.choice.available.length
+          ? `No port has the USB id of ${target ?? 'the target'}. Pick one of ${r.choice.available.join(', ')} with "TinyGo: Select Port".`
+          : 'No serial port found. Plug the board in, or pick a port with "TinyGo: Select Port".';
+        return refuse(why);
+      }
+    } else if (dev) {
+      usb = (await dev.list()).find((p) => p.path === portPath);
+    }
+    const cfg = monitorConfig(folder);
+
+    if (process.platform === 'win32') {
+      // COM ports are not ttys and Windows has no stty: tinygo monitor owns the console here.
+      const tg = await resolveTinygo(ctx, folder);
+      if ('message' in tg) return refuse(tg.message);
+      const args = ['monitor', `-port=${portPath}`, `-baudrate=${cfg.baud}`, ...(target ? [`-target=${target}`] : [])];
+      const make = () => vscode.window.createTerminal({ name: `TinyGo Monitor (${portPath})`, shellPath: tg.path, shellArgs: args, cwd: folder?.uri });
+      const entry = { terminal: make(), reopen: make };
+      external.push(entry);
+      entry.terminal.show(request.preserveFocus);
+      return { refused: 'tinygo monitor runs in a plain terminal on Windows' };
+    }
+
+    const existing = sessions.find((s) => s.path === portPath);
+    if (existing) {
+      existing.terminal?.show(request.preserveFocus);
+      return existing;
+    }
+    const follow = usb && (usb.serialNumber || (usb.busnum !== undefined && usb.devpath)) && dev
+      ? { board: rememberBoard(usb), list: () => dev.list() }
+      : undefined;
+    const name = `TinyGo Monitor (${path.basename(portPath)})`;
+    const session = new MonitorSession(name, {
+      path: portPath, baud: cfg.baud, timestamps: cfg.timestamps, logFile: logPath(cfg.logFile, folder), exec, follow, folder,
+      onPermissionDenied: (message) => {
+        if (warnedPermission) return;
+        warnedPermission = true;
+        void vscode.window.showErrorMessage(`TinyGo: ${message}`);
+      },
+    });
+    sessionFolder.set(session, folder);
+    sessions.push(session);
+    session.onDidDispose(() => {
+      const i = sessions.indexOf(session);
+      if (i >= 0) sessions.splice(i, 1);
+    });
+    session.terminal = vscode.window.createTerminal({ name, pty: session, iconPath: new vscode.ThemeIcon('plug') });
+    session.terminal.show(request.preserveFocus);
+    return session;
+  }
+
+  async function suspendForFlash(): Promise<FlashSuspension> {
+    const held = await Promise.all(sessions.map(async (s) => ({ s, w: await s.suspend() })));
+    const ext = external.splice(0);
+    for (const e of ext) e.terminal.dispose();
+    return {
+      count: held.length + ext.length,
+      async resume(result) {
+        for (const { w } of held) w.stop();
+        await Promise.all(held.map(({ s, w }) => s.resume({ ...result, sawGone: w.sawGone() })));
+        for (const e of ext) {
+          const entry = { terminal: e.reopen(), reopen: e.reopen };
+          external.push(entry);
+        }
+      },
+    };
+  }
+
+  const service: MonitorService = { open, sessions: () => sessions, suspendForFlash, linksFor, openLink: (l) => openLink(l as PanicLink) };
+  ctx.services.set('monitor', service);
+
+  return [
+    linkProvider,
+    vscode.commands.registerCommand('tinygo.openSerialMonitor', (arg?: unknown) => {
+      // From the Connected Devices view: the port's node; from code: a request.
+      const node = arg as { kind?: string; id?: { port?: { path?: string } } } | undefined;
+      if (node?.kind === 'port' && node.id?.port?.path) return open({ port: node.id.port.path });
+      return open(typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as MonitorOpenRequest) : {});
+    }),
+    vscode.window.onDidCloseTerminal((t) => {
+      const s = sessions.find((x) => x.terminal === t);
+      if (s) void s.dispose();
+      const i = external.findIndex((e) => e.terminal === t);
+      if (i >= 0) external.splice(i, 1);
+    }),
+    { dispose: () => { for (const s of [...sessions]) { s.terminal?.dispose(); void s.dispose(); } } },
+  ];
+};
