@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-output/**', 'test/fixtures/**', 'examples/**', '*.vsix', 'eslint.config.mjs', 'scripts/**', 'webview/vendor/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'test-output/**', 'test/fixtures/**', 'examples/**', '*.vsix', 'eslint.config.mjs', 'scripts/**', 'webview/vendor/**', 'webview/dist/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

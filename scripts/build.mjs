@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { buildWebview } from './build-webview.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -42,8 +43,10 @@ const options = {
 if (watch) {
   const ctx = await esbuild.context(options);
   await ctx.watch();
+  await buildWebview({ production, watch: true });
 } else {
   await esbuild.build(options);
+  await buildWebview({ production });
   // The CLI is the package's `bin`: it needs its shebang and the executable bit.
   const cli = path.join(dist, 'cli.js');
   if (fs.existsSync(cli)) {

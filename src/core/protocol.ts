@@ -1,0 +1,276 @@
+/**
+ * Messages between the extension host and the size panel (a webview). Both sides validate what they receive with
+ * the functions below and drop anything else: the webview is a browser page, and a host message may come from an
+ * older or newer extension after a reload. Each message type says which side sends it.
+ */
+
+import { parseJsonReport, type BudgetResult, type SizeReport } from './size/model';
+
+// ---- shared data --------------------------------------------------------------------------------------------------
+
+/** One `-print-allocs` site as the panel shows it. */
+export interface AllocSite {
+  /** Absolute path as TinyGo printed it; undefined when the position was `-`. */
+  file?: string;
+  /** 1-based. */
+  line?: number;
+  /** 1-based. */
+  column?: number;
+  /** The reason as TinyGo printed it (`escapes at line 12`). */
+  reason: string;
+  /** Enclosing Go function (`main.blink`, `(*T).Write`), read from the source by the host when it could. */
+  function?: string;
+  /** The file belongs to the user's module (the others are the standard library or dependencies). */
+  user: boolean;
+}
+
+/** One `-print-stacks` row. */
+export interface GoroutineStack {
+  function: string;
+  /** undefined when TinyGo could not compute it. */
+  bytes?: number;
+  /** TinyGo's reason when `bytes` is unknown (`recursive, main.f may call itself`). */
+  note?: string;
+}
+
+export interface MemoryInput {
+  /** `garbage collector` of the target or the build (`conservative`, `none`, …). */
+  gc?: string;
+  scheduler?: string;
+  /** From `-print-stacks`; undefined when it was not run (it needs the tasks scheduler on ARM). */
+  stacks?: GoroutineStack[];
+  /** From `-print-allocs`; undefined when it was not run. */
+  allocs?: AllocSite[];
+}
+
+/** Everything the panel shows; the host sends it whole, the webview keeps it in its state. */
+export interface PanelData {
+  /** The report shown: the latest build's, or the last good one when `failure` is set. */
+  report?: SizeReport;
+  /** The report before it, for the deltas. */
+  previous?: SizeReport;
+  /** The latest build failed (or overflowed): `report` is the last good one. */
+  failure?: { message: string; at?: string };
+  memory?: MemoryInput;
+  budgets?: BudgetResult[];
+  /** Where the JSON report lives, for the "open JSON" link (shown relative to the workspace). */
+  reportPath?: string;
+  /** Names of packages the host can reveal in the editor (the user's, found on disk). */
+  revealable?: string[];
+  /** Shown when there is no report yet. */
+  emptyMessage?: string;
+}
+
+// ---- host -> webview ----------------------------------------------------------------------------------------------
+
+export type HostMessage =
+  /** Sent by the host: replace everything shown. */
+  | { type: 'data'; data: PanelData }
+  /** Sent by the host: a build started (true) or ended (false) in the panel's folder. */
+  | { type: 'building'; building: boolean };
+
+// ---- webview -> host ----------------------------------------------------------------------------------------------
+
+export type WebviewMessage =
+  /** Sent by the webview once its script runs: the host answers with `data`. */
+  | { type: 'ready' }
+  /** Sent by the webview: reveal one of the user's packages (a name from `revealable`). */
+  | { type: 'reveal'; package: string }
+  /** Sent by the webview: open an allocation site (the host checks it is one it sent). */
+  | { type: 'open'; file: string; line: number; column?: number }
+  /** Sent by the webview: open the JSON report in an editor. */
+  | { type: 'openReport' };
+
+// ---- validation ---------------------------------------------------------------------------------------------------
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const MAX_TEXT = 4096;
+const MAX_PATH = 4096;
+
+class ProtocolError extends Error {}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function text(v: unknown, where: string, max = MAX_TEXT): string {
+  if (typeof v !== 'string' || v.length > max) {
+    throw new ProtocolError(`${where}: expected a string of at most ${max} characters`);
+  }
+  return v;
+}
+
+function optText(v: unknown, where: string, max = MAX_TEXT): string | undefined {
+  return v === undefined ? undefined : text(v, where, max);
+}
+
+function positive(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
+    throw new ProtocolError(`${where}: expected a positive integer`);
+  }
+  return v;
+}
+
+function optPositive(v: unknown, where: string): number | undefined {
+  return v === undefined ? undefined : positive(v, where);
+}
+
+function count(v: unknown, where: string): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
+    throw new ProtocolError(`${where}: expected a non-negative integer`);
+  }
+  return v;
+}
+
+function list<T>(v: unknown, where: string, max: number, item: (x: unknown, where: string) => T): T[] {
+  if (!Array.isArray(v) || v.length > max) {
+    throw new ProtocolError(`${where}: expected an array of at most ${max} items`);
+  }
+  return v.map((x, i) => item(x, `${where}[${i}]`));
+}
+
+function report(v: unknown, where: string): SizeReport {
+  // The report has one validator, the JSON report's; a round trip through text keeps it the only one.
+  const r = parseJsonReport(JSON.stringify(v));
+  if (!r.ok) {
+    throw new ProtocolError(`${where}: ${r.error}`);
+  }
+  return r.report;
+}
+
+function allocSite(v: unknown, where: string): AllocSite {
+  if (!isObject(v)) {
+    throw new ProtocolError(`${where}: expected an object`);
+  }
+  if (typeof v.user !== 'boolean') {
+    throw new ProtocolError(`${where}.user: expected true or false`);
+  }
+  const out: AllocSite = { reason: text(v.reason, `${where}.reason`), user: v.user };
+  const file = optText(v.file, `${where}.file`, MAX_PATH);
+  if (file !== undefined) out.file = file;
+  const line = optPositive(v.line, `${where}.line`);
+  if (line !== undefined) out.line = line;
+  const column = optPositive(v.column, `${where}.column`);
+  if (column !== undefined) out.column = column;
+  const fn = optText(v.function, `${where}.function`);
+  if (fn !== undefined) out.function = fn;
+  return out;
+}
+
+function stack(v: unknown, where: string): GoroutineStack {
+  if (!isObject(v)) {
+    throw new ProtocolError(`${where}: expected an object`);
+  }
+  const out: GoroutineStack = { function: text(v.function, `${where}.function`) };
+  if (v.bytes !== undefined) out.bytes = count(v.bytes, `${where}.bytes`);
+  const note = optText(v.note, `${where}.note`);
+  if (note !== undefined) out.note = note;
+  return out;
+}
+
+function budget(v: unknown, where: string): BudgetResult {
+  if (!isObject(v)) {
+    throw new ProtocolError(`${where}: expected an object`);
+  }
+  if (v.resource !== 'flash' && v.resource !== 'ram') {
+    throw new ProtocolError(`${where}.resource: expected "flash" or "ram"`);
+  }
+  if (typeof v.exceeded !== 'boolean') {
+    throw new ProtocolError(`${where}.exceeded: expected true or false`);
+  }
+  const out: BudgetResult = { resource: v.resource, budget: text(v.budget, `${where}.budget`), used: count(v.used, `${where}.used`), exceeded: v.exceeded };
+  if (v.limit !== undefined) out.limit = count(v.limit, `${where}.limit`);
+  const error = optText(v.error, `${where}.error`);
+  if (error !== undefined) out.error = error;
+  return out;
+}
+
+function memory(v: unknown, where: string): MemoryInput {
+  if (!isObject(v)) {
+    throw new ProtocolError(`${where}: expected an object`);
+  }
+  const out: MemoryInput = {};
+  const gc = optText(v.gc, `${where}.gc`, 64);
+  if (gc !== undefined) out.gc = gc;
+  const scheduler = optText(v.scheduler, `${where}.scheduler`, 64);
+  if (scheduler !== undefined) out.scheduler = scheduler;
+  if (v.stacks !== undefined) out.stacks = list(v.stacks, `${where}.stacks`, 10_000, stack);
+  if (v.allocs !== undefined) out.allocs = list(v.allocs, `${where}.allocs`, 100_000, allocSite);
+  return out;
+}
+
+/** Validates a PanelData (also what the webview reads back from its own saved state). */
+export function validatePanelData(v: unknown, where = 'data'): Validated<PanelData> {
+  try {
+    if (!isObject(v)) {
+      throw new ProtocolError(`${where}: expected an object`);
+    }
+    const out: PanelData = {};
+    if (v.report !== undefined) out.report = report(v.report, `${where}.report`);
+    if (v.previous !== undefined) out.previous = report(v.previous, `${where}.previous`);
+    if (v.failure !== undefined) {
+      if (!isObject(v.failure)) throw new ProtocolError(`${where}.failure: expected an object`);
+      out.failure = { message: text(v.failure.message, `${where}.failure.message`, 64 * 1024) };
+      const at = optText(v.failure.at, `${where}.failure.at`, 64);
+      if (at !== undefined) out.failure.at = at;
+    }
+    if (v.memory !== undefined) out.memory = memory(v.memory, `${where}.memory`);
+    if (v.budgets !== undefined) out.budgets = list(v.budgets, `${where}.budgets`, 2, budget);
+    const reportPath = optText(v.reportPath, `${where}.reportPath`, MAX_PATH);
+    if (reportPath !== undefined) out.reportPath = reportPath;
+    if (v.revealable !== undefined) out.revealable = list(v.revealable, `${where}.revealable`, 100_000, (x, w) => text(x, w, MAX_PATH));
+    const empty = optText(v.emptyMessage, `${where}.emptyMessage`);
+    if (empty !== undefined) out.emptyMessage = empty;
+    return { ok: true, value: out };
+  } catch (e) {
+    return { ok: false, error: e instanceof ProtocolError ? e.message : String(e) };
+  }
+}
+
+/** Run by the webview on every message event: anything that is not a HostMessage is dropped. */
+export function validateHostMessage(v: unknown): Validated<HostMessage> {
+  if (!isObject(v)) {
+    return { ok: false, error: 'message: expected an object' };
+  }
+  switch (v.type) {
+    case 'data': {
+      const d = validatePanelData(v.data);
+      return d.ok ? { ok: true, value: { type: 'data', data: d.value } } : d;
+    }
+    case 'building':
+      return typeof v.building === 'boolean'
+        ? { ok: true, value: { type: 'building', building: v.building } }
+        : { ok: false, error: 'building: expected true or false' };
+    default:
+      return { ok: false, error: `unknown message type ${JSON.stringify(String(v.type)).slice(0, 60)}` };
+  }
+}
+
+/** Run by the host on every message from the webview: anything that is not a WebviewMessage is dropped. */
+export function validateWebviewMessage(v: unknown): Validated<WebviewMessage> {
+  if (!isObject(v)) {
+    return { ok: false, error: 'message: expected an object' };
+  }
+  try {
+    switch (v.type) {
+      case 'ready':
+        return { ok: true, value: { type: 'ready' } };
+      case 'openReport':
+        return { ok: true, value: { type: 'openReport' } };
+      case 'reveal':
+        return { ok: true, value: { type: 'reveal', package: text(v.package, 'reveal.package', MAX_PATH) } };
+      case 'open': {
+        const msg: WebviewMessage = { type: 'open', file: text(v.file, 'open.file', MAX_PATH), line: positive(v.line, 'open.line') };
+        const column = optPositive(v.column, 'open.column');
+        if (column !== undefined) msg.column = column;
+        if (msg.file === '') throw new ProtocolError('open.file: expected a path');
+        return { ok: true, value: msg };
+      }
+      default:
+        return { ok: false, error: `unknown message type ${JSON.stringify(String(v.type)).slice(0, 60)}` };
+    }
+  } catch (e) {
+    return { ok: false, error: e instanceof ProtocolError ? e.message : String(e) };
+  }
+}

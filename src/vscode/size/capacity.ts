@@ -1,0 +1,57 @@
+/**
+ * The chip's capacity for the program, from the target's own linker script in the TinyGo installation:
+ * TINYGOROOT/targets/<linkerscript of `tinygo info -json`>, with INCLUDEs resolved relative to TINYGOROOT. The
+ * MEMORY regions there already leave out the SoftDevice and the bootloader.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { capacityFromLinkerScript, type Capacity } from '../../core/size/model';
+import { parseLinkerScript } from '../../core/size/linkerScript';
+import type { ExecFn } from '../../core/process/exec';
+
+const roots = new Map<string, Promise<string | undefined>>();
+
+/** `tinygo env TINYGOROOT`, once per tinygo path. */
+export function tinygoRoot(exec: ExecFn, tinygo: string): Promise<string | undefined> {
+  let p = roots.get(tinygo);
+  if (!p) {
+    p = exec(tinygo, ['env', 'TINYGOROOT'], { timeoutMs: 15_000 }).then((r) => {
+      const line = r.exitCode === 0 ? r.stdout.trim().split('\n').pop()?.trim().replace(/^TINYGOROOT="(.*)"$/, '$1') : undefined;
+      if (!line) roots.delete(tinygo);
+      return line || undefined;
+    });
+    roots.set(tinygo, p);
+  }
+  return p;
+}
+
+export interface CapacityResult {
+  capacity?: Capacity;
+  /** Why there is none (for the log). */
+  error?: string;
+  /** The script read, for the log. */
+  script?: string;
+}
+
+/** Reads and evaluates the linker script. `linkerscript` is as in the target JSON, relative to TINYGOROOT. */
+export function capacityFromRoot(root: string, linkerscript: string): CapacityResult {
+  const file = path.isAbsolute(linkerscript) ? linkerscript : path.join(root, linkerscript);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    return { error: `cannot read the linker script ${file}: ${(e as Error).message}`, script: file };
+  }
+  const script = parseLinkerScript(text, {
+    readFile: (name) => {
+      try {
+        return fs.readFileSync(path.isAbsolute(name) ? name : path.join(root, name), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  }, file);
+  const capacity = capacityFromLinkerScript(script);
+  if (!capacity) return { error: `no FLASH_TEXT/RAM memory regions in ${file}${script.errors.length ? ` (${script.errors.join('; ')})` : ''}`, script: file };
+  return { capacity, script: file };
+}

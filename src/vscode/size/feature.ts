@@ -1,0 +1,455 @@
+/**
+ * The size feature: after each build, a size report (per package, against the chip's capacity from its linker
+ * script) in a webview panel, the status bar and, for budgets, the Problems panel; and a JSON report beside the
+ * firmware that reopens instantly and serves CI. `ctx.services.get('size')` lets tests feed a known report.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findModule, nodeFs, readPackageClause, type GoModule } from '../../core/build/package';
+import type { MemoryInput, PanelData, WebviewMessage } from '../../core/protocol';
+import { buildSizeReport, evaluateBudgets, type BudgetResult, type Capacity, type SizeReport } from '../../core/size/model';
+import { classifyPackage, type SizeTable } from '../../core/size/sizeTable';
+import { budgetProblems, enclosingFunction } from '../../core/size/view';
+import type { Ctx, Feature } from '../services';
+import { allocSitesOf, flagValue, stacksOf, type BuildResultLike } from './adapter';
+import { BudgetDiagnostics } from './budgets';
+import { capacityFromRoot, tinygoRoot } from './capacity';
+import { SizeConfig } from './config';
+import { SizePanel, VIEW_TYPE, type PanelHost } from './panel';
+import { findLatestReport, readReport, reportPathFor, REPORT_SUFFIX, writeReport } from './reportFile';
+import { SHOW_COMMAND, SizeStatusBar } from './statusBar';
+
+/** `ctx.services.get('size')`. */
+export interface SizeService {
+  /** Shows a known report (no build needed), with an optional previous one for the deltas. */
+  showReport(report: SizeReport, options?: { previous?: SizeReport; memory?: MemoryInput; reportPath?: string; reveal?: boolean }): Promise<void>;
+  /** What a finished build reports: the same path as the build feature's onDidBuild. */
+  update(result: BuildResultLike): Promise<SizeReport | undefined>;
+  /** What the panel is (or would be) showing. */
+  data(): PanelData;
+}
+
+interface Current {
+  report?: SizeReport;
+  previous?: SizeReport;
+  failure?: { message: string; at?: string };
+  memory?: MemoryInput;
+  reportPath?: string;
+  folder?: vscode.WorkspaceFolder;
+  module?: GoModule;
+  /** Directory of the main package (where tinygo ran). */
+  mainDir?: string;
+  budgets?: BudgetResult[];
+}
+
+const MEMORY_KEY = 'tinygo.size.memory';
+
+function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function goFilesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).filter((f) => f.endsWith('.go') && !f.endsWith('_test.go')).sort();
+  } catch {
+    return [];
+  }
+}
+
+export class SizeController implements PanelHost, vscode.Disposable {
+  private cur: Current = {};
+  private readonly statusBar = new SizeStatusBar();
+  private readonly budgets = new BudgetDiagnostics();
+  private readonly subs: vscode.Disposable[] = [];
+  /** Reports this window wrote, so the file watcher does not take them for someone else's. */
+  private readonly ownWrites = new Map<string, string>();
+  private building = false;
+
+  constructor(private readonly ctx: Ctx) {
+    this.subs.push(this.statusBar, this.budgets);
+  }
+
+  log(line: string): void {
+    this.ctx.log.appendLine(line);
+  }
+
+  // ---- inputs ----------------------------------------------------------------------------------------------------
+
+  async update(result: BuildResultLike): Promise<SizeReport | undefined> {
+    const folder = result.folder ?? this.folderOf(result.cwd ?? result.outputPath);
+    const baseDir = result.cwd ?? (result.outputPath ? path.dirname(result.outputPath) : folder?.uri.fsPath);
+    const module = baseDir ? findModule(baseDir, nodeFs, folder?.uri.fsPath) : undefined;
+    const reportPath = result.outputPath ? reportPathFor(result.outputPath) : undefined;
+    const env = await this.environment(folder, result.target);
+    const memory: MemoryInput = {};
+    const gc = result.gc ?? flagValue(result.args, 'gc') ?? env.gc;
+    const scheduler = result.scheduler ?? flagValue(result.args, 'scheduler') ?? env.scheduler;
+    if (gc) memory.gc = gc;
+    if (scheduler) memory.scheduler = scheduler;
+    const stacks = stacksOf(result);
+    if (stacks) memory.stacks = stacks;
+    if (result.allocs) memory.allocs = this.allocSites(result.allocs, module);
+
+    const next: Current = { folder, module, mainDir: result.cwd ?? this.cur.mainDir, reportPath: reportPath ?? this.cur.reportPath, memory };
+    let report: SizeReport | undefined;
+    if (result.success && result.sizeTable) {
+      const built = buildSizeReport(this.reclassify(result.sizeTable, module, env.goroots), {
+        target: result.target, tinygoVersion: result.tinygoVersion ?? env.tinygoVersion, createdAt: result.createdAt ?? new Date().toISOString(),
+        capacity: result.capacity ?? env.capacity,
+      });
+      if ('error' in built) {
+        next.report = this.cur.report;
+        next.previous = this.cur.previous;
+        next.failure = { message: `The build succeeded but printed no size table (${built.error}).`, at: new Date().toISOString() };
+      } else {
+        report = built.report;
+        next.report = report;
+        next.previous = this.previousFor(reportPath);
+        if (reportPath) {
+          try {
+            writeReport(reportPath, report);
+            this.ownWrites.set(reportPath, fs.readFileSync(reportPath, 'utf8'));
+          } catch (e) {
+            this.log(`[size] could not write ${reportPath}: ${(e as Error).message}`);
+          }
+        }
+      }
+    } else {
+      // Failed or overflowing: keep showing the last good report, marked as such.
+      next.failure = { message: result.failure ?? (result.success ? 'The build printed no size table: is -size=full given?' : 'The build failed.'), at: new Date().toISOString() };
+      next.report = this.cur.report;
+      next.previous = this.cur.previous;
+      if (!next.report && reportPath) {
+        const old = readReport(reportPath);
+        if ('report' in old) next.report = old.report;
+      }
+    }
+    this.cur = next;
+    await this.saveMemory();
+    this.refresh();
+    if (new SizeConfig(folder?.uri).openAfterBuild) this.open(true);
+    return report;
+  }
+
+  async showReport(report: SizeReport, options: { previous?: SizeReport; memory?: MemoryInput; reportPath?: string; reveal?: boolean } = {}): Promise<void> {
+    const reportPath = options.reportPath ?? this.cur.reportPath;
+    const module = reportPath ? findModule(path.dirname(reportPath), nodeFs) : this.cur.module;
+    this.cur = {
+      report, previous: options.previous, memory: options.memory ?? this.cur.memory, reportPath, module,
+      folder: reportPath ? this.folderOf(reportPath) : this.cur.folder, mainDir: this.cur.mainDir,
+    };
+    await this.saveMemory();
+    this.refresh();
+    if (options.reveal !== false) this.open(false);
+  }
+
+  /** The newest report on disk, when nothing was built in this session (after a reload, or CI's report). */
+  async loadLatest(): Promise<boolean> {
+    const file = await findLatestReport();
+    if (!file) return false;
+    return this.loadFile(file, false);
+  }
+
+  private loadFile(file: string, asUpdate: boolean): boolean {
+    const r = readReport(file);
+    if (!('report' in r)) {
+      if ('error' in r) this.log(`[size] ${r.error}`);
+      return false;
+    }
+    const saved = this.ctx.extension.workspaceState.get<{ reportPath?: string; memory?: MemoryInput; mainDir?: string }>(MEMORY_KEY);
+    const same = saved?.reportPath === file;
+    const previous = asUpdate && this.cur.report && (this.cur.reportPath === file || !this.cur.reportPath) ? this.cur.report : undefined;
+    this.cur = {
+      report: r.report, previous, reportPath: file, folder: this.folderOf(file), module: findModule(path.dirname(file), nodeFs),
+      memory: asUpdate ? undefined : same ? saved?.memory : undefined, mainDir: same ? saved?.mainDir : this.cur.mainDir,
+    };
+    this.refresh();
+    return true;
+  }
+
+  /** Another process (a task, CI, another window) wrote a report. */
+  onReportFileChanged(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    const file = uri.fsPath;
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    if (this.ownWrites.get(file) === text) return;
+    if (this.cur.reportPath && this.cur.reportPath !== file && this.cur.report) {
+      // A report of another program: only follow it when nothing else is shown.
+      return;
+    }
+    this.loadFile(file, true);
+  }
+
+  setBuilding(building: boolean): void {
+    if (building === this.building) return;
+    this.building = building;
+    SizePanel.current?.post({ type: 'building', building });
+  }
+
+  // ---- outputs ---------------------------------------------------------------------------------------------------
+
+  data(): PanelData {
+    const c = this.cur;
+    const d: PanelData = {};
+    if (c.report) d.report = c.report;
+    if (c.previous) d.previous = c.previous;
+    if (c.failure) d.failure = c.failure;
+    if (c.memory) d.memory = c.memory;
+    if (c.budgets) d.budgets = c.budgets;
+    if (c.reportPath) d.reportPath = c.reportPath;
+    if (c.report) d.revealable = c.report.packages.filter((p) => p.group === 'user' && this.packageDir(p.name) !== undefined).map((p) => p.name);
+    if (!c.report) {
+      d.emptyMessage = c.failure
+        ? 'No report from a good build yet.'
+        : 'No size report yet. Build the program ("TinyGo: Build"): the report is written next to the firmware and shown here.';
+    }
+    return d;
+  }
+
+  /** Budgets changed: re-evaluate them against the report shown. */
+  refreshSettings(): void {
+    this.refresh();
+  }
+
+  private refresh(): void {
+    const c = this.cur;
+    const cfg = new SizeConfig(c.folder?.uri);
+    c.budgets = c.report ? evaluateBudgets(c.report, { flash: cfg.flashBudget, ram: cfg.ramBudget }) : [];
+    const problems = budgetProblems(c.budgets, c.report);
+    this.budgets.publish(this.problemUri(), problems);
+    if (c.report) {
+      const over = c.budgets.filter((b) => b.exceeded).map((b) => (b.resource === 'flash' ? 'flash' : 'RAM'));
+      this.statusBar.show(c.report, c.previous, { failed: c.failure?.message, overBudget: over });
+    } else {
+      this.statusBar.hide();
+    }
+    SizePanel.current?.post({ type: 'data', data: this.data() });
+  }
+
+  /** go.mod of the main module, else the main package's first Go file. */
+  private problemUri(): vscode.Uri | undefined {
+    const m = this.cur.module;
+    if (m) return vscode.Uri.file(path.join(m.dir, 'go.mod'));
+    const dir = this.cur.mainDir;
+    const first = dir ? goFilesIn(dir)[0] : undefined;
+    return dir && first ? vscode.Uri.file(path.join(dir, first)) : undefined;
+  }
+
+  open(preserveFocus: boolean): void {
+    SizePanel.createOrShow(this.ctx.extension.extensionUri, this, preserveFocus);
+  }
+
+  async show(): Promise<void> {
+    if (!this.cur.report) await this.loadLatest();
+    this.open(false);
+    // An existing panel gets the latest data too.
+    SizePanel.current?.post({ type: 'data', data: this.data() });
+  }
+
+  onReady(panel: SizePanel): void {
+    // After a reload the webview shows its saved state at once; the host's data (or the file's) replaces it.
+    const send = () => {
+      // Nothing to say: leave the webview's saved state (or its own empty text) as it is.
+      if (this.cur.report || this.cur.failure) panel.post({ type: 'data', data: this.data() });
+      panel.post({ type: 'building', building: this.building });
+    };
+    if (this.cur.report) send();
+    else void this.loadLatest().then(send, send);
+  }
+
+  onMessage(m: Exclude<WebviewMessage, { type: 'ready' }>): void {
+    switch (m.type) {
+      case 'reveal':
+        void this.reveal(m.package);
+        return;
+      case 'open':
+        void this.openSite(m.file, m.line, m.column);
+        return;
+      case 'openReport':
+        if (this.cur.reportPath) void vscode.window.showTextDocument(vscode.Uri.file(this.cur.reportPath), { viewColumn: vscode.ViewColumn.Beside });
+        return;
+    }
+  }
+
+  private packageDir(name: string): string | undefined {
+    const m = this.cur.module;
+    let dir: string | undefined;
+    if (name === 'main' || name === 'command-line-arguments') dir = this.cur.mainDir ?? m?.dir;
+    else if (m && (name === m.path || name.startsWith(m.path + '/'))) dir = path.join(m.dir, name.slice(m.path.length));
+    else if (path.isAbsolute(name) && m && isInside(name, m.dir)) dir = name;
+    return dir && goFilesIn(dir).length > 0 ? dir : undefined;
+  }
+
+  private async reveal(name: string): Promise<void> {
+    const user = this.cur.report?.packages.some((p) => p.name === name && p.group === 'user');
+    const dir = user ? this.packageDir(name) : undefined;
+    if (!dir) {
+      this.log(`[size] cannot reveal package ${name}: not one of the user's packages on disk`);
+      return;
+    }
+    const files = goFilesIn(dir);
+    const pick = files.find((f) => f === 'main.go') ?? files.find((f) => f === `${path.basename(dir)}.go`) ?? files[0];
+    await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir)).then(undefined, () => undefined);
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(dir, pick)), { viewColumn: vscode.ViewColumn.Beside, preview: false });
+  }
+
+  private async openSite(file: string, line: number, column?: number): Promise<void> {
+    // Only positions the host itself sent: the webview cannot make the host open arbitrary files.
+    const known = this.cur.memory?.allocs?.some((s) => s.file === file && s.line === line);
+    if (!known) {
+      this.log(`[size] refused to open ${file}:${line}: not an allocation site of the current report`);
+      return;
+    }
+    const pos = new vscode.Position(line - 1, Math.max(0, (column ?? 1) - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(pos, pos), preview: true });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------------
+
+  private folderOf(p: string | undefined): vscode.WorkspaceFolder | undefined {
+    return p ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(p)) : undefined;
+  }
+
+  private previousFor(reportPath: string | undefined): SizeReport | undefined {
+    if (reportPath) {
+      const old = readReport(reportPath);
+      if ('report' in old) return old.report;
+    }
+    return this.cur.report;
+  }
+
+  /** The build feature classifies without the module; with it, the user's own packages become `user`. */
+  private reclassify(table: SizeTable, module: GoModule | undefined, goroots: string[]): SizeTable {
+    if (!module && goroots.length === 0) return table;
+    const opts = { modulePath: module?.path, moduleDir: module?.dir, goroots };
+    return { ...table, rows: table.rows.map((r) => ({ ...r, group: classifyPackage(r.package, opts) })) };
+  }
+
+  private allocSites(allocs: NonNullable<BuildResultLike['allocs']>, module: GoModule | undefined) {
+    const texts = new Map<string, string | undefined>();
+    const read = (f: string) => {
+      if (!texts.has(f)) {
+        try {
+          texts.set(f, fs.readFileSync(f, 'utf8'));
+        } catch {
+          texts.set(f, undefined);
+        }
+      }
+      return texts.get(f);
+    };
+    return allocSitesOf(
+      allocs,
+      (f) => !!module && isInside(f, module.dir),
+      (f, line) => {
+        const t = read(f);
+        return t === undefined ? undefined : enclosingFunction(t, line, readPackageClause(t));
+      },
+    );
+  }
+
+  /** Capacity, GC, scheduler, version and GOROOTs of a folder's target, as far as the toolchain can tell. */
+  private async environment(folder: vscode.WorkspaceFolder | undefined, target: string | undefined): Promise<{
+    capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[];
+  }> {
+    const out: { capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[] } = { goroots: [] };
+    const tc = this.ctx.toolchain;
+    if (!tc) return out;
+    try {
+      const st = await tc.state();
+      if (st.kind !== 'ok') return out;
+      out.tinygoVersion = st.install.version.version.raw;
+      const root = await tinygoRoot(this.ctx.exec, st.install.path);
+      if (root) out.goroots.push(root);
+      if (target !== undefined && target !== tc.currentTarget(folder)) {
+        this.log(`[size] the build's target ${target} is not the folder's (${tc.currentTarget(folder) ?? 'none'}): capacity unknown`);
+        return out;
+      }
+      const info = await tc.targetInfo(folder);
+      if (!info) return out;
+      if (info.goroot) out.goroots.push(info.goroot);
+      if (info.gc) out.gc = info.gc;
+      if (info.scheduler) out.scheduler = info.scheduler;
+      const ls = info.target?.linkerscript;
+      if (root && ls) {
+        const c = capacityFromRoot(root, ls);
+        if (c.capacity) out.capacity = c.capacity;
+        else this.log(`[size] capacity unknown: ${c.error}`);
+      }
+    } catch (e) {
+      this.log(`[size] capacity unknown: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return out;
+  }
+
+  private async saveMemory(): Promise<void> {
+    const c = this.cur;
+    await this.ctx.extension.workspaceState.update(MEMORY_KEY, c.reportPath ? { reportPath: c.reportPath, memory: c.memory, mainDir: c.mainDir } : undefined);
+  }
+
+  dispose(): void {
+    SizePanel.current?.dispose();
+    for (const s of this.subs.splice(0)) s.dispose();
+  }
+}
+
+/** The build feature's service, as far as this feature uses it. */
+interface BuildServiceLike {
+  onDidBuild: vscode.Event<BuildResultLike>;
+}
+
+function isBuildService(v: unknown): v is BuildServiceLike {
+  return !!v && typeof (v as BuildServiceLike).onDidBuild === 'function';
+}
+
+export const sizeFeature: Feature = (ctx: Ctx) => {
+  const controller = new SizeController(ctx);
+  const disposables: vscode.Disposable[] = [controller];
+  const service: SizeService = {
+    showReport: (report, options) => controller.showReport(report, options),
+    update: (result) => controller.update(result),
+    data: () => controller.data(),
+  };
+  ctx.services.set('size', service);
+
+  let subscribed = false;
+  const subscribe = () => {
+    const build = ctx.services.get('build');
+    if (subscribed || !isBuildService(build)) return;
+    subscribed = true;
+    disposables.push(build.onDidBuild((e) => {
+      controller.update(e).catch((err: unknown) => ctx.log.appendLine(`[size] update failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    }));
+  };
+  subscribe();
+
+  const watcher = vscode.workspace.createFileSystemWatcher(`**/*${REPORT_SUFFIX}`);
+  disposables.push(
+    watcher,
+    watcher.onDidCreate((u) => controller.onReportFileChanged(u)),
+    watcher.onDidChange((u) => controller.onReportFileChanged(u)),
+    ctx.busy.onDidChange(() => controller.setBuilding(ctx.busy.any() === 'build')),
+    vscode.commands.registerCommand(SHOW_COMMAND, async () => {
+      subscribe();
+      await controller.show();
+    }),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        subscribe();
+        SizePanel.revive(panel, ctx.extension.extensionUri, controller);
+      },
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (SizeConfig.affects(e)) controller.refreshSettings();
+    }),
+  );
+  // The status bar shows the last report from disk before any build of this session.
+  void controller.loadLatest().catch(() => false);
+  return disposables;
+};

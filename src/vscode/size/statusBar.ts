@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { formatStatusBar, type SizeReport } from '../../core/size/model';
+
+export const SHOW_COMMAND = 'tinygo.showSizeReport';
+
+/** `Flash 23.4 KB / 788 KB (+1.3 KB) · RAM 4.1 KB / 240 KB`; a click opens the size panel. */
+export class SizeStatusBar implements vscode.Disposable {
+  readonly item = vscode.window.createStatusBarItem('tinygo.size', vscode.StatusBarAlignment.Left, 40);
+
+  constructor() {
+    this.item.name = 'TinyGo Size';
+    this.item.command = SHOW_COMMAND;
+  }
+
+  show(report: SizeReport, previous: SizeReport | undefined, state: { failed?: string; overBudget?: string[] }): void {
+    const text = formatStatusBar(report, previous);
+    const tip = new vscode.MarkdownString(undefined, true);
+    if (state.failed) {
+      this.item.text = `$(error) Build failed · last good: ${text}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      tip.appendText(`The last build failed: ${state.failed}\n\nLast good build: ${text}`);
+    } else if (state.overBudget?.length) {
+      this.item.text = `$(warning) ${text}`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      tip.appendText(`${text}\n\nOver budget: ${state.overBudget.join(', ')}`);
+    } else {
+      this.item.text = text;
+      this.item.backgroundColor = undefined;
+      tip.appendText(text);
+    }
+    tip.appendMarkdown('\n\nClick to open the size report.');
+    this.item.tooltip = tip;
+    this.item.show();
+  }
+
+  hide(): void { this.item.hide(); }
+  dispose(): void { this.item.dispose(); }
+}
