@@ -7,7 +7,7 @@
 //   node scripts/run-vscode-tests.mjs ui            Playwright tests (test/ui/*.test.mjs) against the dev extension
 //   node scripts/run-vscode-tests.mjs vsix          the packaged .vsix installed like a user would, then test/ui
 //
-// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 5 min).
+// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 10 min).
 // The last line printed is always `N passed, N failed`.
 // Every process started here (code-server and all it forks, Chromium) is stopped on every way out, including
 // SIGINT/SIGTERM and exceptions: each run marks its children's environment with TGW_RUN_DIR and a last sweep
@@ -184,10 +184,11 @@ const USER_SETTINGS = {
 };
 
 /**
- * Starts code-server in a process group of its own and waits for /healthz.
+ * Starts code-server in a process group of its own and waits for /healthz. `trust: true` keeps Workspace Trust
+ * on (for tests of the restricted mode); otherwise the folder is trusted without a prompt.
  * Returns { port, origin, pid, logFile, exited (promise of the exit code), stop() }.
  */
-export async function startCodeServer({ host, runDir, folder, port, trust = false, settings = {}, extraArgs = [] }) {
+export async function startCodeServer({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [] }) {
   runMarks.add(runDir);
   const p = hostPaths(runDir);
   fs.writeFileSync(path.join(p.userData, 'User', 'settings.json'),
@@ -197,7 +198,8 @@ export async function startCodeServer({ host, runDir, folder, port, trust = fals
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
-    '--vscode-option', 'enable-smoke-test-driver',
+    // Without it the workbench ignores the URL payload (extensionDevelopmentPath/extensionTestsPath).
+    ...(smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
     ...(trust ? [] : ['--disable-workspace-trust']),
     ...extraArgs,
     folder,
@@ -278,7 +280,8 @@ function withTimeout(promise, ms, what) {
 // What the workbench itself logs through codeAutomationLog (connection set-up, offline gallery look-ups, its
 // own components' tagged lines). The extension host's console (the mocha report) arrives untagged.
 const WORKBENCH_CHATTER = [/^Resolving connection token/, /^Resolved connection token/, /^Creating a socket/,
-  /^Updating additional builtin extensions cache/, /^\[[\w .:-]+\] /, /^Timed out waiting for authentication provider/];
+  /^Updating additional builtin extensions cache/, /^\[[\w .:-]+\] /, /^Timed out waiting for authentication provider/,
+  /^Creation of workbench contribution/];
 
 /** Prints the extension host's lines (everything goes to workbench.log) and reads mocha's counts from them. */
 function logPrinter(runDir) {
@@ -316,7 +319,8 @@ async function runIntegration(ctx) {
   await ctx.browser.exposeFunction('codeAutomationExit', (code) => settle(Number(code)));
   const page = ctx.browser.pages()[0] ?? await ctx.browser.newPage();
   attachPageDiagnostics(page, ctx);
-  await page.goto(workbenchUrl(ctx.server, folder, { extensionDevelopmentPath: ROOT, extensionTestsPath: testsJs }));
+  // The tests report through codeAutomationExit; no need to wait for the page's load event.
+  await page.goto(workbenchUrl(ctx.server, folder, { extensionDevelopmentPath: ROOT, extensionTestsPath: testsJs }), { waitUntil: 'commit' });
   const code = await Promise.race([
     exitCode,
     ctx.server.exited.then((c) => { throw new Error(`code-server exited (${c}) before the tests finished; its log:\n${tail(ctx.server.logFile)}`); }),
@@ -372,7 +376,7 @@ async function runUi(ctx, kind) {
   const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort();
   let passed = 0;
   let failed = 0;
-  const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 90_000);
+  const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 120_000);
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
     if (!mod.modes?.includes(kind)) continue;
@@ -403,9 +407,10 @@ async function main() {
     process.exit(2);
   }
   const t0 = performance.now();
-  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? 300_000);
+  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? 600_000);
   let failHarness;
   const harnessFailure = new Promise((_, reject) => { failHarness = reject; });
+  harnessFailure.catch(() => { /* raced below */ });
   const ctx = { mode, host: undefined, runDir: undefined, server: undefined, browser: undefined, onClose: [], fail: (e) => failHarness(e) };
 
   let cleaning;
@@ -434,7 +439,15 @@ async function main() {
     log(`mode ${mode}, state in ${path.relative(ROOT, ctx.runDir)}`);
     const work = mode === 'integration' ? runIntegration(ctx) : runUi(ctx, mode);
     work.catch(() => { /* raced below */ });
-    result = await Promise.race([work, harnessFailure, withTimeout(new Promise(() => {}), timeoutMs, `the ${mode} run`)]);
+    let overall;
+    const timedOut = new Promise((_, reject) => {
+      overall = setTimeout(() => reject(new Error(`the ${mode} run took longer than ${timeoutMs / 1000} s (TGW_TEST_TIMEOUT_MS)`)), timeoutMs);
+    });
+    try {
+      result = await Promise.race([work, harnessFailure, timedOut]);
+    } finally {
+      clearTimeout(overall);
+    }
   } catch (err) {
     log(`harness error: ${err?.stack ?? err}`);
     if (ctx.runDir) log(`logs: ${path.relative(ROOT, ctx.runDir)}/{code-server.log,workbench.log,browser-console.log}`);

@@ -8,9 +8,11 @@ import Mocha from 'mocha';
 const FIRST = 'activation.test.js';
 const LAST = 'deactivation.test.js';
 
+/** Compiled tests whose source still exists (out/ is not cleaned between compiles). */
 function testFiles(dir: string): string[] {
+  const sources = path.resolve(dir, '../../../test/integration');
   const files = (fs.readdirSync(dir, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.test.js'))
+    .filter((f) => f.endsWith('.test.js') && fs.existsSync(path.join(sources, f.replace(/\.js$/, '.ts'))))
     .map((f) => path.join(dir, f));
   const rank = (f: string) => (path.basename(f) === FIRST ? 0 : path.basename(f) === LAST ? 2 : 1);
   return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));

@@ -8,7 +8,7 @@ const FILE = 'diagnostics.go';
 
 export const tests = [
   ['the workbench opens the Go workspace', async (wb) => {
-    await wb.page.goto(wb.url);
+    await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded' });
     await waitForWorkbench(wb.page, FILE);
   }],
 
@@ -36,7 +36,7 @@ export const tests = [
   ['"TinyGo: Show Output" shows the extension\'s log with its activation line', async (wb) => {
     await runCommand(wb.page, 'TinyGo: Show Output');
     const line = wb.page.locator('.panel .monaco-editor .view-line', { hasText: /\[activate\].*ready/ }).first();
-    await line.waitFor({ timeout: 30_000 });
+    await line.waitFor({ timeout: 60_000 });
     const text = (await line.innerText()).trim();
     await wb.screenshot('output');
     console.log(`    output: ${text}`);

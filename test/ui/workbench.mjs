@@ -11,7 +11,7 @@ export function assert(ok, message) {
 }
 
 /** The workbench is up and shows the workspace folder in the Explorer. */
-export async function waitForWorkbench(page, fileInWorkspace, timeout = 60_000) {
+export async function waitForWorkbench(page, fileInWorkspace, timeout = 90_000) {
   await page.locator('.monaco-workbench').waitFor({ timeout });
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: fileInWorkspace }).first().waitFor({ timeout });
 }
@@ -27,19 +27,19 @@ async function pick(page, opener, query, rowText, timeout) {
 }
 
 /** Ctrl+P, the file name, Enter; resolves once its editor tab is the active one. */
-export async function quickOpen(page, fileName, timeout = 30_000) {
+export async function quickOpen(page, fileName, timeout = 60_000) {
   await pick(page, 'Control+P', fileName, fileName, timeout);
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
 }
 
 /** F1, the command's title, Enter. */
-export async function runCommand(page, title, timeout = 30_000) {
+export async function runCommand(page, title, timeout = 60_000) {
   await pick(page, 'F1', title, title, timeout);
 }
 
 /** Ctrl+Shift+M; resolves with the Problems row that contains `text` once it is there. */
-export async function problemsRow(page, text, timeout = 30_000) {
+export async function problemsRow(page, text, timeout = 60_000) {
   await page.keyboard.press('Control+Shift+M');
   const panel = page.locator('.markers-panel');
   await panel.waitFor({ state: 'visible', timeout });
@@ -49,7 +49,7 @@ export async function problemsRow(page, text, timeout = 30_000) {
 }
 
 /** Moves the mouse onto the first error squiggle in the active editor; resolves with the hover's text. */
-export async function hoverSquiggle(page, expectText, timeout = 30_000) {
+export async function hoverSquiggle(page, expectText, timeout = 60_000) {
   const squiggle = page.locator('.editor-group-container.active .monaco-editor .view-overlays .squiggly-error').first();
   await squiggle.waitFor({ timeout });
   const box = await squiggle.boundingBox();

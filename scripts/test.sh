@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# `npm test`: the one command that sets up a fresh machine and runs every check, in order:
+#   deps (npm ci, skipped when node_modules matches package-lock.json), setup (scripts/setup-test-host.sh:
+#   chromium, Node 24, code-server, gopls; cached), typecheck, lint, unit, integration (real VS Code),
+#   ui (Playwright on the workbench), vsix (the packaged extension installed like a user would).
+# A failed check does not stop the later ones (deps and setup do: nothing can run without them).
+# Prints one summary line per stage, the wall time, and last `N passed, N failed` over every stage's tests
+# (a stage that fails without a test count, e.g. typecheck, counts as one failure). Exit 1 if anything failed.
+set -uo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+LOGS="$ROOT/test-output/logs"
+mkdir -p "$LOGS"
+T0=$(date +%s.%N)
+
+declare -a S_NAME S_STATUS S_SECS S_NOTE
+PASSED=0
+FAILED=0
+ANY_FAIL=0
+
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# record NAME STATUS SECONDS NOTE
+record() {
+  S_NAME+=("$1"); S_STATUS+=("$2"); S_SECS+=("$3"); S_NOTE+=("$4")
+  printf '\n[test.sh] %-12s %-4s %7ss  %s\n\n' "$1" "$2" "$3" "$4"
+}
+
+# Counts from a stage's log: node:test (`ℹ pass N` / `# pass N`), our VS Code runner (`N passed, N failed`),
+# mocha (`N passing` / `N failing`). Prints "PASS FAIL" or nothing.
+counts() {
+  local log="$1" p f
+  p=$(grep -aE '^(ℹ|#) pass [0-9]+$' "$log" | tail -1 | awk '{print $3}')
+  f=$(grep -aE '^(ℹ|#) fail [0-9]+$' "$log" | tail -1 | awk '{print $3}')
+  if [ -n "$p" ]; then echo "$p ${f:-0}"; return; fi
+  local line
+  line=$(grep -aE '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+  if [ -n "$line" ]; then echo "$line" | awk '{print $1, $3}'; return; fi
+  p=$(grep -aE '^\s*[0-9]+ passing' "$log" | tail -1 | awk '{print $1}')
+  f=$(grep -aE '^\s*[0-9]+ failing' "$log" | tail -1 | awk '{print $1}')
+  if [ -n "$p" ]; then echo "$p ${f:-0}"; fi
+}
+
+# stage NAME COMMAND...: runs it with its output shown and kept in test-output/logs/NAME.log.
+stage() {
+  local name="$1"; shift
+  local log="$LOGS/$name.log" t rc c note status p f
+  printf '\n[test.sh] ===== %s: %s\n' "$name" "$*"
+  t=$(date +%s.%N)
+  "$@" < /dev/null 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  c=$(counts "$log")
+  note=""
+  if [ -n "$c" ]; then
+    read -r p f <<<"$c"
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f))
+    note="$p passed, $f failed"
+  fi
+  if [ "$rc" -eq 0 ]; then status=ok; else
+    status=FAIL; ANY_FAIL=1
+    if [ -z "$c" ] || [ "${f:-0}" -eq 0 ]; then FAILED=$((FAILED + 1)); fi
+    note="${note:+$note; }exit $rc, log test-output/logs/$name.log"
+  fi
+  record "$name" "$status" "$(elapsed "$t")" "$note"
+  return "$rc"
+}
+
+summary() {
+  printf '\n[test.sh] ===== summary\n'
+  local i
+  for i in "${!S_NAME[@]}"; do
+    printf '%-12s %-4s %7ss  %s\n' "${S_NAME[$i]}" "${S_STATUS[$i]}" "${S_SECS[$i]}" "${S_NOTE[$i]}"
+  done
+  printf 'wall time %ss\n' "$(elapsed "$T0")"
+  echo "$PASSED passed, $FAILED failed"
+}
+
+# --- deps --------------------------------------------------------------------------------------------
+t=$(date +%s.%N)
+LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+STAMP="node_modules/.tgw-package-lock.sha256"
+if [ -d node_modules ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$LOCK_SUM" ]; then
+  record deps ok "$(elapsed "$t")" "npm ci skipped: node_modules matches package-lock.json"
+else
+  printf '\n[test.sh] ===== deps: npm ci\n'
+  if npm ci --no-audit --no-fund < /dev/null 2>&1 | tee "$LOGS/deps.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    echo "$LOCK_SUM" > "$STAMP"
+    record deps ok "$(elapsed "$t")" "npm ci"
+  else
+    record deps FAIL "$(elapsed "$t")" "npm ci failed, log test-output/logs/deps.log"
+    FAILED=$((FAILED + 1)); summary; exit 1
+  fi
+fi
+
+# --- setup -------------------------------------------------------------------------------------------
+t=$(date +%s.%N)
+printf '\n[test.sh] ===== setup: scripts/setup-test-host.sh\n'
+if EXPORTS=$(bash scripts/setup-test-host.sh < /dev/null 2> >(tee "$LOGS/setup.log" >&2)); then
+  eval "$EXPORTS"
+  record setup ok "$(elapsed "$t")" "code-server, Node 24, chromium${TGW_GOPLS:+, gopls}"
+else
+  record setup FAIL "$(elapsed "$t")" "log test-output/logs/setup.log"
+  FAILED=$((FAILED + 1)); summary; exit 1
+fi
+
+# --- checks and tests --------------------------------------------------------------------------------
+stage typecheck npm run --silent typecheck
+stage lint npm run --silent lint
+stage unit npm run --silent test:unit
+stage integration npm run --silent test:integration
+stage ui npm run --silent test:ui
+stage vsix npm run --silent test:vsix
+
+summary
+exit "$ANY_FAIL"
