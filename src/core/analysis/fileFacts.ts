@@ -109,13 +109,16 @@ const TYPE_NODE_KIND: Record<string, string> = {
 };
 
 function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, { hasNew: boolean }>): TypeFacts {
-  const syncLocal = imports.find((i) => i.path === 'sync')?.local ?? 'sync';
   const typeKinds = new Map<string, string>();
-  const structFields = new Map<string, { name: string; type: string }[]>();
+  const poolStructs = new Map<string, string[]>();
   const resetTypes = new Set<string>();
   const varTypes = new Map<string, string>();
   const poolByValue = new Set<string>();
   const poolNewAssigned = new Set<string>();
+  // Besides typeKinds, only the pool rules read these, and they need sync: other files skip them (this runs on every keystroke).
+  const sync = imports.find((i) => i.path === 'sync');
+  const syncLocal = sync?.local ?? 'sync';
+  const structs: { name: string; type: Node; text: string }[] = [];
   for (const decl of root.namedChildren) {
     if (decl?.type === 'type_declaration') {
       for (const spec of decl.namedChildren) {
@@ -124,23 +127,9 @@ function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, 
         const type = spec.childForFieldName('type');
         if (!name || !type) continue;
         typeKinds.set(name, TYPE_NODE_KIND[type.type] ?? type.text.replace(/\s+/g, ''));
-        if (type.type !== 'struct_type') continue;
-        const fields: { name: string; type: string }[] = [];
-        for (const f of type.descendantsOfType('field_declaration')) {
-          if (!f || f.parent?.parent?.id !== type.id) continue;
-          const ft = f.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
-          const names = f.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text);
-          // An embedded field is named after its type: sync.Pool -> Pool.
-          if (names.length === 0) names.push(ft.replace(/^\*/, '').replace(/^.*\./, ''));
-          for (const n of names) fields.push({ name: n, type: ft });
-        }
-        structFields.set(name, fields);
+        if (type.type === 'struct_type') structs.push({ name, type, text: type.text });
       }
-    } else if (decl?.type === 'method_declaration') {
-      if (decl.childForFieldName('name')?.text !== 'Reset') continue;
-      const recvType = decl.childForFieldName('receiver')?.descendantsOfType('type_identifier')[0]?.text;
-      if (recvType) resetTypes.add(recvType);
-    } else if (decl?.type === 'var_declaration') {
+    } else if (sync && decl?.type === 'var_declaration') {
       for (const spec of decl.descendantsOfType('var_spec')) {
         if (!spec) continue;
         const typeText = spec.childForFieldName('type')?.text.replace(/\s+/g, '');
@@ -153,20 +142,30 @@ function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, 
       }
     }
   }
-  // Struct types holding a Pool by value, directly or through a by-value field of another such struct.
-  const poolStructs = new Map<string, string[]>();
+  if (!sync) return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned };
+  const text = root.text;
+  // Struct types holding a Pool by value, directly or through a by-value field of another such struct. Only structs
+  // whose text mentions a Pool (or such a struct) have their fields read.
+  const poolRe = new RegExp(`\\b${syncLocal}\\.Pool\\b`);
   for (let changed = true; changed;) {
     changed = false;
-    for (const [name, fields] of structFields) {
-      const holding = fields.filter((f) => f.type === `${syncLocal}.Pool` || poolStructs.has(f.type)).map((f) => f.name);
-      if (holding.length > 0 && !poolStructs.has(name)) { poolStructs.set(name, holding); changed = true; }
+    for (const s of structs) {
+      if (poolStructs.has(s.name) || !(poolRe.test(s.text) || [...poolStructs.keys()].some((k) => new RegExp(`\\b${k}\\b`).test(s.text)))) continue;
+      const holding: string[] = [];
+      for (const f of s.type.descendantsOfType('field_declaration')) {
+        if (!f || f.parent?.parent?.id !== s.type.id) continue;
+        const ft = f.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
+        if (ft !== `${syncLocal}.Pool` && !poolStructs.has(ft)) continue;
+        const names = f.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text);
+        // An embedded field is named after its type: sync.Pool -> Pool.
+        holding.push(...(names.length > 0 ? names : [ft.replace(/^.*\./, '')]));
+      }
+      if (holding.length > 0) { poolStructs.set(s.name, holding); changed = true; }
     }
   }
-  if (pools.size > 0) {
-    const text = root.text;
-    for (const name of pools.keys()) {
-      if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) poolNewAssigned.add(name);
-    }
+  for (const m of text.matchAll(/^func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*Reset\s*\(/gm)) resetTypes.add(m[1]);
+  for (const name of pools.keys()) {
+    if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) poolNewAssigned.add(name);
   }
   return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned };
 }

@@ -58,6 +58,11 @@ function relatedNames(fn: Node, v: string): string[] {
   return [...names];
 }
 
+/** Whether `text` appends to one of the names (`append(b, …)`, `append((*bp)[:0], …)`). */
+function appends(text: string, names: string): boolean {
+  return new RegExp(`\\bappend\\s*\\(\\s*\\(?\\s*\\*?\\s*${names}\\b`).test(text);
+}
+
 function namesRe(names: string[]): string { return `(?:${names.map(escapeRe).join('|')})`; }
 
 function putText(site: Site): string { return `${site.recv.text}.Put(${site.arg?.text ?? ''})`; }
@@ -147,7 +152,7 @@ export const poolCopied: Rule = {
   defaultSeverity: 'warning',
   checkDecl(decl, ctx) {
     const scan = poolScan(decl, ctx);
-    if (!scan || decl.type === 'import_declaration') return;
+    if (!scan || decl.type === 'import_declaration' || !scan.mentionsPools()) return;
     const t = ctx.file.types;
     const sync = scan.syncLocal;
     const holds = (typeText: string | undefined) => !!typeText && (typeText === `${sync}.Pool` || t.poolStructs.has(typeText));
@@ -375,15 +380,17 @@ export const poolPutWithoutReset: Rule = {
       if (!v || !pt) continue;
       const names = namesRe(relatedNames(put.fn, v.text));
       const text = put.fn.text;
+      const truncated = new RegExp(`\\b${names}\\)?\\s*\\[\\s*(?:0\\s*)?:\\s*0\\s*\\]`).test(text);
       if (pt.kind === 'slice' || pt.kind === 'slice-pointer') {
-        if (new RegExp(`\\b${names}\\)?\\s*\\[\\s*(?:0\\s*)?:\\s*0\\s*\\]`).test(text)) continue;
+        // Without append the length never changes here: a fixed-size scratch buffer needs no truncation.
+        if (truncated || !appends(text, names)) continue;
         ctx.report(put.call, `\`${putText(put)}\` puts back a slice that this function never truncates: the next Get receives the old ` +
           `contents and length (pool items come back dirty, golang/go#18638). Put \`${v.text}[:0]\`, or reslice to [:0] right after Get.`);
         continue;
       }
       const base = pt.type?.replace(/^\*/, '');
       const resettable = (base && ctx.file.types.resetTypes.has(base)) || RESET_STD.has(stdName(pt.type, ctx) ?? '');
-      if (!resettable) continue;
+      if (!resettable || truncated) continue;
       if (new RegExp(`\\b${names}\\)?\\s*\\.\\s*(?:Reset|Truncate)\\s*\\(`).test(text)) continue;
       ctx.report(put.call, `\`${putText(put)}\` puts back a ${pt.type} that this function never resets: the next Get receives it with ` +
         `the old contents (pool items come back dirty, golang/go#18638). Call \`${v.text}.Reset()\` before Put, or right after Get.`);
@@ -405,10 +412,11 @@ export const poolUnboundedBuffer: Rule = {
       const v = PoolScan.rootIdent(put.arg);
       const pt = putType(scan, put);
       if (!v || !pt) continue;
-      const growable = pt.kind === 'slice' || pt.kind === 'slice-pointer' || GROWABLE_STD.has(stdName(pt.type, ctx) ?? '');
-      if (!growable) continue;
       const names = namesRe(relatedNames(put.fn, v.text));
       const text = put.fn.text;
+      // A slice grows only through append; a fixed-size scratch buffer cannot pin more than it started with.
+      const growable = ((pt.kind === 'slice' || pt.kind === 'slice-pointer') && appends(text, names)) || GROWABLE_STD.has(stdName(pt.type, ctx) ?? '');
+      if (!growable) continue;
       if (new RegExp(`\\bcap\\s*\\(\\s*\\(?\\s*\\*?\\s*${names}\\b`).test(text) || new RegExp(`\\b${names}\\)?\\s*\\.\\s*Cap\\s*\\(`).test(text)) continue;
       const check = pt.kind === 'slice' ? `cap(${v.text})` : pt.kind === 'slice-pointer' ? `cap(*${v.text})` : `${v.text}.Cap()`;
       ctx.report(put.call, `\`${putText(put)}\` keeps a buffer of any size: after one large use, that capacity stays pinned in the pool ` +

@@ -41,13 +41,27 @@ export class PoolScan {
   readonly syncLocal: string;
   readonly puts: Site[] = [];
   readonly gets: Site[] = [];
+  /** The declaration's text (read once). */
+  readonly text: string;
+  /** Whether the declaration mentions anything a copy of a pool could involve (pool variables, sync.Pool, Pool-holding types or fields). */
+  mentionsPools(): boolean {
+    let re = mentionRe.get(this.ctx.file);
+    if (!re) {
+      const t = this.ctx.file.types;
+      const words = [...this.ctx.file.pools.keys(), ...t.poolStructs.keys(), ...this.poolFields, 'Pool'];
+      re = new RegExp(`\\b(?:${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
+      mentionRe.set(this.ctx.file, re);
+    }
+    return re.test(this.text);
+  }
   private readonly poolFields: Set<string>;
   private readonly localsByFn = new Map<number, Map<string, LocalDecl>>();
 
   constructor(readonly decl: Node, readonly ctx: RuleContext) {
     this.syncLocal = localNameOf(ctx.file, 'sync') ?? 'sync';
     this.poolFields = new Set([...ctx.file.types.poolStructs.values()].flat());
-    if (decl.type === 'import_declaration') return;
+    this.text = decl.text;
+    if (decl.type === 'import_declaration' || !/\.\s*(?:Put|Get)\s*\(/.test(this.text)) return;
     for (const m of ctx.query('pool').matches(decl)) {
       const method = m.captures.find((c) => c.name === 'method')?.node.text;
       if (method !== 'Put' && method !== 'Get') continue;
@@ -276,6 +290,8 @@ export class PoolScan {
     return null;
   }
 }
+
+const mentionRe = new WeakMap<object, RegExp>();
 
 /** Std types that are structs (so a value of them is not pointer-like). */
 const STD_STRUCTS = new Set(['bytes.Buffer', 'strings.Builder', 'bytes.Reader', 'strings.Reader', 'sync.Mutex', 'sync.RWMutex', 'sync.Pool',

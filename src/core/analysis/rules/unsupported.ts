@@ -19,10 +19,18 @@ interface Scan {
 
 let last: { tree: unknown; id: number; start: number; end: number; scan: Scan } | undefined;
 
-/** One query pass per declaration, shared by the rules of this file (they run one after another on the same node). */
+/**
+ * One query pass per declaration, shared by the rules of this file (they run one after another on the same node).
+ * Declarations whose text cannot contain anything of interest (most of them) skip the query.
+ */
 function scan(decl: Node, ctx: RuleContext): Scan {
   if (last && last.tree === decl.tree && last.id === decl.id && last.start === decl.startIndex && last.end === decl.endIndex) return last.scan;
   const s: Scan = { goStmts: [], calls: [], pkgCalls: [], qtypes: [] };
+  last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, scan: s };
+  const text = decl.text;
+  const rt = localNameOf(ctx.file, 'runtime');
+  const wanted = (ctx.target.scheduler === 'none' && /\bgo\b/.test(text)) || text.includes('recover') || (!!rt && text.includes(`${rt}.`));
+  if (!wanted) return s;
   for (const m of ctx.query('unsupported').matches(decl)) {
     const cap = (n: string) => m.captures.find((c) => c.name === n)?.node;
     const go = cap('go');
@@ -34,7 +42,6 @@ function scan(decl: Node, ctx: RuleContext): Scan {
     const tpkg = cap('tpkg'); const tname = cap('tname'); const qtype = cap('qtype');
     if (tpkg && tname && qtype) s.qtypes.push({ pkg: tpkg, name: tname, node: qtype });
   }
-  last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, scan: s };
   return s;
 }
 
