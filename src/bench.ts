@@ -132,8 +132,106 @@ function staticcheckPath(): string | undefined {
   return undefined;
 }
 
+// ---- size panel: render 2,000 packages and apply an update, in a real headless Chromium -------------------------
+
+function syntheticReport(n: number, seed: number, base?: Json): Json {
+  const rand = rng(seed);
+  const groups = ['user', 'dependency', 'stdlib', 'tinygo-runtime', 'c-library', 'special'];
+  const prefix: Record<string, string> = { user: 'example.com/app/', dependency: 'tinygo.org/x/drivers/', stdlib: 'std/', 'tinygo-runtime': 'machine/', 'c-library': 'C lib', special: '(special ' };
+  const packages: Json[] = [];
+  const oldPkgs = (base?.packages as Json[] | undefined) ?? [];
+  for (let i = 0; i < n; i++) {
+    const old = oldPkgs[i];
+    // An update: 10% of the packages change, 1% are replaced by new ones.
+    if (old && rand() > 0.11) { packages.push(old); continue; }
+    const group = groups[i % groups.length];
+    const code = Math.floor(rand() * 8000), rodata = Math.floor(rand() * 2000), data = Math.floor(rand() * 64), bss = Math.floor(rand() * 512);
+    const name = old && rand() > 0.1 ? old.name as string : `${prefix[group]}${seed}-${String(i).padStart(5, '0')}`;
+    packages.push({ name, group, code, rodata, data, bss, flash: code + rodata + data, ram: data + bss });
+  }
+  packages.sort((a, b) => ((a.name as string) < (b.name as string) ? -1 : 1));
+  const totals: Record<string, number> = { code: 0, rodata: 0, data: 0, bss: 0, flash: 0, ram: 0 };
+  for (const p of packages) for (const k of Object.keys(totals)) totals[k] += p[k] as number;
+  return { schemaVersion: 1, format: 'full', incomplete: false, packages, totals, capacity: { flash: 815104 * 20, ram: 245376 * 20, stack: 2048 }, target: 'feather-nrf52840', tinygoVersion: '0.33.0', createdAt: new Date().toISOString() };
+}
+
+async function benchSize(): Promise<void> {
+  const panelJs = path.resolve(__dirname, '..', 'webview', 'dist', 'panel.js');
+  const panelCss = path.resolve(__dirname, '..', 'webview', 'dist', 'panel.css');
+  if (!fs.existsSync(panelJs)) throw new Error(`${panelJs} is missing: run npm run build first`);
+  // A runtime require: playwright-core is a dev dependency and is not bundled into dist/bench.js.
+  const pwName = 'playwright-core';
+  const { chromium } = require(pwName) as typeof import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: process.env.TGW_CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.setContent('<!DOCTYPE html><html><head></head><body><main id="app"></main></body></html>');
+    // The stub VS Code API of a webview: messages out are collected, state is kept in the page.
+    await page.evaluate(() => {
+      const w = window as unknown as Record<string, unknown>;
+      w.__posted = [];
+      w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => (w.__posted as unknown[]).push(m), getState: () => w.__state, setState: (s: unknown) => { w.__state = s; } });
+    });
+    await page.addStyleTag({ path: panelCss });
+    await page.addScriptTag({ path: panelJs });
+    const runs = Number(args.get('sizeRuns') ?? 7);
+    const render: number[] = [];
+    const update: number[] = [];
+    const filter: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const first = syntheticReport(2000, 100 + i);
+      const second = syntheticReport(2000, 100 + i, first);
+      const ms = await page.evaluate(({ first, second }) => {
+        const time = (data: unknown) => {
+          const t0 = performance.now();
+          // dispatchEvent is synchronous: the panel validates, builds the view and renders before it returns.
+          window.dispatchEvent(new MessageEvent('message', { data: { type: 'data', data } }));
+          void document.body.offsetHeight; // layout included
+          return performance.now() - t0;
+        };
+        const r = time({ report: first });
+        const u = time({ report: second, previous: first });
+        const field = document.getElementById('filter') as HTMLElement & { value: string };
+        const t0 = performance.now();
+        field.value = 'drivers';
+        field.dispatchEvent(new Event('input'));
+        void document.body.offsetHeight;
+        const f = performance.now() - t0;
+        field.value = '';
+        field.dispatchEvent(new Event('input'));
+        return { r, u, f, rows: Number(document.getElementById('packages')!.getAttribute('aria-rowcount')), inDom: document.querySelectorAll('#packages tr.row').length };
+      }, { first, second });
+      if (ms.rows < 2000 || ms.inDom === 0) throw new Error(`the panel has ${ms.rows} rows (${ms.inDom} in the DOM), expected at least 2000`);
+      render.push(ms.r);
+      update.push(ms.u);
+      filter.push(ms.f);
+    }
+    if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    const med = (xs: number[]) => +percentile(xs, 50).toFixed(1);
+    const max = (xs: number[]) => +Math.max(...xs).toFixed(1);
+    results.size = {
+      packages: 2000, runs, renderMs: { median: med(render), max: max(render) }, updateMs: { median: med(update), max: max(update) },
+      filterMs: { median: med(filter), max: max(filter) }, targetMs: 200,
+    };
+    table('Size panel in headless Chromium (2,000 packages; validate + view model + DOM + layout)', [
+      ['step', 'median ms', 'max ms', 'target'],
+      ['render a report', med(render), max(render), `< 200 ms: ${max(render) < 200 ? 'met' : 'MISSED'}`],
+      ['apply an update (with deltas)', med(update), max(update), `< 200 ms: ${max(update) < 200 ? 'met' : 'MISSED'}`],
+      ['filter keystroke', med(filter), max(filter), ''],
+    ]);
+  } finally {
+    await browser.close();
+  }
+}
+
 async function main(): Promise<void> {
   const engine = await createEngine(assetsIn(__dirname));
+  if (want('size')) await benchSize();
   if (want('keystroke')) keystrokes(engine);
   if (want('workspace')) {
     let files = listGoFiles(path.join(goroot, 'src'));

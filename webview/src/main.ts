@@ -8,7 +8,7 @@ import { formatBytes } from '../../src/core/size/model';
 import type { PackageGroup } from '../../src/core/size/sizeTable';
 import {
   buildRows, buildTable, DEFAULT_SORT, formatDelta, GROUP_ORDER, groupAllocSites, memoryFacts, usageBars,
-  type SortKey, type SortState, type TableView, type ViewRow,
+  type SortKey, type SortState, type TableView, type ViewGroup, type ViewRow,
 } from '../../src/core/size/view';
 import { badge, esc, grid, progressRing, registerToolkit, setTextFieldValue, textField } from './toolkit';
 
@@ -48,6 +48,20 @@ const ui: UiState = restoreState();
 let rows: ViewRow[] = [];
 let building = false;
 let table: HTMLTableElement;
+let scroller: HTMLElement;
+
+/**
+ * The table body is windowed: only the lines in view (plus a margin) are in the DOM, between two spacer rows, so
+ * 2,000 packages cost what 80 do. aria-rowcount/aria-rowindex tell screen readers the real size and position, and
+ * the arrow keys move a focus index that scrolls the window along.
+ */
+type Line = { kind: 'group'; group: ViewGroup; collapsed: boolean } | { kind: 'row'; row: ViewRow };
+const ROW_HEIGHT = 24;
+const MARGIN = 30;
+let lines: Line[] = [];
+let focusIndex = 0;
+let windowStart = -1;
+let windowEnd = -1;
 let filterEl: HTMLElement;
 
 function restoreState(): UiState {
@@ -63,8 +77,16 @@ function restoreState(): UiState {
   return out;
 }
 
+let savePending = false;
+
+/** Deferred: cloning 2,000 packages into the state must not delay the frame that shows them. */
 function saveState(): void {
-  vscode.setState(ui);
+  if (savePending) return;
+  savePending = true;
+  setTimeout(() => {
+    savePending = false;
+    vscode.setState(ui);
+  }, 0);
 }
 
 function $(id: string): HTMLElement {
@@ -81,12 +103,19 @@ function skeleton(): void {
     <ul id="problems" class="problems"></ul>
     <div class="toolbar"><span id="filter-host"></span><span id="count" role="status" aria-live="polite"></span>
       <a href="#" id="open-report" class="hidden">Open JSON report</a></div>
+    <div id="table-scroll" class="table-scroll">
     <table id="packages" aria-describedby="count">
       <caption class="sr-only">Flash and RAM per package, grouped; use the column buttons to sort and the arrow keys to move between rows</caption>
-      <thead><tr>${COLUMNS.map((c) => `<th scope="col" class="${c.key === 'name' ? 'name' : 'num'}" data-col="${c.key}" title="${esc(c.title)}"><button type="button" data-sort="${c.key}">${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button></th>`).join('')}</tr></thead>
+      <colgroup><col class="c-name">${COLUMNS.slice(1).map(() => '<col class="c-num">').join('')}</colgroup>
+      <thead><tr aria-rowindex="1">${COLUMNS.map((c) => `<th scope="col" class="${c.key === 'name' ? 'name' : 'num'}" data-col="${c.key}" title="${esc(c.title)}"><button type="button" data-sort="${c.key}">${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button></th>`).join('')}</tr></thead>
+      <tbody id="rows"></tbody>
+      <tfoot id="foot"></tfoot>
     </table>
+    </div>
     <section id="memory" aria-labelledby="memory-title"></section>`;
   table = $('packages') as HTMLTableElement;
+  scroller = $('table-scroll');
+  scroller.addEventListener('scroll', () => renderWindow(false), { passive: true });
   filterEl = textField($('filter-host'), {
     placeholder: 'Filter packages (e.g. fmt, group:std)',
     label: 'Filter packages',
@@ -100,8 +129,8 @@ function skeleton(): void {
   table.addEventListener('click', onTableClick);
   table.addEventListener('keydown', onTableKey);
   table.addEventListener('focusin', (e) => {
-    const tr = (e.target as HTMLElement).closest('tr.row');
-    if (tr) setRoving(tr as HTMLElement);
+    const tr = (e.target as HTMLElement).closest('tr.line') as HTMLElement | null;
+    if (tr) focusIndex = Number(tr.dataset.index);
   });
   $('open-report').addEventListener('click', (e) => {
     e.preventDefault();
@@ -156,7 +185,7 @@ function renderHeader(): void {
   const open = $('open-report');
   open.className = d?.reportPath ? '' : 'hidden';
   open.title = d?.reportPath ?? '';
-  table.classList.toggle('hidden', !r || r.format === 'short');
+  scroller.classList.toggle('hidden', !r || r.format === 'short');
   document.body.classList.toggle('stale', !!(d?.failure && r));
 }
 
@@ -209,17 +238,24 @@ function deltaCell(n: number | undefined): string {
   return `<td class="num delta ${n > 0 ? 'up' : n < 0 ? 'down' : ''}" title="${esc(formatDelta(n))}">${signed(n)}</td>`;
 }
 
-function rowHtml(r: ViewRow, first: boolean): string {
+function lineHtml(l: Line, index: number): string {
+  const focus = index === focusIndex ? 0 : -1;
+  const aria = `aria-rowindex="${index + 2}" data-index="${index}" tabindex="${focus}"`;
+  if (l.kind === 'group') {
+    const g = l.group;
+    const count = g.rows.length === g.total ? `${g.total}` : `${g.rows.length} of ${g.total}`;
+    return `<tr class="line group-head" ${aria}><th scope="row" class="name"><button type="button" tabindex="-1" data-toggle="${g.group}" aria-expanded="${!l.collapsed}">${l.collapsed ? '▸' : '▾'} ${esc(g.label)} <span class="count">(${count})</span></button></th>${numberCells(g.sums)}${deltaCell(g.delta?.flash)}${deltaCell(g.delta?.ram)}</tr>`;
+  }
+  const r = l.row;
   const name = r.revealable
-    ? `<button type="button" class="link" tabindex="-1" data-reveal="${esc(r.name)}" title="Reveal in the editor">${esc(r.name)}</button>`
-    : `<span>${esc(r.name)}</span>`;
+    ? `<button type="button" class="link" tabindex="-1" data-reveal="${esc(r.name)}" title="Reveal ${esc(r.name)} in the editor">${esc(r.name)}</button>`
+    : `<span title="${esc(r.name)}">${esc(r.name)}</span>`;
   const status = r.status === 'added' ? ' <span class="tag">new</span>' : r.status === 'removed' ? ' <span class="tag">removed</span>' : '';
-  return `<tr class="row${r.status ? ' ' + r.status : ''}" data-name="${esc(r.name)}" tabindex="${first ? 0 : -1}"><th scope="row" class="name">${name}${status}</th>${numberCells(r)}${deltaCell(r.delta?.flash)}${deltaCell(r.delta?.ram)}</tr>`;
+  return `<tr class="line row${r.status ? ' ' + r.status : ''}" data-name="${esc(r.name)}" ${aria}><th scope="row" class="name">${name}${status}</th>${numberCells(r)}${deltaCell(r.delta?.flash)}${deltaCell(r.delta?.ram)}</tr>`;
 }
 
 function renderTable(): void {
   const d = ui.data;
-  for (const el of Array.from(table.querySelectorAll('tbody, tfoot'))) el.remove();
   for (const th of Array.from(table.querySelectorAll('th[data-col]'))) {
     const key = (th as HTMLElement).dataset.col as SortKey;
     const active = key === ui.sort.key;
@@ -227,28 +263,62 @@ function renderTable(): void {
     else th.removeAttribute('aria-sort');
     th.querySelector('.arrow')!.textContent = active ? (ui.sort.dir === 'asc' ? ' ▲' : ' ▼') : '';
   }
+  lines = [];
   if (!d?.report) {
     $('count').textContent = '';
+    $('foot').innerHTML = '';
+    renderWindow(true);
     return;
   }
   const view: TableView = buildTable(d.report, rows, { sort: ui.sort, filter: ui.filter }, d.previous);
-  const parts: string[] = [];
-  let first = true;
   for (const g of view.groups) {
     const collapsed = ui.collapsed.includes(g.group);
-    const count = g.rows.length === g.total ? `${g.total}` : `${g.rows.length} of ${g.total}`;
-    parts.push(`<tbody class="group" data-group="${g.group}"><tr class="group-head"><th scope="rowgroup" class="name"><button type="button" data-toggle="${g.group}" aria-expanded="${!collapsed}">${collapsed ? '▸' : '▾'} ${esc(g.label)} <span class="count">(${count})</span></button></th>${numberCells(g.sums)}${deltaCell(g.delta?.flash)}${deltaCell(g.delta?.ram)}</tr>`);
-    if (!collapsed) {
-      for (const r of g.rows) {
-        parts.push(rowHtml(r, first));
-        first = false;
-      }
-    }
-    parts.push('</tbody>');
+    lines.push({ kind: 'group', group: g, collapsed });
+    if (!collapsed) for (const r of g.rows) lines.push({ kind: 'row', row: r });
   }
-  parts.push(`<tfoot><tr class="total"><th scope="row" class="name">Total</th>${numberCells(view.totals)}${deltaCell(view.totalDelta?.flash)}${deltaCell(view.totalDelta?.ram)}</tr></tfoot>`);
-  table.querySelector('thead')!.insertAdjacentHTML('afterend', parts.join(''));
+  focusIndex = Math.min(focusIndex, Math.max(0, lines.length - 1));
+  table.setAttribute('aria-rowcount', String(lines.length + 2));
+  $('foot').innerHTML = `<tr class="total" aria-rowindex="${lines.length + 2}"><th scope="row" class="name">Total</th>${numberCells(view.totals)}${deltaCell(view.totalDelta?.flash)}${deltaCell(view.totalDelta?.ram)}</tr>`;
   $('count').textContent = view.shown === view.total ? `${view.total} packages` : `${view.shown} of ${view.total} packages shown`;
+  renderWindow(true);
+}
+
+function renderWindow(force: boolean): void {
+  const body = $('rows');
+  const viewport = scroller.clientHeight || 800;
+  const top = Math.max(0, scroller.scrollTop - ROW_HEIGHT);
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - MARGIN);
+  const last = Math.min(lines.length, Math.floor(top / ROW_HEIGHT) + Math.ceil(viewport / ROW_HEIGHT) + MARGIN);
+  if (!force && first === windowStart && last === windowEnd) return;
+  const hadFocus = body.contains(document.activeElement);
+  windowStart = first;
+  windowEnd = last;
+  const parts = ['<tr class="spacer" aria-hidden="true"><td colspan="9"></td></tr>'];
+  for (let i = first; i < last; i++) parts.push(lineHtml(lines[i], i));
+  parts.push('<tr class="spacer" aria-hidden="true"><td colspan="9"></td></tr>');
+  body.innerHTML = parts.join('');
+  // Heights through the CSSOM: the CSP allows no inline style attributes.
+  const spacers = body.querySelectorAll('tr.spacer td');
+  (spacers[0] as HTMLElement).style.height = `${first * ROW_HEIGHT}px`;
+  (spacers[1] as HTMLElement).style.height = `${(lines.length - last) * ROW_HEIGHT}px`;
+  body.classList.toggle('hidden', lines.length === 0);
+  if (hadFocus) focusLine(focusIndex);
+}
+
+/** Scrolls line i into the window, renders it, and focuses it. */
+function focusLine(i: number): void {
+  if (lines.length === 0) return;
+  focusIndex = Math.max(0, Math.min(lines.length - 1, i));
+  const y = focusIndex * ROW_HEIGHT;
+  const head = ROW_HEIGHT + 4;
+  if (y < scroller.scrollTop) scroller.scrollTop = y;
+  else if (y + ROW_HEIGHT + head > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = y + ROW_HEIGHT + head - scroller.clientHeight;
+  if (focusIndex < windowStart || focusIndex >= windowEnd) renderWindow(true);
+  const tr = $('rows').querySelector(`tr[data-index="${focusIndex}"]`) as HTMLElement | null;
+  if (!tr) return;
+  for (const el of Array.from($('rows').querySelectorAll('tr[tabindex="0"]'))) if (el !== tr) el.setAttribute('tabindex', '-1');
+  tr.setAttribute('tabindex', '0');
+  if (document.activeElement !== tr) tr.focus({ preventScroll: true });
 }
 
 function renderMemory(): void {
@@ -315,47 +385,53 @@ function onTableClick(e: MouseEvent): void {
   }
   const toggle = t.closest('button[data-toggle]') as HTMLElement | null;
   if (toggle) {
-    const g = toggle.dataset.toggle as PackageGroup;
-    ui.collapsed = ui.collapsed.includes(g) ? ui.collapsed.filter((x) => x !== g) : [...ui.collapsed, g];
-    renderTable();
-    saveState();
-    (table.querySelector(`button[data-toggle="${g}"]`) as HTMLElement | null)?.focus();
+    toggleGroup(toggle.dataset.toggle as PackageGroup);
     return;
   }
   const reveal = t.closest('button[data-reveal]') as HTMLElement | null;
   if (reveal) vscode.postMessage({ type: 'reveal', package: reveal.dataset.reveal! });
 }
 
-function setRoving(tr: HTMLElement): void {
-  for (const el of Array.from(table.querySelectorAll('tr.row[tabindex="0"]'))) if (el !== tr) el.setAttribute('tabindex', '-1');
-  tr.setAttribute('tabindex', '0');
-}
-
 function onTableKey(e: KeyboardEvent): void {
-  const tr = (e.target as HTMLElement).closest('tr.row') as HTMLElement | null;
+  const tr = (e.target as HTMLElement).closest('tr.line') as HTMLElement | null;
   if (!tr || e.target !== tr) return;
-  const all = Array.from(table.querySelectorAll('tr.row')) as HTMLElement[];
-  const i = all.indexOf(tr);
-  let next: HTMLElement | undefined;
-  if (e.key === 'ArrowDown') next = all[i + 1];
-  else if (e.key === 'ArrowUp') next = all[i - 1];
-  else if (e.key === 'Home') next = all[0];
-  else if (e.key === 'End') next = all[all.length - 1];
-  else if (e.key === 'PageDown') next = all[Math.min(all.length - 1, i + 20)];
-  else if (e.key === 'PageUp') next = all[Math.max(0, i - 20)];
+  const i = Number(tr.dataset.index);
+  const page = Math.max(1, Math.floor(scroller.clientHeight / ROW_HEIGHT) - 2);
+  let next: number | undefined;
+  if (e.key === 'ArrowDown') next = i + 1;
+  else if (e.key === 'ArrowUp') next = i - 1;
+  else if (e.key === 'Home') next = 0;
+  else if (e.key === 'End') next = lines.length - 1;
+  else if (e.key === 'PageDown') next = i + page;
+  else if (e.key === 'PageUp') next = i - page;
   else if (e.key === 'Enter' || e.key === ' ') {
-    const b = tr.querySelector('button[data-reveal]') as HTMLElement | null;
-    if (b) {
+    const l = lines[i];
+    if (l?.kind === 'group') {
       e.preventDefault();
-      vscode.postMessage({ type: 'reveal', package: b.dataset.reveal! });
+      toggleGroup(l.group.group);
+    } else if (l?.kind === 'row' && l.row.revealable) {
+      e.preventDefault();
+      vscode.postMessage({ type: 'reveal', package: l.row.name });
     }
     return;
-  }
-  if (next) {
+  } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && lines[i]?.kind === 'group') {
+    const l = lines[i] as Extract<Line, { kind: 'group' }>;
+    if ((e.key === 'ArrowLeft') !== l.collapsed) toggleGroup(l.group.group);
     e.preventDefault();
-    setRoving(next);
-    next.focus();
+    return;
   }
+  if (next !== undefined) {
+    e.preventDefault();
+    focusLine(next);
+  }
+}
+
+function toggleGroup(g: PackageGroup): void {
+  ui.collapsed = ui.collapsed.includes(g) ? ui.collapsed.filter((x) => x !== g) : [...ui.collapsed, g];
+  const at = lines.findIndex((l) => l.kind === 'group' && l.group.group === g);
+  renderTable();
+  saveState();
+  if (at >= 0) focusLine(at);
 }
 
 function onMessage(e: MessageEvent): void {

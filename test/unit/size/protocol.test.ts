@@ -60,6 +60,23 @@ void test('host messages: anything malformed is refused with the field named', (
   }
 });
 
+void test('a report in a message is judged as parseJsonReport judges the same document', () => {
+  const good = [load(1), load(2), { ...load(1), format: 'short', packages: [] }, { ...load(1), capacity: undefined, target: undefined }];
+  const bad = [
+    { ...load(1), schemaVersion: 0 }, { ...load(1), format: 'html' }, { ...load(1), incomplete: 'no' }, { ...load(1), packages: {} },
+    { ...load(1), packages: [{ name: '', group: 'user', code: 0, rodata: 0, data: 0, bss: 0, flash: 0, ram: 0 }] },
+    { ...load(1), totals: { ...load(1).totals, ram: -1 } }, { ...load(1), totals: { ...load(1).totals, code: 1.5 } },
+    { ...load(1), capacity: { flash: 1 } }, { ...load(1), capacity: { flash: 1, ram: 2, stack: 'x' } },
+    { ...load(1), target: 7 }, { ...load(1), createdAt: 'yesterday' }, [], 'text',
+  ];
+  for (const doc of [...good, ...bad]) {
+    const viaJson = parseJsonReport(JSON.stringify(doc));
+    const viaMessage = validatePanelData({ report: JSON.parse(JSON.stringify(doc ?? null)) as unknown });
+    assert.equal(viaMessage.ok, viaJson.ok, JSON.stringify(doc).slice(0, 120));
+    if (viaJson.ok && viaMessage.ok) assert.deepEqual(viaMessage.value.report, viaJson.report);
+  }
+});
+
 void test('validated data drops unknown fields (nothing unexpected reaches the page)', () => {
   const r = validatePanelData({ emptyMessage: 'hi', script: '<script>', memory: { gc: 'none', extra: 1 } });
   assert.ok(r.ok);
