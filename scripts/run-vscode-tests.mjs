@@ -11,7 +11,8 @@
 // The last line printed is always `N passed, N failed`.
 // Every process started here (code-server and all it forks, Chromium) is stopped on every way out, including
 // SIGINT/SIGTERM and exceptions: each run marks its children's environment with TGW_RUN_DIR and a last sweep
-// kills whatever still carries that mark (processes that left the process group, such as terminals).
+// kills whatever still carries that mark (processes that left the process group: Chromium's crash handler,
+// terminals).
 // start.mjs imports the helpers exported below.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -188,12 +189,23 @@ const USER_SETTINGS = {
  * on (for tests of the restricted mode); otherwise the folder is trusted without a prompt.
  * Returns { port, origin, pid, logFile, exited (promise of the exit code), stop() }.
  */
-export async function startCodeServer({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [] }) {
+export async function startCodeServer(options) {
+  // A free port can be taken between freePort() and code-server's bind (other runs on this machine): retry.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCodeServerOnce({ ...options, port: options.port ?? await freePort() });
+    } catch (err) {
+      if (options.port !== undefined || attempt >= 3 || !/EADDRINUSE/.test(String(err?.message))) throw err;
+      log(`port taken, retrying (${String(err.message).split('\n')[0]})`);
+    }
+  }
+}
+
+async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [] }) {
   runMarks.add(runDir);
   const p = hostPaths(runDir);
   fs.writeFileSync(path.join(p.userData, 'User', 'settings.json'),
     JSON.stringify({ ...USER_SETTINGS, ...(trust ? {} : { 'security.workspace.trust.enabled': false }), ...settings }, null, 2));
-  port ??= await freePort();
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
@@ -205,6 +217,7 @@ export async function startCodeServer({ host, runDir, folder, port, trust = fals
     folder,
   ];
   const logFile = path.join(runDir, 'code-server.log');
+  const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   const fd = fs.openSync(logFile, 'a');
   const child = spawn(host.TGW_CODE_SERVER, args, { detached: true, stdio: ['ignore', fd, fd], env: codeServerEnv(host, runDir) });
   fs.closeSync(fd);
@@ -213,16 +226,6 @@ export async function startCodeServer({ host, runDir, folder, port, trust = fals
   const origin = `http://127.0.0.1:${port}`;
   let dead = false;
   void exited.then(() => { dead = true; });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (dead) throw new Error(`code-server exited during start-up; its log:\n${tail(logFile)}`);
-    try {
-      const r = await fetch(`${origin}/healthz`);
-      if (r.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`code-server did not answer ${origin}/healthz within 60 s; its log:\n${tail(logFile)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
   const stop = async () => {
     if (!dead) {
       killGroup(child.pid, 'SIGTERM');
@@ -231,6 +234,24 @@ export async function startCodeServer({ host, runDir, folder, port, trust = fals
     killGroup(child.pid, 'SIGKILL');
     groups.delete(child.pid);
   };
+  // Ours is up when it says it listens on this port (so a /healthz answer cannot come from someone else's server).
+  const listening = `HTTP server listening on ${origin}`;
+  const ownLog = () => { try { return fs.readFileSync(logFile, 'utf8').slice(logStart); } catch { return ''; } };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (dead) throw new Error(`code-server exited during start-up; its log:\n${tail(logFile)}`);
+    if (ownLog().includes(listening)) {
+      try {
+        const r = await fetch(`${origin}/healthz`, { signal: AbortSignal.timeout(5000) });
+        if (r.ok) break;
+      } catch { /* not answering yet */ }
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`code-server did not answer ${origin}/healthz within 60 s; its log:\n${tail(logFile)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return { port, origin, pid: child.pid, logFile, exited, stop };
 }
 

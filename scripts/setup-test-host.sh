@@ -47,7 +47,10 @@ CS_BIN="$CS_DIR/node_modules/.bin/code-server"
 if [ ! -f "$CS_DIR/.complete" ]; then
   log "installing code-server@$CODE_SERVER_VERSION (native modules compile: a few minutes)"
   rm -rf "$CS_DIR"; mkdir -p "$CS_DIR"
-  (cd "$CS_DIR" && PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_PKG" \
+  # Under `npm test` the outer npm (Node 20) exports npm_* variables; the inner npm would take them as its own
+  # config (npm_config_user_agent says node/v20, and code-server's postinstall refuses that): drop them all.
+  (for v in $(compgen -e | grep -i '^npm_'); do unset "$v"; done
+   cd "$CS_DIR" && PATH="$NODE24_BIN:$PATH" npm_config_nodedir="$NODE24_PKG" \
      "$NODE24_BIN/node" "$(command -v npm | xargs readlink -f | xargs dirname)/npm-cli.js" \
      install --no-save --no-package-lock --unsafe-perm --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2)
   touch "$CS_DIR/.complete"
