@@ -2,6 +2,8 @@
  * Runs one build through an ExecFn (the real runner or a test's stand-in) and turns it into a BuildResult. Pure of
  * VS Code: the glue passes a sink for the live output and the editing-time hints.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ExecFn } from '../process/exec';
 import type { ClassifyOptions } from '../size/sizeTable';
 import type { BuildPlan } from './args';
@@ -39,7 +41,9 @@ export class LiveOutput {
   private written = 0;
   private dropped = 0;
   constructor(private readonly sink: (text: string) => void, private readonly maxChars = 1 << 20) {}
-  write(text: string): void {
+  /** Chunks may arrive as Buffers, whatever the runner's encoding says. */
+  write(chunk: string | Uint8Array): void {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (this.written >= this.maxChars) { this.dropped += text.length; return; }
     // Control characters other than tab/newline would garble the channel (garbage or binary output).
     const clean = text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
@@ -56,6 +60,13 @@ export class LiveOutput {
 }
 
 export async function runBuild(input: RunBuildInput): Promise<BuildResult> {
+  // tinygo 0.30 and 0.33 do not create the output folder ("open …: no such file or directory"); 0.39 does.
+  try {
+    fs.mkdirSync(path.dirname(input.plan.outputPath), { recursive: true });
+  } catch (err) {
+    const failure = `The build folder ${path.dirname(input.plan.outputPath)} cannot be created (${err instanceof Error ? err.message : String(err)}). Check "tinygo.build.outputDir".`;
+    return { success: false, failure, failureKind: 'spawn', diagnostics: [], allocs: [], unparsed: [], merge: mergeAllocs([], []), durationMs: 0, exitCode: undefined };
+  }
   const r = await input.exec(input.tinygo, input.plan.args, {
     cwd: input.cwd,
     env: input.env,

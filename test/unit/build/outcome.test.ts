@@ -9,7 +9,7 @@ import { REAL, real } from './helpers';
 const proc = (o: Partial<ProcessOutcome>): ProcessOutcome => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, cancelled: false, ...o });
 
 /** Every captured real `build` run in test/fixtures/tinygo-real goes through the pipeline. */
-const captured = fs.existsSync(REAL) ? fs.readdirSync(REAL).flatMap((v) => fs.readdirSync(path.join(REAL, v))
+const captured = fs.existsSync(REAL) ? fs.readdirSync(REAL).filter((v) => fs.statSync(path.join(REAL, v)).isDirectory()).flatMap((v) => fs.readdirSync(path.join(REAL, v))
   .filter((f) => /^build-.*\.cmd$/.test(f)).map((f) => [v, f.replace(/\.cmd$/, '')] as const)) : [];
 
 void test('real captured builds: outcome matches the exit status, errors have positions, nothing thrown', () => {

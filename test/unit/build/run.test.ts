@@ -88,7 +88,6 @@ void test('garbage and a flood of output: finishes, stays bounded, every unparse
   assert.ok(r.unparsed.length > 1000);
   assert.ok(sink.length < 50_200);
   assert.match(sink, /more characters of output were not shown/);
-  // eslint-disable-next-line no-control-regex
   assert.ok(!/[\u0000\u001b]/.test(sink), 'control characters are neutralised in the channel');
 });
 
@@ -115,4 +114,12 @@ void test('a real host build with TGW_TINYGO', { skip: realTinygo ? false : 'TGW
   assert.ok(fs.existsSync(plan.plan.outputPath));
   assert.equal(r.sizeTable?.format, 'full');
   assert.ok(r.allocs.some((a) => a.file === path.join(dir, 'main.go') && a.line === 6), JSON.stringify(r.allocs));
+});
+
+void test('the live output accepts Buffers as well as strings (runners differ)', () => {
+  let sink = '';
+  const live = new LiveOutput((t) => { sink += t; }, 100);
+  live.write(Buffer.from('ü bytes\n'));
+  live.write('text\n');
+  assert.equal(sink, 'ü bytes\ntext\n');
 });

@@ -1,0 +1,245 @@
+// TinyGo: Build in a real VS Code, against a SCRIPTED STAND-IN for tinygo (test/fixtures/fake-tinygo-build/tinygo,
+// selected through the "tinygo.path" setting): it compiles nothing, but prints the real formats of tinygo 0.33
+// (captured output and the samples of tinygo-cli.md sections 1, 2, 5) for the project it is given. The projects
+// are copied into the workspace under a folder whose name has spaces and odd characters.
+import * as assert from 'node:assert/strict';
+import { promises as fsp } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BuildEvent, BuildRefused, BuildService } from '../../src/vscode/build/feature';
+import { taskArgs } from '../../src/vscode/build/tasks';
+import type { ToolchainApi } from '../../src/vscode/services';
+import type { WorkbenchApi } from '../../src/vscode/extension';
+import { api, extension, revert, until, within } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const FAKE = path.join(ROOT, 'test/fixtures/fake-tinygo-build');
+const FAKE_TINYGO = path.join(FAKE, 'tinygo');
+const ODD = `build fixtures "odd" & $(x) ü`;
+
+function alive(pid: number): boolean {
+  try { process.kill(pid, 0); return true; } catch { return false; }
+}
+
+/** The toolchain feature's contract, answering like a working tinygo 0.33 at "tinygo.path". */
+function stubToolchain(state: { target?: string; picks: { nrf52Only?: boolean }[] }): ToolchainApi {
+  const changed = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder | undefined; target: string | undefined }>();
+  return {
+    state: async () => ({
+      kind: 'ok',
+      install: { path: vscode.workspace.getConfiguration('tinygo').get<string>('path', ''), version: { version: { major: 0, minor: 33, patch: 0, prerelease: '', raw: '0.33.0' } } },
+    }),
+    currentTarget: () => state.target,
+    setTarget: async (_f, t) => { state.target = t; },
+    pickTarget: async (_f, options) => { state.picks.push(options ?? {}); return 'feather-nrf52840'; },
+    targetInfo: async () => undefined,
+    onDidChangeTarget: changed.event,
+  };
+}
+
+function buildDiags(uri: vscode.Uri, source = 'TinyGo build'): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === source);
+}
+
+function isEvent(r: BuildEvent | BuildRefused | undefined): r is BuildEvent {
+  return !!r && !('refused' in r);
+}
+
+suite('build', () => {
+  let a: WorkbenchApi;
+  let saved: ToolchainApi | undefined;
+  let folder: vscode.WorkspaceFolder;
+  const tc = { target: 'feather-nrf52840' as string | undefined, picks: [] as { nrf52Only?: boolean }[] };
+  const dir = (name: string) => path.join(folder.uri.fsPath, ODD, name);
+  const file = (name: string, f = 'main.go') => vscode.Uri.file(path.join(dir(name), f));
+  const service = () => a.ctx.services.get('build') as BuildService;
+  const open = async (name: string) => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file(name)), { preview: false });
+  const build = (req: Record<string, unknown> = {}, cmd = 'tinygo.build') =>
+    vscode.commands.executeCommand<BuildEvent | BuildRefused | undefined>(cmd, { quiet: true, ...req });
+  const cfg = () => vscode.workspace.getConfiguration('tinygo', folder.uri);
+
+  suiteSetup(async () => {
+    a = await api();
+    folder = vscode.workspace.workspaceFolders![0]!;
+    saved = a.ctx.toolchain;
+    a.ctx.toolchain = stubToolchain(tc);
+    await cfg().update('path', FAKE_TINYGO, vscode.ConfigurationTarget.Workspace);
+    await fsp.rm(path.join(folder.uri.fsPath, ODD), { recursive: true, force: true });
+    for (const p of ['allocs', 'errors', 'hang', 'library', 'ok']) {
+      await fsp.cp(path.join(FAKE, 'projects', p), dir(p), { recursive: true });
+    }
+  });
+  setup(() => { tc.target = 'feather-nrf52840'; tc.picks = []; });
+  suiteTeardown(async () => {
+    a.ctx.toolchain = saved;
+    await cfg().update('path', undefined, vscode.ConfigurationTarget.Workspace);
+    await cfg().update('build.timeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await fsp.rm(path.join(folder.uri.fsPath, ODD), { recursive: true, force: true });
+    await fsp.rm(path.join(folder.uri.fsPath, 'build'), { recursive: true, force: true });
+  });
+
+  test('compile errors land in Problems at their lines (paths relative to the build\'s folder)', async () => {
+    await open('errors');
+    const r = await build();
+    assert.ok(isEvent(r), JSON.stringify(r));
+    assert.equal(r.success, false);
+    assert.equal(r.failureKind, 'diagnostics');
+    assert.equal(r.cwd, dir('errors'));
+    const ds = await until('build errors in Problems', () => { const d = buildDiags(file('errors')); return d.length === 2 ? d : undefined; });
+    assert.deepEqual(ds.map((d) => [d.range.start.line, d.range.start.character, d.severity]), [[5, 13, vscode.DiagnosticSeverity.Error], [6, 17, vscode.DiagnosticSeverity.Error]]);
+    assert.match(ds[0].message, /cannot use "hello" \(untyped string constant\) as int value/);
+  });
+
+  test('-print-allocs lines become Information diagnostics, merged with the editing-time hints; an edit clears its line', async () => {
+    const editor = await open('allocs');
+    const doc = editor.document;
+    await until('editing-time alloc hints on allocs/main.go', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'TinyGo' && /^alloc-/.test(String((d.code as { value: string })?.value))));
+    const r = await build();
+    assert.ok(isEvent(r), JSON.stringify(r));
+    assert.equal(r.success, true, r.failure);
+    assert.equal(r.sizeTable?.total?.flash, 8108);
+    assert.deepEqual(r.allocs.map((x) => [x.line, x.status]), [[18, 'confirmed'], [29, 'missed'], [30, 'missed']]);
+    assert.equal(r.allocStats.recall, 1 / 3);
+    assert.ok(r.allocStats.precision !== undefined && r.allocStats.precision > 0 && r.allocStats.precision < 1);
+    const out = await fsp.readFile(r.outputPath, 'utf8');
+    assert.ok(r.outputPath.startsWith(path.join(folder.uri.fsPath, 'build') + path.sep), r.outputPath);
+    assert.ok(out.split('\n').includes('-print-allocs=^\\(?\\*?(main|example\\.com/prog(/[^.()*\\s]+)*)\\.'), out);
+
+    const allocs = () => buildDiags(doc.uri).filter((d) => d.code === 'heap-allocation');
+    const ds = await until('3 allocation diagnostics', () => (allocs().length === 3 ? allocs() : undefined));
+    const at = (line0: number) => ds.find((d) => d.range.start.line === line0);
+    assert.equal(at(17)?.severity, vscode.DiagnosticSeverity.Information);
+    assert.match(at(17)?.message ?? '', /^heap allocation \(TinyGo compiler\): escapes at line 18 — confirms the editing-time hint alloc-escape/);
+    assert.match(at(28)?.message ?? '', /^heap allocation \(TinyGo compiler\): escapes at line 29 — no editing-time hint saw this one/);
+    assert.ok(at(29));
+
+    try {
+      // Edit line 29: its diagnostic goes. Insert a line above line 18: the others move down with their lines.
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(28, 1, 28, 8), 'sinkAnyX');
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      await until('the edited line\'s diagnostic to go', () => allocs().length === 2);
+      const insert = new vscode.WorkspaceEdit();
+      insert.insert(doc.uri, new vscode.Position(16, 0), '// moved\n');
+      assert.ok(await vscode.workspace.applyEdit(insert));
+      const after = await until('allocation diagnostics moved down', () => { const d = allocs(); return d.some((x) => x.range.start.line === 18) ? d : undefined; });
+      assert.deepEqual(after.map((d) => d.range.start.line).sort((x, y) => x - y), [18, 30]);
+    } finally {
+      await revert(editor);
+    }
+  });
+
+  test('"Build for nRF52" asks for an nRF52 board when none is chosen, then builds for it', async () => {
+    await open('ok');
+    tc.target = undefined;
+    const r = await build({}, 'tinygo.buildNrf52');
+    assert.deepEqual(tc.picks, [{ nrf52Only: true }]);
+    assert.ok(isEvent(r), JSON.stringify(r));
+    assert.equal(r.success, true, r.failure);
+    assert.equal(r.target, 'feather-nrf52840');
+    assert.deepEqual(r.args.slice(1, 3), ['build', '-target=feather-nrf52840']);
+    assert.equal(path.basename(r.outputPath), 'ok-feather-nrf52840.elf');
+  });
+
+  test('a package that is not main is refused with a clear message', async () => {
+    const r = await build({ package: `./${ODD}/library` });
+    assert.ok(r && 'refused' in r, JSON.stringify(r));
+    assert.match(r.refused, /holds package "lib" \(lib\.go\), not package "main"/);
+  });
+
+  test('cancel ends tinygo and its grandchild, and frees the folder', async () => {
+    const pidsFile = path.join(dir('hang'), '.fake-pids');
+    await fsp.rm(pidsFile, { force: true });
+    const running = build({ package: `./${ODD}/hang` });
+    const pids = await until('the stand-in to start', async () => { try { return (await fsp.readFile(pidsFile, 'utf8')).trim().split(' ').map(Number); } catch { return undefined; } });
+    assert.ok(service().isBuilding(folder));
+    assert.equal(a.ctx.busy.current(folder), 'build');
+    await vscode.commands.executeCommand('tinygo.cancelBuild');
+    const r = await within('the cancelled build', Promise.resolve(running));
+    assert.ok(isEvent(r) && r.failureKind === 'cancelled', JSON.stringify(r));
+    await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 5000);
+    assert.equal(a.ctx.busy.current(folder), undefined);
+    assert.equal(service().isBuilding(folder), false);
+  });
+
+  test('a time-out ("tinygo.build.timeoutSeconds") stops a hanging build, leaving no process', async () => {
+    const pidsFile = path.join(dir('hang'), '.fake-pids');
+    await fsp.rm(pidsFile, { force: true });
+    await cfg().update('build.timeoutSeconds', 1, vscode.ConfigurationTarget.Workspace);
+    try {
+      const t0 = Date.now();
+      const r = await build({ package: `./${ODD}/hang` });
+      assert.ok(isEvent(r) && r.failureKind === 'timeout', JSON.stringify(r));
+      assert.match(r.failure ?? '', /longer than 1 s/);
+      assert.ok(Date.now() - t0 < 10_000);
+      const pids = (await fsp.readFile(pidsFile, 'utf8')).trim().split(' ').map(Number);
+      await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 5000);
+    } finally {
+      await cfg().update('build.timeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
+  test('one build per folder: a second request cancels the running one, then runs', async () => {
+    const pidsFile = path.join(dir('hang'), '.fake-pids');
+    await fsp.rm(pidsFile, { force: true });
+    const seen: BuildEvent[] = [];
+    const sub = service().onDidBuild((e) => seen.push(e));
+    try {
+      const first = build({ package: `./${ODD}/hang` });
+      const pids = await until('the first build to start', async () => { try { return (await fsp.readFile(pidsFile, 'utf8')).trim().split(' ').map(Number); } catch { return undefined; } });
+      const second = await build({ package: `./${ODD}/ok` });
+      assert.ok(isEvent(second) && second.success, JSON.stringify(second));
+      const r1 = await first;
+      assert.ok(isEvent(r1) && r1.failureKind === 'cancelled', JSON.stringify(r1));
+      await until('the superseded build\'s processes to be gone', () => pids.every((p) => !alive(p)), 5000);
+      // The superseded build is not announced: the size panel only hears about the newest.
+      assert.deepEqual(seen.map((e) => e.success), [true]);
+      assert.equal(service().lastBuild(folder)?.outputPath, second.outputPath);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  test('without the toolchain feature, "tinygo.path" is used directly (and says so)', async () => {
+    a.ctx.toolchain = undefined;
+    try {
+      const r = await build({ package: `./${ODD}/ok`, target: 'pca10056' });
+      assert.ok(isEvent(r) && r.success, JSON.stringify(r));
+      assert.equal(r.args[0], FAKE_TINYGO);
+      const nrf = await build({}, 'tinygo.buildNrf52');
+      assert.ok(nrf && 'refused' in nrf && /needs the toolchain feature/.test(nrf.refused), JSON.stringify(nrf));
+    } finally {
+      a.ctx.toolchain = stubToolchain(tc);
+    }
+  });
+
+  test('the tinygo task type: provided, and a task like the provider makes puts errors in Problems through $tinygo', async () => {
+    const pj = extension().packageJSON as { contributes: { problemMatchers: { name: string; owner: string; fileLocation: string[] }[]; taskDefinitions: { type: string }[] } };
+    const matcher = pj.contributes.problemMatchers.find((m) => m.name === 'tinygo');
+    assert.ok(matcher);
+    assert.deepEqual(matcher.fileLocation, ['autoDetect', '${workspaceFolder}']);
+    assert.ok(pj.contributes.taskDefinitions.some((t) => t.type === 'tinygo'));
+
+    const tasks = await vscode.tasks.fetchTasks({ type: 'tinygo' });
+    const provided = tasks.find((t) => t.definition.command === 'build');
+    assert.ok(provided, `tasks: ${tasks.map((t) => t.name).join(', ')}`);
+    const exec = provided.execution as vscode.ProcessExecution;
+    assert.equal(exec.process, FAKE_TINYGO);
+    assert.deepEqual(exec.args.slice(0, 2), ['build', '-target=feather-nrf52840']);
+
+    // What a tasks.json entry does: the definition alone, resolved by the provider, run as a task.
+    const def = { type: 'tinygo' as const, command: 'build' as const, package: `${ODD}/errors` };
+    const args = taskArgs(def, undefined, 'build');
+    assert.deepEqual([args[0], args.at(-1)], ['build', `./${ODD}/errors`]);
+    const task = new vscode.Task(def, folder, 'errors', 'tinygo', new vscode.ProcessExecution(FAKE_TINYGO, args, { cwd: folder.uri.fsPath }), ['$tinygo']);
+    const ended = new Promise<void>((resolve) => { const s = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution.task.name === 'errors') { s.dispose(); resolve(); } }); });
+    await vscode.tasks.executeTask(task);
+    await within('the task to end', ended);
+    const ds = await until('$tinygo problems on errors/main.go', () => {
+      const d = vscode.languages.getDiagnostics(file('errors')).filter((x) => x.source === 'tinygo');
+      return d.length === 2 ? d : undefined;
+    });
+    assert.deepEqual(ds.map((d) => d.range.start.line).sort(), [5, 6]);
+  });
+});
