@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeText, assetsIn, createEngine, DocumentTrees, targetFactsFor, type AnalysisEngine, type ContentChange } from './core/analysis';
+import { benchBuildFigures } from './core/build/bench';
 
 type Json = Record<string, unknown>;
 const results: Json = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } };
@@ -229,6 +230,21 @@ async function benchSize(): Promise<void> {
   }
 }
 
+/** --only=build: the extension's overhead around a build against the same command run directly, and a 10,000-line log. */
+async function benchBuild(): Promise<void> {
+  const b = await benchBuildFigures({ repoRoot: path.resolve(__dirname, '..'), tinygo: process.env.TGW_TINYGO || undefined });
+  results.build = b;
+  const row = (o: typeof b.standIn | typeof b.realTinygo): (string | number)[] =>
+    !o ? ['n/a', '', '', '', ''] : 'skipped' in o ? [o.skipped, '', '', '', ''] : [o.command, o.directMs, o.oursMs, o.overheadMs, `${o.ratio}x`];
+  table('Build: the extension around tinygo (spawn, parse, merge, diagnostics) vs the same command run directly (medians)', [
+    ['command', 'direct ms', 'ours ms', '+ms', 'ratio'], row(b.standIn), row(b.realTinygo),
+  ]);
+  table('Build log parse (stdout table + stderr errors/allocations, merged with 300 hints)', [
+    ['lines', 'best ms', 'median ms', 'diagnostics', 'allocation lines'],
+    [b.parse10k.lines, b.parse10k.bestMs, b.parse10k.medianMs, b.parse10k.diagnostics, b.parse10k.allocs],
+  ]);
+}
+
 async function main(): Promise<void> {
   const engine = await createEngine(assetsIn(__dirname));
   if (want('size')) await benchSize();
@@ -273,6 +289,7 @@ async function main(): Promise<void> {
       ['staticcheck -checks SA6002 (warm)', scWarm?.seconds ?? 'not installed', ratio(scWarm)],
     ]);
   }
+  if (want('build')) await benchBuild();
   const outDir = path.resolve(__dirname, '..', 'test-output');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify(results, null, 2));
