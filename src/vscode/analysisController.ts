@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DocumentTrees, suppressionComment, type AnalysisEngine, type Finding, type Severity } from '../core/analysis';
+import { DocumentTrees, suppressionComment, type AnalysisEngine, type Finding, type Severity, type TargetFacts } from '../core/analysis';
 import { Config } from './config';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
@@ -34,6 +34,8 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private readonly skipped = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private config = new Config();
+  /** The chosen target's facts per workspace folder (key: folder URI, '' without a folder); settings otherwise. */
+  private readonly targetFacts = new Map<string, TargetFacts>();
   /** Fires after diagnostics of a document were published (tests and the status bar listen). */
   readonly onDidAnalyze = new vscode.EventEmitter<{ uri: vscode.Uri; findings: number; ms: number }>();
 
@@ -101,7 +103,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       let state = this.trees.get(key);
       if (!state || state.version !== d.version || state.text !== text) state = this.trees.open(key, d.version, text);
       const findings = this.engine.analyzer.analyze(state.tree, state.text,
-        { target: this.config.targetFacts, rules: this.config.ruleSettings }, state.memo);
+        { target: this.factsFor(d.uri), rules: this.config.ruleSettings }, state.memo);
       this.collection.set(d.uri, findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
       const ms = performance.now() - t0;
       this.onDidAnalyze.fire({ uri: d.uri, findings: findings.length, ms });
@@ -110,6 +112,21 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return undefined;
     }
+  }
+
+  /** The toolchain feature calls this when a folder's target (or what tinygo says about it) changes. */
+  setTargetFacts(folder: vscode.Uri | undefined, facts: TargetFacts | undefined): void {
+    const key = folder?.toString() ?? '';
+    if (facts) this.targetFacts.set(key, facts); else this.targetFacts.delete(key);
+    for (const d of vscode.workspace.textDocuments) {
+      if (!folder || vscode.workspace.getWorkspaceFolder(d.uri)?.uri.toString() === key) this.schedule(d, 0);
+    }
+  }
+
+  /** The facts the rules use for a document: its folder's target, else the settings' defaults. */
+  factsFor(uri: vscode.Uri): TargetFacts {
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
+    return this.targetFacts.get(folder) ?? this.targetFacts.get('') ?? this.config.targetFacts;
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {

@@ -7,6 +7,15 @@ export class Config {
   private get cfg(): vscode.WorkspaceConfiguration { return vscode.workspace.getConfiguration('tinygo', this.scope); }
 
   get tinygoPath(): string { return this.cfg.get<string>('path', '').trim(); }
+  get goplsPath(): string { return this.cfg.get<string>('gopls.path', '').trim(); }
+  get languageServer(): 'auto' | 'own' | 'off' {
+    const m = this.cfg.get<string>('languageServer', 'auto');
+    return m === 'own' || m === 'off' ? m : 'auto';
+  }
+  get goplsTrace(): 'off' | 'messages' | 'verbose' {
+    const t = this.cfg.get<string>('gopls.trace', 'off');
+    return t === 'messages' || t === 'verbose' ? t : 'off';
+  }
   get analysisEnabled(): boolean { return this.cfg.get<boolean>('analysis.enable', true); }
   get maxFileSize(): number { return this.cfg.get<number>('analysis.maxFileSize', 1024 * 1024); }
   get debounceMs(): number { return this.cfg.get<number>('analysis.debounceMs', 150); }

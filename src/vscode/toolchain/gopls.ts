@@ -1,0 +1,333 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, Trace, type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+import { decideCoexistence, type CoexistenceDecision, type LanguageServerMode } from '../../core/gopls/coexistence';
+import { INSTALL_GOPLS_ARGS, locateGo, locateGopls } from '../../core/gopls/locate';
+import { goplsConfigForOwnClient, mergeGoplsSettings, type GoplsDesired, type GoplsManaged } from '../../core/gopls/settings';
+import type { TargetInfo } from '../../core/tinygo/info';
+import { Config } from '../config';
+import type { Ctx } from '../services';
+import { locateDeps, type ToolchainService } from './service';
+
+export const GO_EXTENSION_ID = 'golang.go';
+const MANAGED_KEY = 'tinygo.goplsManaged:';
+/** More crashes than this within CRASH_WINDOW_MS and the client is left stopped, with one message. */
+const MAX_CRASHES = 4;
+const CRASH_WINDOW_MS = 3 * 60_000;
+const STOP_TIMEOUT_MS = 800;
+
+export function desiredFrom(info: TargetInfo | undefined): GoplsDesired | undefined {
+  if (!info) return undefined;
+  return { env: { GOROOT: info.goroot, GOOS: info.goos, GOARCH: info.goarch, ...(info.goarm ? { GOARM: info.goarm } : {}) }, tags: [...new Set(info.buildTags)] };
+}
+
+/**
+ * gopls answers requests for a file outside the current build (a `//go:build nrf52840` file while no nRF52840 target
+ * is chosen) with "no package metadata"; and a request overtaken by an edit with "context canceled". Both are normal
+ * here: the editor gets nothing instead of an error in the log and the extension host console.
+ */
+class GoplsClient extends LanguageClient {
+  override handleFailedRequest<T>(type: Parameters<LanguageClient['handleFailedRequest']>[0], token: vscode.CancellationToken | undefined,
+    error: unknown, defaultValue: T, showNotification?: boolean, throwOnCancel?: boolean): T {
+    const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
+    if (/no package metadata for file|context canceled/.test(message)) return defaultValue;
+    return super.handleFailedRequest(type, token, error, defaultValue, showNotification, throwOnCancel);
+  }
+}
+
+interface FolderEnv { target?: string; desired?: GoplsDesired }
+
+export interface GoplsStart {
+  reason: string;
+  /** From the request (target change, setting, command) to gopls answering `initialize`. */
+  ms: number;
+  goplsPath: string;
+  folders: Record<string, FolderEnv>;
+}
+
+/**
+ * gopls for TinyGo code. Runs our own LanguageClient, or reconfigures the Go extension's gopls through the `gopls`
+ * settings, never both (core/gopls/coexistence.ts decides). Our client gets each folder's target environment as
+ * that folder's `gopls` configuration (`build.env`, `build.buildFlags`), in memory, so nothing is written to
+ * settings and nothing reaches terminals; a target change restarts it without a window reload.
+ */
+export class GoplsManager implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly output = vscode.window.createOutputChannel('TinyGo gopls', { log: true });
+  private readonly trace = vscode.window.createOutputChannel('TinyGo gopls (trace)', { log: true });
+  private readonly started = new vscode.EventEmitter<GoplsStart>();
+  /** Fires each time our gopls answered `initialize` (tests and the bench wait for it). */
+  readonly onDidStart = this.started.event;
+  private readonly disposables: vscode.Disposable[] = [this.output, this.trace, this.started];
+  private queue: Promise<void> = Promise.resolve();
+  private crashes: number[] = [];
+  private gaveUp = false;
+  private readonly shown = new Set<string>();
+  private folderEnv = new Map<string, FolderEnv>();
+  private goplsPath: string | undefined;
+  decision: CoexistenceDecision | undefined;
+  lastStart: GoplsStart | undefined;
+
+  constructor(private readonly ctx: Ctx, private readonly toolchain: ToolchainService) {}
+
+  get languageClient(): LanguageClient | undefined { return this.client; }
+  get running(): boolean { return this.client?.state === State.Running; }
+  /** Crashes within the last 3 minutes, and whether restarting was given up (tests, status). */
+  get crashCount(): number { return this.crashes.length; }
+  get gaveUpRestarting(): boolean { return this.gaveUp; }
+
+  /** Serialised: a burst of events (target, settings, trust) never interleaves two restarts. */
+  refresh(reason: string, options: { restart?: boolean } = {}): Promise<void> {
+    const t0 = performance.now();
+    this.queue = this.queue.then(() => this.apply(reason, t0, options.restart ?? false)).catch((err: unknown) => {
+      this.ctx.log.appendLine(`[gopls] ${reason}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    });
+    return this.queue;
+  }
+
+  private mode(): LanguageServerMode { return new Config().languageServer; }
+
+  private async apply(reason: string, t0: number, forceRestart: boolean): Promise<void> {
+    const trusted = vscode.workspace.isTrusted;
+    const goExt = vscode.extensions.getExtension(GO_EXTENSION_ID);
+    const goCfg = vscode.workspace.getConfiguration('go');
+    const setting = new Config().goplsPath;
+    // Locating is only file-system reads; it is skipped anyway when the workspace is untrusted.
+    const loc = trusted ? await locateGopls(setting, locateDeps(this.ctx)) : { searched: [] as string[] };
+    if (loc.settingProblem) this.warnOnce(loc.settingProblem);
+    const decision = decideCoexistence({
+      mode: this.mode(), trusted, goplsFound: !!loc.found,
+      goExtension: { installed: !!goExt, useLanguageServer: goCfg.get<boolean>('useLanguageServer', true) },
+    });
+    this.decision = decision;
+    for (const w of decision.warnings) this.warnOnce(w);
+
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const envs = new Map<string, FolderEnv>();
+    for (const f of folders) {
+      const target = this.toolchain.currentTarget(f);
+      // tinygo info runs only when someone will use the answer.
+      const info = target && (decision.runOwn || decision.configureGoExtension) ? await this.toolchain.targetInfo(f) : undefined;
+      envs.set(f.uri.toString(), { target, desired: desiredFrom(info) });
+    }
+    if (trusted) await this.configureGoExtension(folders, envs, decision.configureGoExtension);
+
+    if (!decision.runOwn || !loc.found) {
+      if (this.client) {
+        this.ctx.log.appendLine(`[gopls] stopping our gopls (${reason}): ${decision.configureGoExtension ? 'the Go extension runs gopls' : 'not wanted'}`);
+        await this.stopClient();
+      }
+      if (decision.offerInstallGopls) this.offerInstall();
+      if (decision.offerDisableGoLanguageServer) this.offerDisableGoLanguageServer();
+      return;
+    }
+    const same = this.client && !forceRestart && this.goplsPath === loc.found.path && sameEnvs(this.folderEnv, envs) && this.client.state !== State.Stopped;
+    if (same || (this.gaveUp && !forceRestart)) return;
+    if (forceRestart) { this.gaveUp = false; this.crashes = []; }
+    this.folderEnv = envs;
+    this.goplsPath = loc.found.path;
+    // The old gopls gets `shutdown` at once (it stops answering and its diagnostics go) but may take its time to exit
+    // while it is loading packages: the new one does not wait for that.
+    const stopped = this.stopClient();
+    await this.startClient(loc.found.path, reason, t0);
+    await stopped;
+  }
+
+  private async startClient(goplsPath: string, reason: string, t0: number): Promise<void> {
+    const serverOptions: ServerOptions = { command: goplsPath, args: ['serve'], options: { env: process.env } };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ language: 'go', scheme: 'file' }, { language: 'go', scheme: 'untitled' }],
+      outputChannel: this.output,
+      traceOutputChannel: this.trace,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      // Each folder's view gets its own target: gopls asks for `gopls` per folder (scopeUri).
+      middleware: {
+        workspace: {
+          configuration: async (params, token, next) => {
+            const result = await next(params, token);
+            if (!Array.isArray(result)) return result;
+            return result.map((item: unknown, i) => {
+              const p = params.items[i];
+              if (p?.section !== 'gopls') return item;
+              const folder = p.scopeUri ? vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(p.scopeUri)) : vscode.workspace.workspaceFolders?.[0];
+              const env = folder ? this.folderEnv.get(folder.uri.toString()) : undefined;
+              const user = item !== null && typeof item === 'object' ? item as Record<string, unknown> : undefined;
+              const { config, warnings } = goplsConfigForOwnClient(user, env?.desired, env?.target, process.env.GOFLAGS);
+              for (const w of warnings) this.warnOnce(w);
+              return config;
+            });
+          },
+        },
+      },
+      errorHandler: {
+        error: (_e, _m, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+        // Only the current client's exit is a crash; a replaced or stopped one was meant to end.
+        closed: () => (this.client === client ? this.onClosed() : { action: CloseAction.DoNotRestart, handled: true }),
+      },
+    };
+    const client = new GoplsClient('tinygo.gopls', 'TinyGo gopls', serverOptions, clientOptions);
+    this.client = client;
+    const summary = [...this.folderEnv.entries()].map(([u, e]) => `${vscode.Uri.parse(u).path.split('/').pop()}=${e.target ?? 'plain Go'}`).join(', ');
+    this.output.appendLine(`[tinygo] starting ${goplsPath} (${reason}); targets: ${summary || '(no folder)'}`);
+    try {
+      await client.start();
+    } catch (err) {
+      this.ctx.log.appendLine(`[gopls] ${goplsPath} did not start: ${err instanceof Error ? err.message : String(err)}`);
+      this.errorOnce(`TinyGo: gopls (${goplsPath}) did not start. See the "TinyGo gopls" output.`);
+      return;
+    }
+    if (this.client !== client) return;
+    const trace = new Config().goplsTrace;
+    if (trace !== 'off') await client.setTrace(Trace.fromString(trace));
+    const start: GoplsStart = { reason, ms: performance.now() - t0, goplsPath, folders: Object.fromEntries(this.folderEnv) };
+    this.lastStart = start;
+    this.ctx.log.appendLine(`[gopls] ready in ${start.ms.toFixed(0)} ms (${reason})`);
+    this.started.fire(start);
+  }
+
+  private onClosed(): { action: CloseAction; handled: boolean } {
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < CRASH_WINDOW_MS);
+    this.crashes.push(now);
+    this.output.appendLine(`[tinygo] gopls exited unexpectedly (${this.crashes.length} time(s) in the last 3 minutes)`);
+    if (this.crashes.length > MAX_CRASHES) {
+      this.gaveUp = true;
+      void vscode.window.showErrorMessage(
+        `TinyGo: gopls crashed ${this.crashes.length} times in 3 minutes and is no longer restarted. See the "TinyGo gopls" output; ` +
+        'run "TinyGo: Restart Language Server" once the cause is fixed.', 'Show Output', 'Restart').then((a) => {
+        if (a === 'Show Output') this.output.show(true);
+        if (a === 'Restart') void this.refresh('restart after crashes', { restart: true });
+      });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  private async stopClient(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (!c) return;
+    try {
+      // gopls often answers `shutdown` late while it is loading packages; past this the client kills it, which is
+      // what a restart wants anyway.
+      if (c.state !== State.Stopped) await c.stop(STOP_TIMEOUT_MS);
+    } catch (err) {
+      this.ctx.log.appendLine(`[gopls] stop: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * The Go extension's gopls reads the `gopls` settings and picks up changes without a restart. Only our own
+   * values are written and removed (core/gopls/settings.ts); the user's stay, and conflicts are reported once.
+   */
+  private async configureGoExtension(folders: readonly vscode.WorkspaceFolder[], envs: Map<string, FolderEnv>, enabled: boolean): Promise<void> {
+    const multi = folders.length > 1;
+    const goCfgFor = (f: vscode.WorkspaceFolder) => vscode.workspace.getConfiguration('go', f.uri);
+    for (const f of folders) {
+      const key = MANAGED_KEY + (multi ? f.uri.toString() : '');
+      const previous = this.ctx.extension.workspaceState.get<GoplsManaged>(key);
+      if (!enabled && !previous) continue;
+      const cfg = vscode.workspace.getConfiguration(undefined, f.uri);
+      const inspected = cfg.inspect<Record<string, unknown>>('gopls');
+      const current = multi ? inspected?.workspaceFolderValue : inspected?.workspaceValue;
+      const e = envs.get(f.uri.toString());
+      const r = mergeGoplsSettings({
+        current, previous, desired: enabled ? e?.desired : undefined, target: e?.target,
+        goBuildTags: goCfgFor(f).get<string>('buildTags'), goBuildFlags: goCfgFor(f).get<string[]>('buildFlags'),
+      });
+      for (const w of r.warnings) this.warnOnce(w);
+      if (r.changed) {
+        try {
+          await cfg.update('gopls', r.value, multi ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace);
+          this.ctx.log.appendLine(`[gopls] ${enabled ? 'set' : 'removed'} the target environment in the "gopls" settings of ${f.name} (the Go extension's gopls)`);
+        } catch (err) {
+          this.ctx.log.appendLine(`[gopls] could not write the "gopls" settings: ${err instanceof Error ? err.message : String(err)}`);
+          continue;
+        }
+      }
+      await this.ctx.extension.workspaceState.update(key, r.managed);
+      if (!multi) break;
+    }
+  }
+
+  private warnOnce(message: string): void {
+    if (this.shown.has(message)) return;
+    this.shown.add(message);
+    this.ctx.log.appendLine(`[gopls] ${message}`);
+    void vscode.window.showWarningMessage(`TinyGo: ${message}`);
+  }
+
+  private errorOnce(message: string): void {
+    if (this.shown.has(message)) return;
+    this.shown.add(message);
+    void vscode.window.showErrorMessage(message, 'Show Output').then((a) => { if (a) this.output.show(true); });
+  }
+
+  private offerInstall(): void {
+    if (this.shown.has('offer-install') || !vscode.workspace.isTrusted) return;
+    this.shown.add('offer-install');
+    this.ctx.log.appendLine('[gopls] gopls was not found (tinygo.gopls.path, PATH, GOBIN, GOPATH/bin)');
+    void vscode.window.showInformationMessage(
+      'TinyGo: gopls (the Go language server) is not installed, so Go files get no type checking or completion here. Install it now ' +
+      `("go ${INSTALL_GOPLS_ARGS.join(' ')}")?`, 'Install gopls', 'Set Path').then((a) => {
+      if (a === 'Install gopls') void vscode.commands.executeCommand('tinygo.installGopls');
+      if (a === 'Set Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'tinygo.gopls.path');
+    });
+  }
+
+  private offerDisableGoLanguageServer(): void {
+    if (this.shown.has('offer-disable')) return;
+    this.shown.add('offer-disable');
+    void vscode.window.showInformationMessage('TinyGo: turn off the Go extension\'s gopls in this workspace, so that TinyGo Workbench runs its own with the target\'s environment?',
+      'Turn Off Here').then(async (a) => {
+      if (!a) return;
+      await vscode.workspace.getConfiguration('go').update('useLanguageServer', false, vscode.ConfigurationTarget.Workspace);
+      await this.refresh('go.useLanguageServer turned off');
+    });
+  }
+
+  /** `go install golang.org/x/tools/gopls@latest` with progress and cancel; trusted workspaces only. */
+  async installGopls(): Promise<boolean> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('TinyGo: this workspace is in Restricted Mode; gopls is not installed from here. Trust the workspace first.');
+      return false;
+    }
+    const go = await locateGo(locateDeps(this.ctx));
+    if (!go.found) {
+      void vscode.window.showErrorMessage('TinyGo: installing gopls needs Go ("go" was not found on PATH or in /usr/local/go/bin). Install Go from https://go.dev/dl/.');
+      return false;
+    }
+    const goPath = go.found.path;
+    this.output.appendLine(`[tinygo] ${goPath} ${INSTALL_GOPLS_ARGS.join(' ')}`);
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'TinyGo: installing gopls', cancellable: true },
+      (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        const out = (c: string) => { this.output.append(c); const line = c.trim().split('\n').pop(); if (line) progress.report({ message: line.slice(0, 80) }); };
+        return this.ctx.exec(goPath, INSTALL_GOPLS_ARGS, { signal: abort.signal, timeoutMs: 15 * 60_000, onStdout: out, onStderr: out });
+      });
+    if (r.cancelled) { this.output.appendLine('[tinygo] gopls install cancelled'); return false; }
+    if (r.exitCode !== 0) {
+      this.errorOnce(`TinyGo: "go ${INSTALL_GOPLS_ARGS.join(' ')}" failed (${r.spawnError ?? `exit ${r.exitCode}`}). See the "TinyGo gopls" output.`);
+      return false;
+    }
+    void vscode.window.showInformationMessage('TinyGo: gopls is installed.');
+    this.shown.delete('offer-install');
+    await this.refresh('gopls installed', { restart: true });
+    return true;
+  }
+
+  showOutput(): void { this.output.show(true); }
+
+  dispose(): void {
+    const c = this.client;
+    this.client = undefined;
+    if (c) void c.dispose(2000).catch(() => undefined);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function sameEnvs(a: Map<string, FolderEnv>, b: Map<string, FolderEnv>): boolean {
+  return JSON.stringify([...a.entries()]) === JSON.stringify([...b.entries()]);
+}

@@ -1,0 +1,89 @@
+import * as vscode from 'vscode';
+import type { Feature } from '../services';
+import { GoplsManager } from './gopls';
+import { ToolchainService, resolveFolder } from './service';
+import { TargetStatusBar } from './statusBar';
+
+/** The folder of the active editor, else the first: what a command without arguments acts on. */
+function activeFolder(): vscode.WorkspaceFolder | undefined {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  return resolveFolder((uri && vscode.workspace.getWorkspaceFolder(uri)) || undefined);
+}
+
+/**
+ * TinyGo toolchain and a board-aware gopls: finds tinygo, the target switcher (command and status bar), the target
+ * facts for the analysers, and gopls with the target's environment. First in the feature list: the others use
+ * `ctx.toolchain`.
+ */
+export const toolchainFeature: Feature = (ctx) => {
+  const toolchain = new ToolchainService(ctx);
+  ctx.toolchain = toolchain;
+  const status = new TargetStatusBar(toolchain);
+  const gopls = new GoplsManager(ctx, toolchain);
+  ctx.services.set('toolchain', toolchain);
+  ctx.services.set('toolchain.status', status);
+  ctx.services.set('gopls', gopls);
+
+  const applyFacts = async (folder: vscode.WorkspaceFolder | undefined): Promise<void> => {
+    const facts = await toolchain.analysisFacts(folder);
+    ctx.analysis?.setTargetFacts(folder?.uri, facts);
+  };
+  const applyAllFacts = async (): Promise<void> => {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (folders.length === 0) await applyFacts(undefined);
+    for (const f of folders) await applyFacts(f);
+  };
+
+  const disposables: vscode.Disposable[] = [
+    toolchain, status, gopls,
+    vscode.commands.registerCommand('tinygo.selectTarget', async (arg?: unknown) => {
+      // With an argument (keybindings, tasks, tests): set it without the picker. "" or null: None (plain Go).
+      if (typeof arg === 'string' || arg === null) {
+        await toolchain.setTarget(activeFolder(), arg ?? undefined);
+        return arg || undefined;
+      }
+      if (arg && typeof arg === 'object' && 'target' in arg) {
+        const a = arg as { target?: string | null; folder?: vscode.WorkspaceFolder };
+        await toolchain.setTarget(a.folder ?? activeFolder(), a.target ?? undefined);
+        return a.target ?? undefined;
+      }
+      return toolchain.pickTarget(activeFolder());
+    }),
+    vscode.commands.registerCommand('tinygo.restartLanguageServer', async () => {
+      await toolchain.state(true);
+      await gopls.refresh('restart command', { restart: true });
+      if (!gopls.running && gopls.decision && !gopls.decision.runOwn) {
+        const why = !vscode.workspace.isTrusted ? 'the workspace is in Restricted Mode'
+          : gopls.decision.configureGoExtension ? 'the Go extension runs gopls here (it got the target\'s environment through the "gopls" settings)'
+            : 'gopls is not running ("tinygo.languageServer" is "off", or gopls was not found)';
+        void vscode.window.showInformationMessage(`TinyGo: no own gopls to restart: ${why}.`);
+      }
+    }),
+    vscode.commands.registerCommand('tinygo.installGopls', () => gopls.installGopls()),
+    toolchain.onDidChangeTarget((e) => {
+      void applyFacts(e.folder);
+      void gopls.refresh(`target ${e.target ?? 'none'}`);
+    }),
+    toolchain.onDidChangeState(() => { void applyAllFacts(); }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      void toolchain.state(true).then(() => gopls.refresh('workspace trusted'));
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (['tinygo.languageServer', 'tinygo.gopls', 'go.useLanguageServer', 'go.buildTags', 'go.buildFlags'].some((s) => e.affectsConfiguration(s))) {
+        void gopls.refresh('settings changed', { restart: e.affectsConfiguration('tinygo.gopls') });
+      } else if (e.affectsConfiguration('tinygo.path')) {
+        void toolchain.state().then(() => gopls.refresh('tinygo.path changed'));
+      }
+    }),
+    vscode.extensions.onDidChange(() => { void gopls.refresh('extensions changed'); }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => { void applyAllFacts(); void gopls.refresh('workspace folders changed'); }),
+  ];
+
+  // Nothing here blocks activation: tinygo and gopls start in the background.
+  void (async () => {
+    await toolchain.state();
+    await applyAllFacts();
+    await gopls.refresh('activation');
+  })();
+  return disposables;
+};

@@ -1,0 +1,232 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TargetFacts } from '../../core/analysis';
+import type { TargetInfo } from '../../core/tinygo/info';
+import { flashAndRam, parseLinkerScript } from '../../core/size/linkerScript';
+import {
+  analysisFactsFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
+} from '../../core/tinygo/toolchain';
+import type { MemorySize } from '../../core/tinygo/targets';
+import { Config } from '../config';
+import type { Ctx, ToolchainApi, ToolchainState } from '../services';
+import { showTargetPicker } from './picker';
+
+const TARGET_KEY = 'tinygo.target:';
+const RECENT_KEY = 'tinygo.recentTargets';
+
+export async function isExecutable(p: string): Promise<boolean> {
+  try {
+    const st = await fs.promises.stat(p);
+    if (!st.isFile()) return false;
+    if (process.platform === 'win32') return true;
+    await fs.promises.access(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function dirExists(p: string): Promise<boolean> {
+  try { return (await fs.promises.stat(p)).isDirectory(); } catch { return false; }
+}
+
+export function locateDeps(ctx: Ctx): ToolchainDeps {
+  return { exec: ctx.exec, env: process.env, platform: process.platform, homedir: os.homedir(), isExecutable };
+}
+
+/** The folder a target belongs to: the given one, else the first (a single-folder workspace's only folder). */
+export function resolveFolder(folder: vscode.WorkspaceFolder | undefined): vscode.WorkspaceFolder | undefined {
+  return folder ?? vscode.workspace.workspaceFolders?.[0];
+}
+
+/**
+ * ToolchainApi: finds and checks tinygo once (until settings change or trust is granted), remembers the target per
+ * workspace folder, and answers `tinygo info` from the cache when its GOROOT still exists. In an untrusted
+ * workspace nothing is executed: state() says so and every other call answers from memory only.
+ */
+export class ToolchainService implements ToolchainApi, vscode.Disposable {
+  private statePromise: Promise<ToolchainState> | undefined;
+  private targetsPromise: Promise<{ targets: string[]; error?: string }> | undefined;
+  private rootPromise: Promise<string | undefined> | undefined;
+  private readonly infoInFlight = new Map<string, ReturnType<typeof targetInfoCached>>();
+  private readonly cache: TargetInfoCache;
+  private readonly changeTarget = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder | undefined; target: string | undefined }>();
+  private readonly changeState = new vscode.EventEmitter<ToolchainState>();
+  private readonly reported = new Set<string>();
+  private readonly memory = new Map<string, MemorySize | null>();
+  readonly onDidChangeTarget = this.changeTarget.event;
+  /** What the last target picker offered (tests; "what did the user see" in bug reports). */
+  lastPickerItems: readonly PickerEntry[] = [];
+  /** Fires when a (re)check of the toolchain finished. */
+  readonly onDidChangeState = this.changeState.event;
+  private readonly disposables: vscode.Disposable[] = [this.changeTarget, this.changeState];
+
+  constructor(private readonly ctx: Ctx) {
+    this.cache = new TargetInfoCache(ctx.extension.globalState, dirExists);
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('tinygo.path')) void this.state(true);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => { void this.state(true); }),
+    );
+  }
+
+  private deps(): ToolchainDeps { return locateDeps(this.ctx); }
+
+  state(refresh = false): Promise<ToolchainState> {
+    if (refresh || !this.statePromise) {
+      this.targetsPromise = undefined;
+      this.rootPromise = undefined;
+      this.statePromise = this.detect();
+      void this.statePromise.then((s) => this.changeState.fire(s));
+    }
+    return this.statePromise;
+  }
+
+  private async detect(): Promise<ToolchainState> {
+    if (!vscode.workspace.isTrusted) return { kind: 'untrusted' };
+    const r = await detectTinygo(new Config().tinygoPath, this.deps());
+    const log = this.ctx.log;
+    switch (r.kind) {
+      case 'ok':
+        log.appendLine(`[toolchain] tinygo ${r.install.version.version.raw} at ${r.install.path} (${r.install.source}), Go ${r.install.version.goVersion ?? '?'}`);
+        for (const w of r.warnings) log.appendLine(`[toolchain] ${w}`);
+        return { kind: 'ok', install: { path: r.install.path, version: r.install.version } };
+      case 'missing':
+        log.appendLine(`[toolchain] ${r.message} Searched: ${r.searched.join(', ')}`);
+        return { kind: 'missing', message: r.message };
+      case 'broken':
+        log.appendLine(`[toolchain] ${r.message}`);
+        return r;
+    }
+  }
+
+  currentTarget(folder?: vscode.WorkspaceFolder): string | undefined {
+    const f = resolveFolder(folder);
+    const v = this.ctx.extension.workspaceState.get<string | null>(TARGET_KEY + (f?.uri.toString() ?? ''));
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  }
+
+  recentTargets(): string[] { return this.ctx.extension.globalState.get<string[]>(RECENT_KEY) ?? []; }
+
+  async setTarget(folder: vscode.WorkspaceFolder | undefined, target: string | undefined): Promise<void> {
+    const f = resolveFolder(folder);
+    const name = target?.trim() || undefined;
+    await this.ctx.extension.workspaceState.update(TARGET_KEY + (f?.uri.toString() ?? ''), name ?? null);
+    if (name) await this.ctx.extension.globalState.update(RECENT_KEY, pushRecent(this.recentTargets(), name));
+    this.ctx.log.appendLine(`[toolchain] target of ${f?.name ?? 'the workspace'}: ${name ?? 'none (plain Go)'}`);
+    this.changeTarget.fire({ folder: f, target: name });
+  }
+
+  async pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean }): Promise<string | undefined> {
+    const f = resolveFolder(folder);
+    const st = await this.state();
+    if (st.kind === 'untrusted') {
+      const a = await vscode.window.showWarningMessage('TinyGo: this workspace is in Restricted Mode, so tinygo is not run and no target list is available. Trust the workspace to choose a target.', 'Manage Workspace Trust');
+      if (a) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    if (st.kind !== 'ok') {
+      const a = await vscode.window.showErrorMessage(`TinyGo: ${st.message}`, 'Open Settings', 'Show Output');
+      if (a === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'tinygo.path');
+      if (a === 'Show Output') this.ctx.log.show(true);
+      return undefined;
+    }
+    const install = st.install;
+    this.targetsPromise ??= listTargets(install.path, this.deps());
+    const root = await Promise.race([this.tinygoRoot(install.path), new Promise<undefined>((r) => setTimeout(r, 1500))]);
+    const picked = await showTargetPicker({
+      targets: this.targetsPromise,
+      recent: this.recentTargets(),
+      current: this.currentTarget(f),
+      nrf52Only: options?.nrf52Only,
+      folderName: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? f?.name : undefined,
+      onItems: (entries) => { this.lastPickerItems = entries; },
+      known: (name) => {
+        const info = this.cache.peek(install.version.version.raw, name);
+        return info ? { spec: info.target, memory: this.memoryOf(info, root) } : undefined;
+      },
+    });
+    if (picked === undefined) return undefined;
+    if (picked.error) {
+      this.targetsPromise = undefined;
+      void vscode.window.showErrorMessage(`TinyGo: ${picked.error}`);
+      return undefined;
+    }
+    await this.setTarget(f, picked.target);
+    return picked.target;
+  }
+
+  /** The application's flash and RAM from the target's linker script (one small file, read once per script). */
+  private memoryOf(info: TargetInfo, root: string | undefined): MemorySize | undefined {
+    const ld = info.target?.linkerscript;
+    if (!ld || !root) return undefined;
+    const key = `${root}|${ld}`;
+    if (!this.memory.has(key)) {
+      let result: MemorySize | null = null;
+      try {
+        const read = (name: string): string | undefined => { try { return fs.readFileSync(path.join(root, name), 'utf8'); } catch { return undefined; } };
+        const text = read(ld);
+        if (text !== undefined) {
+          const { flash, ram } = flashAndRam(parseLinkerScript(text, { readFile: read }, ld).regions);
+          if (flash && ram) result = { flash: flash.length, ram: ram.length };
+        }
+      } catch { /* the description falls back to the chip's totals */ }
+      this.memory.set(key, result);
+    }
+    return this.memory.get(key) ?? undefined;
+  }
+
+  /** TINYGOROOT (where targets/*.ld live), asked once per tinygo. */
+  private tinygoRoot(tinygo: string): Promise<string | undefined> {
+    this.rootPromise ??= this.ctx.exec(tinygo, ['env', 'TINYGOROOT'], { timeoutMs: 10_000 })
+      .then((r) => (r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined));
+    return this.rootPromise;
+  }
+
+  async targetInfo(folder?: vscode.WorkspaceFolder): Promise<TargetInfo | undefined> {
+    const target = this.currentTarget(folder);
+    if (!target) return undefined;
+    const st = await this.state();
+    if (st.kind !== 'ok') return undefined;
+    // The analysers and gopls ask at the same moment (a target change): one tinygo run answers both.
+    const key = `${st.install.path}\u0000${target}`;
+    let pending = this.infoInFlight.get(key);
+    if (!pending) {
+      pending = targetInfoCached(this.cache, st.install.path, st.install.version, target, this.deps());
+      this.infoInFlight.set(key, pending);
+      void pending.then((r) => {
+        if (r.info && !r.cached) this.ctx.log.appendLine(`[toolchain] tinygo info ${target} (${r.format}): GOROOT ${r.info.goroot}`);
+      });
+      void pending.finally(() => this.infoInFlight.delete(key));
+    }
+    const r = await pending;
+    if (r.error) {
+      const reportKey = `${target}\u0000${r.error}`;
+      if (!this.reported.has(reportKey)) {
+        this.reported.add(reportKey);
+        this.ctx.log.appendLine(`[toolchain] ${r.error}`);
+        void vscode.window.showErrorMessage(`TinyGo: ${r.error}`, 'Select Target').then((a) => {
+          if (a) void vscode.commands.executeCommand('tinygo.selectTarget');
+        });
+      }
+      return undefined;
+    }
+    return r.info;
+  }
+
+  /** The analysers' facts for the folder's target (undefined: no target, the settings' defaults apply). */
+  async analysisFacts(folder?: vscode.WorkspaceFolder): Promise<TargetFacts | undefined> {
+    const target = this.currentTarget(folder);
+    if (!target) return undefined;
+    const st = await this.state();
+    const info = st.kind === 'ok' ? await this.targetInfo(folder) : undefined;
+    return analysisFactsFor(target, info, st.kind === 'ok' ? st.install.version : undefined);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

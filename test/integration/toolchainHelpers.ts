@@ -1,0 +1,66 @@
+// Shared by toolchain.test.ts and gopls.test.ts: which tinygo the tests run (a real one when TGW_TINYGO works,
+// otherwise the scripted stand-in), and access to the toolchain feature's objects.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GoplsManager } from '../../src/vscode/toolchain/gopls';
+import type { ToolchainService } from '../../src/vscode/toolchain/service';
+import type { TargetStatusBar } from '../../src/vscode/toolchain/statusBar';
+import { api, extension } from './helpers';
+
+export interface ToolchainParts {
+  toolchain: ToolchainService;
+  gopls: GoplsManager;
+  status: TargetStatusBar;
+}
+
+export async function parts(): Promise<ToolchainParts> {
+  const a = await api();
+  const toolchain = a.ctx.services.get('toolchain') as ToolchainService | undefined;
+  const gopls = a.ctx.services.get('gopls') as GoplsManager | undefined;
+  const status = a.ctx.services.get('toolchain.status') as TargetStatusBar | undefined;
+  assert.ok(toolchain && gopls && status, 'the toolchain feature did not activate (see the "TinyGo Workbench" output)');
+  return { toolchain, gopls, status };
+}
+
+export function fakeDir(): string {
+  return path.join(extension().extensionPath, 'test', 'fixtures', 'fake-tinygo');
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  const [section, ...rest] = key.split('.');
+  await vscode.workspace.getConfiguration(section).update(rest.join('.'), value, vscode.ConfigurationTarget.Workspace);
+}
+
+let chosen: { path: string; standIn: boolean; note: string } | undefined;
+
+/**
+ * The real tinygo when TGW_TINYGO is set and it works with the Go on PATH; otherwise the stand-in, and the test
+ * output says so.
+ */
+export async function useTinygo(p: ToolchainParts): Promise<{ path: string; standIn: boolean; note: string }> {
+  if (chosen) {
+    await setSetting('tinygo.path', chosen.path);
+    await p.toolchain.state(true);
+    return chosen;
+  }
+  const real = process.env.TGW_TINYGO;
+  let note = 'TGW_TINYGO is not set';
+  if (real) {
+    await setSetting('tinygo.path', real);
+    const st = await p.toolchain.state(true);
+    if (st.kind === 'ok') {
+      chosen = { path: real, standIn: false, note: `real tinygo ${st.install.version.version.raw} at ${real}` };
+      console.log(`    [toolchain] using the ${chosen.note}`);
+      return chosen;
+    }
+    note = `TGW_TINYGO=${real} does not work here: ${st.kind === 'broken' || st.kind === 'missing' ? st.message : st.kind}`;
+  }
+  const fake = path.join(fakeDir(), 'tinygo');
+  await setSetting('tinygo.path', fake);
+  const st = await p.toolchain.state(true);
+  assert.equal(st.kind, 'ok', `the stand-in tinygo did not answer: ${JSON.stringify(st)}`);
+  chosen = { path: fake, standIn: true, note: `SCRIPTED STAND-IN test/fixtures/fake-tinygo/tinygo (real TinyGo 0.33 output; ${note})` };
+  console.log(`    [toolchain] using a ${chosen.note}`);
+  return chosen;
+}
