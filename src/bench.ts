@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeText, assetsIn, createEngine, DocumentTrees, targetFactsFor, type AnalysisEngine, type ContentChange } from './core/analysis';
 import { benchBuildFigures } from './core/build/bench';
+import { execFile, spawn } from 'node:child_process';
+import { runSerialBench } from './core/monitor/bench';
 
 type Json = Record<string, unknown>;
 const results: Json = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } };
@@ -230,6 +232,27 @@ async function benchSize(): Promise<void> {
   }
 }
 
+/**
+ * The serial monitor over a socat PTY pair (no baud-rate limit, so this is the monitor's own cost: stty, tty stream,
+ * line splitting) and the time to find a board again after a simulated USB re-enumeration in a stand-in sysfs tree.
+ */
+async function benchMonitor(): Promise<void> {
+  const exec = (file: string, argv: readonly string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(file, [...argv], { timeout: 5000 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout), stderr: String(stderr) }));
+  });
+  const r = await runSerialBench({ spawn, exec });
+  results.monitor = r;
+  const t = r.throughput;
+  const l = r.latency;
+  table(`Serial monitor on a PTY pair${r.skipped ? ` (PTY part skipped: ${r.skipped})` : ''}; reconnect after a simulated re-enumeration`, [
+    ['measure', 'value', 'detail'],
+    ['throughput', t ? `${(t.bytesPerSecond / 1e6).toFixed(1)} MB/s` : 'n/a', t ? `${(t.bytes / 1024).toFixed(0)} KiB of 64-byte lines in ${t.ms.toFixed(1)} ms (a 115200-baud UART carries 0.0115 MB/s)` : ''],
+    ['round trip p50', l ? `${l.p50Ms.toFixed(3)} ms` : 'n/a', l ? `write -> board echo -> line event, ${l.samples} pings` : ''],
+    ['round trip p95', l ? `${l.p95Ms.toFixed(3)} ms` : 'n/a', l ? `max ${l.maxMs.toFixed(3)} ms` : ''],
+    ['reconnect', `${r.reconnect.foundAfterMs.toFixed(0)} ms`, `board back after ${r.reconnect.reenumerateAfterMs} ms (new tty and PID, same serial): found ${r.reconnect.overheadMs.toFixed(0)} ms later, ${r.reconnect.polls} sysfs polls`],
+  ]);
+}
+
 /** --only=build: the extension's overhead around a build against the same command run directly, and a 10,000-line log. */
 async function benchBuild(): Promise<void> {
   const b = await benchBuildFigures({ repoRoot: path.resolve(__dirname, '..'), tinygo: process.env.TGW_TINYGO || undefined });
@@ -289,6 +312,7 @@ async function main(): Promise<void> {
       ['staticcheck -checks SA6002 (warm)', scWarm?.seconds ?? 'not installed', ratio(scWarm)],
     ]);
   }
+  if (want('monitor')) await benchMonitor();
   if (want('build')) await benchBuild();
   const outDir = path.resolve(__dirname, '..', 'test-output');
   fs.mkdirSync(outDir, { recursive: true });

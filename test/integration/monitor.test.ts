@@ -141,7 +141,7 @@ async function closeTerminal(s: MonitorSessionApi): Promise<void> {
 
     // Auto: the one port with the Feather's VID:PID.
     const opened = await vscode.commands.executeCommand<MonitorSessionApi | { refused: string }>('tinygo.openSerialMonitor', { preserveFocus: true });
-    assert.ok(opened && !('refused' in opened), JSON.stringify(opened));
+    assert.ok(opened && !('refused' in opened), `the monitor refused: ${opened && 'refused' in opened ? opened.refused : 'no answer'}`);
     const s = opened;
     await seen(s, `Connected to ${path.join(devRoot, 'ttyACM0')}`);
     p.peer.write('before the flash\r\n');
