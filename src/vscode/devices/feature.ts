@@ -50,8 +50,16 @@ export const devicesFeature: Feature = (ctx: Ctx) => {
   let lastTarget: string | undefined;
   const changed = new vscode.EventEmitter<readonly PortIdentity[]>();
 
+  // Undeclared, test-only settings (UI tests cannot reach ctx.services): a stand-in sysfs tree and /dev.
+  function settingRoots(): SysfsRoots | undefined {
+    const c = vscode.workspace.getConfiguration('tinygo');
+    const sysRoot = c.get<string>('devices.sysfsRoot', '').trim();
+    return sysRoot ? { sysRoot, devRoot: c.get<string>('devices.devRoot', '').trim() || undefined } : undefined;
+  }
+
   async function list(): Promise<UsbSerialPort[]> {
-    if (process.platform === 'linux' || roots) return listUsbSerialPorts(roots);
+    const r = roots ?? settingRoots();
+    if (process.platform === 'linux' || r) return listUsbSerialPorts(r);
     const folder = activeFolder();
     const tg = await resolveTinygo(ctx, folder);
     if ('path' in tg) {
