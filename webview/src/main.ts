@@ -206,15 +206,15 @@ function renderUsage(): void {
       const delta = b.delta !== undefined && b.delta !== 0 ? ` <span class="delta ${b.delta > 0 ? 'up' : 'down'}">(${esc(formatDelta(b.delta))})</span>` : '';
       return `<div class="usage ${cls}" data-resource="${b.resource}">
         <div class="usage-label"><span class="usage-name">${b.label}</span> <span class="usage-text">${esc(b.text)}</span>${delta}${b.budget !== undefined ? ` <span class="usage-budget">budget ${esc(formatBytes(b.budget))}</span>` : ''}</div>
-        <div class="bar" role="meter" aria-label="${b.label} used" aria-valuemin="0" aria-valuemax="${max}" aria-valuenow="${Math.min(b.used, max)}" aria-valuetext="${esc(b.text)}">
-          <div class="fill"></div>${b.budget !== undefined && b.capacity ? '<div class="budget-mark"></div>' : ''}</div></div>`;
+        ${b.capacity !== undefined ? `<div class="bar" role="meter" aria-label="${b.label} used" aria-valuemin="0" aria-valuemax="${max}" aria-valuenow="${Math.min(b.used, max)}" aria-valuetext="${esc(b.text)}">
+          <div class="fill"></div>${b.budget !== undefined ? '<div class="budget-mark"></div>' : ''}</div>` : '<div class="note">The chip\'s capacity is unknown: choose a target (its linker script gives the flash and RAM available).</div>'}</div>`;
     })
     .join('');
   // Widths through the CSSOM: the CSP allows no inline style attributes.
   bars.forEach((b, i) => {
     const el = host.children[i] as HTMLElement;
-    const fill = el.querySelector('.fill') as HTMLElement;
-    fill.style.width = `${b.capacity ? Math.min(100, (b.used / b.capacity) * 100) : 100}%`;
+    const fill = el.querySelector('.fill') as HTMLElement | null;
+    if (fill && b.capacity) fill.style.width = `${Math.min(100, (b.used / b.capacity) * 100)}%`;
     const mark = el.querySelector('.budget-mark') as HTMLElement | null;
     if (mark && b.budget !== undefined && b.capacity) mark.style.left = `${Math.min(100, (b.budget / b.capacity) * 100)}%`;
   });

@@ -63,8 +63,8 @@ export class SizeController implements PanelHost, vscode.Disposable {
   private readonly statusBar = new SizeStatusBar();
   private readonly budgets = new BudgetDiagnostics();
   private readonly subs: vscode.Disposable[] = [];
-  /** Reports this window wrote, so the file watcher does not take them for someone else's. */
-  private readonly ownWrites = new Map<string, string>();
+  /** The text of each report this window wrote or read, so the file watcher reacts only to new content. */
+  private readonly known = new Map<string, string>();
   private building = false;
 
   constructor(private readonly ctx: Ctx) {
@@ -110,7 +110,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
         if (reportPath) {
           try {
             writeReport(reportPath, report);
-            this.ownWrites.set(reportPath, fs.readFileSync(reportPath, 'utf8'));
+            this.known.set(reportPath, fs.readFileSync(reportPath, 'utf8'));
           } catch (e) {
             this.log(`[size] could not write ${reportPath}: ${(e as Error).message}`);
           }
@@ -154,6 +154,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   private loadFile(file: string, asUpdate: boolean): boolean {
     const r = readReport(file);
+    if ('text' in r) this.known.set(file, r.text);
     if (!('report' in r)) {
       if ('error' in r) this.log(`[size] ${r.error}`);
       return false;
@@ -179,7 +180,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     } catch {
       return;
     }
-    if (this.ownWrites.get(file) === text) return;
+    if (this.known.get(file) === text) return;
     if (this.cur.reportPath && this.cur.reportPath !== file && this.cur.report) {
       // A report of another program: only follow it when nothing else is shown.
       return;

@@ -12,7 +12,7 @@ export function reportPathFor(firmware: string): string {
   return (ext ? firmware.slice(0, -ext.length) : firmware) + REPORT_SUFFIX;
 }
 
-export type ReadResult = { report: SizeReport } | { missing: true } | { error: string };
+export type ReadResult = { report: SizeReport; text: string } | { missing: true } | { error: string };
 
 export function readReport(file: string): ReadResult {
   let text: string;
@@ -22,7 +22,7 @@ export function readReport(file: string): ReadResult {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { missing: true } : { error: `${file}: ${(e as Error).message}` };
   }
   const r = parseJsonReport(text);
-  return r.ok ? { report: r.report } : { error: `${file}: ${r.error}` };
+  return r.ok ? { report: r.report, text } : { error: `${file}: ${r.error}` };
 }
 
 /** Written to a temporary name and renamed, so a reader (CI, the file watcher) never sees half a report. */
