@@ -1,26 +1,8 @@
 import * as vscode from 'vscode';
-import { DocumentTrees, suppressionComment, type AnalysisEngine, type Finding, type Severity, type TargetFacts } from '../core/analysis';
+import { DocumentTrees, suppressionComment, type AnalysisEngine, type TargetFacts } from '../core/analysis';
 import { Config } from './config';
-
-const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
-  error: vscode.DiagnosticSeverity.Error,
-  warning: vscode.DiagnosticSeverity.Warning,
-  information: vscode.DiagnosticSeverity.Information,
-  hint: vscode.DiagnosticSeverity.Hint,
-};
-
-function toRange(r: Finding['range']): vscode.Range {
-  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
-}
-
-/** Diagnostics carry the finding so the code-action provider can offer its fixes without re-analysing. */
-class FindingDiagnostic extends vscode.Diagnostic {
-  constructor(readonly finding: Finding, docsUri: vscode.Uri) {
-    super(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
-    this.source = 'TinyGo';
-    this.code = { value: finding.ruleId, target: docsUri.with({ fragment: finding.ruleId }) };
-  }
-}
+import { FindingDiagnostic, toRange } from './diagnostics';
+import { WorkspaceScanner } from './workspaceScan';
 
 /**
  * Editing-time analysis: one incrementally parsed tree per open Go document, re-analysed after a short pause in
@@ -36,6 +18,8 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private config = new Config();
   /** The chosen target's facts per workspace folder (key: folder URI, '' without a folder); settings otherwise. */
   private readonly targetFacts = new Map<string, TargetFacts>();
+  /** Files that are not open, when `tinygo.analysis.scope` is `workspace`. */
+  private scanner: WorkspaceScanner | undefined;
   /** Fires after diagnostics of a document were published (tests and the status bar listen). */
   readonly onDidAnalyze = new vscode.EventEmitter<{ uri: vscode.Uri; findings: number; ms: number }>();
 
@@ -51,11 +35,28 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
         this.config = new Config();
         this.skipped.clear();
         for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+        this.applyScope(true);
       }),
       vscode.languages.registerCodeActionsProvider({ language: 'go' }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    this.applyScope(false);
   }
+
+  /** Starts, restarts or stops the workspace scan to match `tinygo.analysis.scope`. */
+  private applyScope(settingsChanged: boolean): void {
+    const wanted = this.config.analysisEnabled && this.config.analysisScope === 'workspace';
+    if (!wanted) { this.scanner?.dispose(); this.scanner = undefined; return; }
+    if (!this.scanner) {
+      this.scanner = new WorkspaceScanner(this.engine,
+        () => ({ target: this.config.targetFacts, rules: this.config.ruleSettings }),
+        this.docsUri, () => this.config.maxFileSize, this.log, (u) => this.factsFor(u));
+    } else if (!settingsChanged) return;
+    void this.scanner.scanAll();
+  }
+
+  /** The workspace scanner when the scope is `workspace` (tests wait for its onDidFinish). */
+  get workspaceScanner(): WorkspaceScanner | undefined { return this.scanner; }
 
   private isGo(d: vscode.TextDocument): boolean {
     return d.languageId === 'go' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote');
@@ -121,6 +122,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     for (const d of vscode.workspace.textDocuments) {
       if (!folder || vscode.workspace.getWorkspaceFolder(d.uri)?.uri.toString() === key) this.schedule(d, 0);
     }
+    if (this.scanner) void this.scanner.scanAll();
   }
 
   /** The facts the rules use for a document: its folder's target, else the settings' defaults. */
@@ -166,6 +168,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.trees.dispose();
+    this.scanner?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -19,6 +19,7 @@ export class Config {
   get analysisEnabled(): boolean { return this.cfg.get<boolean>('analysis.enable', true); }
   get maxFileSize(): number { return this.cfg.get<number>('analysis.maxFileSize', 1024 * 1024); }
   get debounceMs(): number { return this.cfg.get<number>('analysis.debounceMs', 150); }
+  get analysisScope(): 'openFiles' | 'workspace' { return this.cfg.get<string>('analysis.scope', 'openFiles') === 'workspace' ? 'workspace' : 'openFiles'; }
 
   get ruleSettings(): RuleSettings {
     const raw = this.cfg.get<Record<string, unknown>>('analysis.rules', {}) ?? {};
