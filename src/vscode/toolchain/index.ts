@@ -34,6 +34,7 @@ export const toolchainFeature: Feature = (ctx) => {
     for (const f of folders) await applyFacts(f);
   };
 
+  const toldBroken = new Set<string>();
   const disposables: vscode.Disposable[] = [
     toolchain, status, gopls,
     vscode.commands.registerCommand('tinygo.selectTarget', async (arg?: unknown) => {
@@ -64,7 +65,18 @@ export const toolchainFeature: Feature = (ctx) => {
       void applyFacts(e.folder);
       void gopls.refresh(`target ${e.target ?? 'none'}`);
     }),
-    toolchain.onDidChangeState(() => { void applyAllFacts(); }),
+    toolchain.onDidChangeState((st) => {
+      void applyAllFacts();
+      // A tinygo that is there but refuses to work (usually the Go on PATH) is said once per message, with the fix;
+      // a missing one only shows in the status bar until a TinyGo command needs it.
+      if (st.kind === 'broken' && !toldBroken.has(st.message)) {
+        toldBroken.add(st.message);
+        void vscode.window.showErrorMessage(`TinyGo: ${st.message}`, 'Open Settings', 'Show Output').then((a) => {
+          if (a === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tinygo.path');
+          if (a === 'Show Output') ctx.log.show(true);
+        });
+      }
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       void toolchain.state(true).then(() => gopls.refresh('workspace trusted'));
     }),
