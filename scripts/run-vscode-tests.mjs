@@ -394,7 +394,9 @@ async function runUi(ctx, kind) {
     },
   };
   const dir = path.join(ROOT, 'test/ui');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.mjs')).sort();
+  // TGW_UI_ONLY=regexp runs only the matching test files (while working on one).
+  const only = process.env.TGW_UI_ONLY ? new RegExp(process.env.TGW_UI_ONLY) : undefined;
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.mjs') && (!only || only.test(f))).sort();
   let passed = 0;
   let failed = 0;
   const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 120_000);

@@ -26,8 +26,8 @@ export const tests = [
     console.log(`    problems row: ${text}`);
   }],
 
-  ['hovering the squiggle shows the message', async (wb) => {
-    const text = await hoverSquiggle(wb.page, REFLECT_MESSAGE);
+  ['hovering the squiggle under MethodByName shows the message', async (wb) => {
+    const text = await hoverSquiggle(wb.page, 'MethodByName', REFLECT_MESSAGE);
     assert(text.includes(REFLECT_API), `hover text: ${text}`);
     await wb.screenshot('hover');
     await wb.page.keyboard.press('Escape');

@@ -22,8 +22,15 @@ async function pick(page, opener, query, rowText, timeout) {
   await widget.waitFor({ state: 'visible', timeout });
   await page.keyboard.type(query);
   await widget.locator('.monaco-list-row', { hasText: rowText }).first().waitFor({ timeout });
+  const typed = await widget.locator('input').first().inputValue();
   await page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout });
+  // Done when the picker closed, or when the command opened a picker of its own (its input no longer holds ours).
+  await page.waitForFunction((before) => {
+    const w = document.querySelector('.quick-input-widget');
+    if (!w || !w.checkVisibility()) return true;
+    const input = w.querySelector('input');
+    return !input || input.value !== before;
+  }, typed, { timeout });
 }
 
 /** Ctrl+P, the file name, Enter; resolves once its editor tab is the active one. */
@@ -33,7 +40,7 @@ export async function quickOpen(page, fileName, timeout = 60_000) {
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
 }
 
-/** F1, the command's title, Enter. */
+/** F1, the command's title, Enter. A command that opens its own picker (Color Theme...) leaves it open. */
 export async function runCommand(page, title, timeout = 60_000) {
   await pick(page, 'F1', title, title, timeout);
 }
@@ -48,12 +55,17 @@ export async function problemsRow(page, text, timeout = 60_000) {
   return row;
 }
 
-/** Moves the mouse onto the first error squiggle in the active editor; resolves with the hover's text. */
-export async function hoverSquiggle(page, expectText, timeout = 60_000) {
-  const squiggle = page.locator('.editor-group-container.active .monaco-editor .view-overlays .squiggly-error').first();
-  await squiggle.waitFor({ timeout });
-  const box = await squiggle.boundingBox();
-  assert(box, 'the squiggle has no box on screen');
+/**
+ * Moves the mouse onto `token` (a word with an error squiggle under it) in the active editor; resolves with the
+ * text of the hover that shows `expectText`.
+ */
+export async function hoverSquiggle(page, token, expectText, timeout = 60_000) {
+  const editor = page.locator('.editor-group-container.active .monaco-editor');
+  await editor.locator('.view-overlays .squiggly-error').first().waitFor({ timeout });
+  const word = editor.locator('.view-lines span span', { hasText: new RegExp(`^${token}$`) }).first();
+  await word.waitFor({ timeout });
+  const box = await word.boundingBox();
+  assert(box, `${token} has no box on screen`);
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
   const hover = page.locator('.monaco-hover', { hasText: expectText }).first();
   await hover.waitFor({ state: 'visible', timeout });
