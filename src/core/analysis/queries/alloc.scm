@@ -1,23 +1,31 @@
-; Heap-allocation hints (rules/alloc*.ts): one pass per declaration collects every node the alloc rules look at.
-; The rule code classifies the captures; the capture name says which handler gets the node.
-
-; Declarations of local names (scopes and simple type inference).
-(short_var_declaration) @decl.short
-(var_spec) @decl.var
-(const_spec) @decl.const
-(range_clause) @decl.range
+; Heap-allocation hints (rules/alloc*.ts): one pass per function declaration collects every candidate node of the
+; alloc rules; the rule code classifies them. Local declarations (allocDecls.scm) and the identifiers through which
+; a pointer held in a local escapes (allocSinks.scm) are queried only when a candidate needs them.
 
 ; Address-of: &x, &T{...}, &x.f.
 (unary_expression operator: "&") @addr
 
-; Calls: builtins and conversions written as calls, and pkg.Func(...) calls (fmt, log).
+; Builtins and conversions written as calls.
 (call_expression function: (identifier) @fn
   (#any-of? @fn "make" "new" "append" "string" "any")) @call.builtin
-(call_expression function: (selector_expression operand: (identifier) field: (field_identifier))) @call.pkg
+
+; pkg.F(...) calls of fmt/log functions whose parameters are `...any` (the package is checked in code, so
+; renamed imports work).
+(call_expression
+  function: (selector_expression
+    operand: (identifier)
+    field: (field_identifier) @field
+    (#any-of? @field "Print" "Println" "Printf" "Sprint" "Sprintln" "Sprintf" "Errorf" "Fprint" "Fprintln" "Fprintf"
+      "Append" "Appendln" "Appendf" "Fatal" "Fatalln" "Fatalf" "Panic" "Panicln" "Panicf"))) @call.pkg
+
+; Conversions: []byte(s), []rune(s), interface{}(x).
 (type_conversion_expression) @conv
 
-; Composite literals: map literals, large array literals.
-(composite_literal) @complit
+; Map literals and array literals (large ones).
+(composite_literal type: [(map_type) (array_type)]) @complit
+
+; Local array variables (large ones).
+(var_spec type: (array_type)) @decl.var
 
 ; Goroutines and closures.
 (go_statement) @go
@@ -26,10 +34,3 @@
 ; String concatenation in assignments.
 (assignment_statement operator: "+=") @concat
 (assignment_statement right: (expression_list (binary_expression operator: "+"))) @concat
-
-; Identifiers in positions where a pointer or closure held by a local variable would escape.
-(return_statement (expression_list (identifier) @sink.id))
-(send_statement value: (identifier) @sink.id)
-(assignment_statement right: (expression_list (identifier) @sink.id))
-(literal_element (identifier) @sink.id)
-(go_statement (call_expression arguments: (argument_list (identifier) @sink.id)))

@@ -11,7 +11,7 @@
  */
 import type { Node, QueryCapture } from 'web-tree-sitter';
 import type { RuleContext } from '../engine';
-import { targetFactsKey, type Fix, type Range } from '../model';
+import type { Fix, Range } from '../model';
 import { descendants, inErrorRegion, nodeRange } from '../syntax';
 import {
   isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl,
@@ -104,7 +104,7 @@ export class AllocAnalysis {
   private readonly aliases = new Map<LocalDecl, { site: Node; what: string; closure: boolean }[]>();
 
   constructor(private readonly decl: Node, private readonly ctx: RuleContext) {
-    this.r = new Resolver(ctx.file, ctx.target.pointerSize);
+    this.r = new Resolver(ctx.file, ctx.target.pointerSize, (fn) => ctx.query('allocDecls').captures(fn).map((c) => c.node));
     this.maxStack = ctx.target.maxStackAlloc;
     this.ptr = ctx.target.pointerSize;
   }
@@ -125,19 +125,29 @@ export class AllocAnalysis {
   run(): this {
     const d = this.decl;
     if (d.type === 'import_declaration' || d.type === 'type_declaration') return this;
-    if (d.type === 'function_declaration' || d.type === 'method_declaration') this.r.scopeFor(d);
-    const caps: QueryCapture[] = this.ctx.query('alloc').captures(d);
-    // Declarations first, so that every use can be resolved.
-    for (const c of caps) {
-      if (c.name === 'funclit') this.r.scopeFor(c.node);
-      else if (c.name.startsWith('decl.')) this.r.addDecl(c.node);
+    let caps: QueryCapture[];
+    if (d.type === 'function_declaration' || d.type === 'method_declaration') {
+      this.r.registerFunction(d);
+      caps = this.ctx.query('alloc').captures(d);
+    } else {
+      // Package-level declarations (often huge tables): only the bodies of their func literals run at call time.
+      caps = [];
+      if (!/\bfunc\b/.test(d.text)) return this; // no func literal: nothing runs at call time
+      let outer: Node | undefined;
+      for (const fn of d.descendantsOfType('func_literal')) {
+        if (!fn || (outer && fn.startIndex < outer.endIndex)) continue;
+        outer = fn;
+        caps.push({ name: 'funclit', node: fn } as QueryCapture, ...this.ctx.query('alloc').captures(fn));
+      }
     }
-    const sinkIds: Node[] = [];
+    // Functions first, so that every node's enclosing function is known.
+    for (const c of caps) if (c.name === 'funclit') this.r.registerFunction(c.node);
     for (const c of caps) {
       const n = c.node;
       // Package-level initialisers run once (TinyGo's interp evaluates most at compile time): only function bodies.
-      if (!this.r.scopeOf(n) && c.name !== 'funclit') continue;
-      if (this.inPoolNew(n)) continue;
+      const fn = this.r.enclosingFunction(n);
+      if (!fn && c.name !== 'funclit') continue;
+      if (fn?.type === 'func_literal' && this.inPoolNew(fn)) continue;
       switch (c.name) {
         case 'addr': this.address(n); break;
         case 'call.builtin': this.builtinCall(n); break;
@@ -147,11 +157,15 @@ export class AllocAnalysis {
         case 'go': this.goStatement(n); break;
         case 'funclit': if (this.r.scopeOf(n)) this.funcLiteral(n); break;
         case 'concat': this.concat(n); break;
-        case 'sink.id': sinkIds.push(n); break;
         case 'decl.var': this.largeVar(n); break;
       }
     }
-    for (const id of sinkIds) this.aliasSink(id);
+    // Allocation sites kept in locals: do those locals escape later?
+    if (this.aliases.size > 0) {
+      const fns = new Map<number, Node>();
+      for (const d of this.aliases.keys()) { const o = this.r.outermostFunction(d.node); if (o) fns.set(o.id, o); }
+      for (const fn of fns.values()) for (const c of this.ctx.query('allocSinks').captures(fn)) if (c.name === 'id') this.aliasSink(c.node);
+    }
     return this;
   }
 
@@ -159,8 +173,8 @@ export class AllocAnalysis {
    * Inside the `New` function of a sync.Pool (`sync.Pool{New: func() any {...}}`, `p.New = func...`): allocating
    * there is the point of the pool, so the alloc hints stay silent.
    */
-  private inPoolNew(n: Node): boolean {
-    for (let fn = this.r.enclosingFunction(n); fn; fn = this.r.enclosingFunction(fn)) {
+  private inPoolNew(inner: Node): boolean {
+    for (let fn: Node | null = inner; fn; fn = this.r.enclosingFunction(fn)) {
       if (fn.type !== 'func_literal') return false;
       const el = fn.parent;
       const keyed = el?.type === 'literal_element' ? el.parent : null;
@@ -408,11 +422,21 @@ export class AllocAnalysis {
       // Preallocated with a capacity (make([]T, 0, n)): appends up to n do not allocate.
       if (d?.value?.type === 'call_expression' && d.value.childForFieldName('function')?.text === 'make' &&
         (d.value.childForFieldName('arguments')?.namedChildren.length ?? 0) >= 3) return;
+      if (d && this.preallocatedAfter(d)) return;
       if (d) fixes = this.preallocateFix(n, args, d, loop);
     }
     this.add(ALLOC_IDS.appendLoop, n, `\`append\` in a loop may allocate: whenever \`${short(s)}\` outgrows its capacity, ` +
       'TinyGo\'s runtime.sliceAppend allocates a larger backing array on the heap (and the old one becomes garbage); ' +
       'preallocate the capacity with make([]T, 0, n) before the loop.', fixes);
+  }
+
+  /** `var s []T` followed by `if len(xs) > 0 { s = make([]T, 0, len(xs)) }`, the shape the quick fix writes. */
+  private preallocatedAfter(d: LocalDecl): boolean {
+    if (d.node.type !== 'var_spec' || d.value) return false;
+    const next = d.node.parent?.nextNamedSibling;
+    if (next?.type !== 'if_statement') return false;
+    const text = next.text.replace(/\/\/[^\n]*/g, '');
+    return new RegExp(`^if\\s+len\\([^)]*\\)\\s*>\\s*0\\s*\\{\\s*${d.name}\\s*=\\s*make\\([^,]+,[^,]+,[^,]+\\)\\s*\\}$`).test(text);
   }
 
   /**
@@ -488,12 +512,12 @@ export class AllocAnalysis {
   private pkgCall(n: Node): void {
     const fn = n.childForFieldName('function');
     const operand = fn?.childForFieldName('operand');
-    const field = fn?.childForFieldName('field')?.text;
-    if (!operand || !field || this.r.lookup(operand.text, operand)) return;
-    const pkg = this.ctx.file.importByLocal.get(operand.text);
+    const pkg = operand ? this.ctx.file.importByLocal.get(operand.text) : undefined;
     const table = pkg ? BOXING_FUNCS[pkg] : undefined;
-    const skip = table?.[field];
-    if (skip === undefined) return;
+    if (!table || !operand) return;
+    const field = fn?.childForFieldName('field')?.text;
+    const skip = field ? table[field] : undefined;
+    if (skip === undefined || this.r.lookup(operand.text, operand)) return;
     const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
     for (const a of args.slice(skip)) this.box(a, `passing it to ${operand.text}.${field}, whose parameters are \`any\``);
   }
@@ -648,14 +672,15 @@ export class AllocAnalysis {
   }
 }
 
-let last: { decl: Node; key: string; analysis: AllocAnalysis } | undefined;
+let last: { decl: Node; file: RuleContext['file']; target: RuleContext['target']; analysis: AllocAnalysis } | undefined;
 
-/** The shared analysis of `decl`: computed by the first alloc rule that runs on it. */
+/**
+ * The shared analysis of `decl`: computed by the first alloc rule that runs on it. The engine passes the same
+ * declaration, file facts and target objects to every rule of one declaration, so identity is the cache key.
+ */
 export function allocAnalysis(decl: Node, ctx: RuleContext): AllocAnalysis {
-  const key = `${ctx.file.key}\n${targetFactsKey(ctx.target)}`;
-  if (last && last.decl === decl && last.key === key) return last.analysis;
+  if (last && last.decl === decl && last.file === ctx.file && last.target === ctx.target) return last.analysis;
   const analysis = new AllocAnalysis(decl, ctx).run();
-  last = { decl, key, analysis };
+  last = { decl, file: ctx.file, target: ctx.target, analysis };
   return analysis;
 }
-

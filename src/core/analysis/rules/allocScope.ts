@@ -5,7 +5,6 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../fileFacts';
-import { FUNCTION_TYPES } from '../syntax';
 
 export type DeclKind = 'param' | 'var' | 'const' | 'range' | 'other';
 
@@ -47,7 +46,25 @@ export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_S
 export class Resolver {
   private readonly scopes = new Map<number, FuncScope>();
 
-  constructor(readonly file: FileFacts, readonly pointerSize: number) {}
+  /** Outermost functions whose local declarations have been loaded. */
+  private readonly loaded = new Set<number>();
+
+  /** `declsOf(fn)` gives the declaration nodes inside `fn` (a query): run lazily, once per outermost function. */
+  constructor(readonly file: FileFacts, readonly pointerSize: number, private readonly declsOf: (fn: Node) => Iterable<Node>) {}
+
+  /** The outermost function of the declaration containing `n`. */
+  outermostFunction(n: Node): Node | null {
+    let fn = this.enclosingFunction(n);
+    for (let up = fn; up; up = this.enclosingFunction(up)) fn = up;
+    return fn;
+  }
+
+  private ensureDecls(at: Node): void {
+    const outer = this.outermostFunction(at);
+    if (!outer || this.loaded.has(outer.id)) return;
+    this.loaded.add(outer.id);
+    for (const d of this.declsOf(outer)) this.addDecl(d);
+  }
 
   /** The scope of a function node, created (with its parameters) on first use. */
   scopeFor(fn: Node): FuncScope {
@@ -69,8 +86,23 @@ export class Resolver {
     return s;
   }
 
+  /**
+   * Functions of the declaration, in document order: registered from the query pass before any lookup, so that the
+   * enclosing function of a node is found by range containment instead of a walk up the tree.
+   */
+  private readonly funcs: { node: Node; start: number; end: number }[] = [];
+
+  registerFunction(fn: Node): void {
+    this.funcs.push({ node: fn, start: fn.startIndex, end: fn.endIndex });
+  }
+
   enclosingFunction(n: Node): Node | null {
-    for (let p = n.parent; p; p = p.parent) if (FUNCTION_TYPES.has(p.type)) return p;
+    const start = n.startIndex;
+    const end = n.endIndex;
+    for (let i = this.funcs.length - 1; i >= 0; i--) {
+      const f = this.funcs[i];
+      if (f && f.start <= start && end <= f.end && f.node.id !== n.id) return f.node;
+    }
     return null;
   }
 
@@ -80,7 +112,7 @@ export class Resolver {
   }
 
   /** Records a local declaration node (short var, var spec, const spec, range clause). */
-  addDecl(n: Node): void {
+  private addDecl(n: Node): void {
     const scope = this.scopeOf(n);
     if (!scope) return;
     const start = n.endIndex;
@@ -102,6 +134,7 @@ export class Resolver {
 
   /** The local declaration `name` refers to at `at`, or undefined for package-level and unknown names. */
   lookup(name: string, at: Node, atIndex = at.startIndex): LocalDecl | undefined {
+    this.ensureDecls(at);
     for (let s = this.scopeOf(at); s; s = s.parent) {
       const list = s.locals.get(name);
       if (!list) continue;
