@@ -44,9 +44,25 @@ LLVM_SRC_PKG=llvm-toolchain-19
 MUSL_SRC_PKG=musl
 WASI_SRC_PKG=wasi-libc
 
+# A launcher that carries tinygo's own environment (TINYGOROOT and a Go in its supported range first on PATH),
+# so it can be given as `tinygo.path` to a VS Code whose extension host has the machine's newer Go on PATH,
+# as a user's install would be. TGW_TINYGO names it; TGW_TINYGO_BIN is the bare binary.
+write_wrapper() { # goroot
+  cat > "$DEST/bin/tinygo-wrapped" <<WRAP
+#!/bin/sh
+export TINYGOROOT='$DEST/root'
+export PATH='$1/bin':"\$PATH"
+export GOTOOLCHAIN=local
+exec '$DEST/bin/tinygo' "\$@"
+WRAP
+  chmod +x "$DEST/bin/tinygo-wrapped"
+}
+
 print_exports() {
   local goroot="$1" host="$2"
-  echo "export TGW_TINYGO='$DEST/bin/tinygo'"
+  write_wrapper "$goroot"
+  echo "export TGW_TINYGO_BIN='$DEST/bin/tinygo'"
+  echo "export TGW_TINYGO='$DEST/bin/tinygo-wrapped'"
   echo "export TINYGOROOT='$DEST/root'"
   echo "export PATH='$goroot/bin':\"\$PATH\""
   echo "export GOTOOLCHAIN=local"
