@@ -119,7 +119,7 @@ export async function benchBuildFigures(options: { repoRoot: string; tinygo?: st
       fs.mkdirSync(realDir);
       fs.writeFileSync(path.join(realDir, 'go.mod'), 'module example.com/benchbuild\n\ngo 1.21\n');
       fs.copyFileSync(path.join(options.repoRoot, 'test/fixtures/fake-tinygo-build/projects/allocs/main.go'), path.join(realDir, 'main.go'));
-      fig.realTinygo = await overhead(`real tinygo host build (${options.tinygo})`, options.tinygo, realDir, Math.max(3, Math.floor((options.runs ?? 15) / 3)), []);
+      fig.realTinygo = await overhead(`real tinygo host build (${options.tinygo})`, options.tinygo, realDir, 3, []);
     } else {
       fig.realTinygo = { skipped: 'TGW_TINYGO is not set (eval "$(bash scripts/install-tinygo.sh)")' };
     }
