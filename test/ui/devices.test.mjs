@@ -62,14 +62,18 @@ export const tests = [
       await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded' });
       await waitForWorkbench(wb.page, 'main.go');
     }
-    await runCommand(wb.page, 'Focus on Connected Devices View');
+    // The view sits collapsed at the bottom of the Explorer; opening it activates the extension (onView).
+    const header = wb.page.locator('.pane-header', { hasText: /Connected Devices/i }).first();
+    await header.waitFor({ timeout: 30_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
     const pane = wb.page.locator('.pane', { has: wb.page.locator('.pane-header', { hasText: /Connected Devices/i }) });
     const feather = pane.locator('.monaco-list-row', { hasText: 'Feather nRF52840 Express' }).first();
     await feather.waitFor({ timeout: 30_000 });
     await pane.locator('.monaco-list-row', { hasText: 'ItsyBitsy' }).first().waitFor();
+    // Read the ports before expanding one: the list is virtual and the pane is short.
+    const rows = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     await feather.click();
     await pane.locator('.monaco-list-row', { hasText: 'feather-nrf52840' }).first().waitFor();
-    const rows = (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
     assert(rows.some((r) => /ItsyBitsy nRF52840 Express \(bootloader\)/.test(r)), `rows: ${rows.join(' | ')}`);
     assert(rows.some((r) => /ttyACM0.*\(selected\)/.test(r)), `the picked port is marked: ${rows.join(' | ')}`);
     const status = await wb.page.locator('.statusbar-item', { hasText: 'ttyACM0' }).first().innerText();
