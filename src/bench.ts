@@ -162,9 +162,9 @@ async function benchSize(): Promise<void> {
   const panelJs = path.resolve(__dirname, '..', 'webview', 'dist', 'panel.js');
   const panelCss = path.resolve(__dirname, '..', 'webview', 'dist', 'panel.css');
   if (!fs.existsSync(panelJs)) throw new Error(`${panelJs} is missing: run npm run build first`);
-  // A runtime require: playwright-core is a dev dependency and is not bundled into dist/bench.js.
+  // Loaded at run time (a name esbuild cannot follow): playwright-core is a dev dependency, not bundled.
   const pwName = 'playwright-core';
-  const { chromium } = require(pwName) as typeof import('playwright-core');
+  const { chromium } = (await import(pwName)) as typeof import('playwright-core');
   const browser = await chromium.launch({
     executablePath: process.env.TGW_CHROMIUM || '/usr/bin/chromium', headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -194,11 +194,13 @@ export const tests = [
     const bg = await f.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
     assert(bg === 'rgb(255, 255, 255)', `light background: ${bg}`);
     await wb.screenshot('size-light');
-    setTheme(wb, undefined);
+    // Removing the setting leaves the theme as it is: name the dark one, then leave the settings empty.
+    setTheme(wb, 'Default Dark Modern');
     await poll('back to the dark theme', async () => {
       const cls = await f.locator('body').getAttribute('class');
       return { ok: /vscode-dark/.test(cls ?? ''), detail: cls };
     });
+    setTheme(wb, undefined);
   }],
   ['a real build (scripted tinygo) updates the panel; a failed build shows the failure over the last good report', async (wb) => {
     const settings = path.join(wb.folder, '.vscode', 'settings.json');

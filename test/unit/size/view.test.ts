@@ -6,7 +6,13 @@ import {
   budgetProblems, buildRows, buildTable, DEFAULT_SORT, enclosingFunction, filterRows, formatDelta, groupAllocSites, memoryFacts,
   sortRows, usageBars, type ViewRow,
 } from '../../../src/core/size/view';
-import { fixture } from './fixtures';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ExecFn } from '../../../src/core/process/exec';
+import { allocSitesOf, flagValue, stacksOf } from '../../../src/vscode/size/adapter';
+import { capacityFromRoot, tinygoRoot } from '../../../src/vscode/size/capacity';
+import { FIXTURES, fixture } from './fixtures';
 
 function load(n: 1 | 2): SizeReport {
   const r = parseJsonReport(fixture(`panel/report${n}.json`));
@@ -223,4 +229,50 @@ void test('budget problems: exceeded, unreadable, percent without capacity, over
   assert.equal(o.length, 1);
   assert.equal(o[0].severity, 'error');
   assert.match(o[0].message, /^Flash 14\.0 KB is more than the chip has for the program \(9\.8 KB\)$/);
+});
+
+// ---- the host's pure helpers (src/vscode/size/capacity.ts and adapter.ts import no vscode at run time) ----------
+
+void test('capacity from TINYGOROOT/targets/<linkerscript>, INCLUDE resolved against TINYGOROOT', async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-tinygoroot-'));
+  try {
+    fs.mkdirSync(path.join(root, 'targets'));
+    for (const f of fs.readdirSync(path.join(FIXTURES, 'linkerscripts'))) fs.copyFileSync(path.join(FIXTURES, 'linkerscripts', f), path.join(root, 'targets', f));
+    // feather-nrf52840: the S140 v6 SoftDevice and the UF2 bootloader are not the program's.
+    assert.deepEqual(capacityFromRoot(root, 'targets/nrf52840-s140v6-uf2.ld').capacity, { flash: 0xed000 - 0x26000, ram: 0x20040000 - 0x20004180, stack: 2048 });
+    assert.match(capacityFromRoot(root, 'targets/missing.ld').error ?? '', /cannot read the linker script/);
+    fs.writeFileSync(path.join(root, 'targets', 'empty.ld'), 'SECTIONS { }\n');
+    assert.match(capacityFromRoot(root, 'targets/empty.ld').error ?? '', /no FLASH_TEXT\/RAM/);
+    const calls: string[][] = [];
+    const exec: ExecFn = async (file, args) => {
+      calls.push([file, ...args]);
+      return { exitCode: 0, stdout: `${root}\n`, stderr: '', timedOut: false, cancelled: false, durationMs: 1 };
+    };
+    assert.equal(await tinygoRoot(exec, '/opt/tinygo-test/bin/tinygo'), root);
+    assert.equal(await tinygoRoot(exec, '/opt/tinygo-test/bin/tinygo'), root);
+    assert.deepEqual(calls, [['/opt/tinygo-test/bin/tinygo', 'env', 'TINYGOROOT']], 'asked once per tinygo');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+void test('build results: flags, -print-stacks text, allocation sites one per reason', () => {
+  assert.equal(flagValue(['build', '-gc=none', '-o', 'x', '.'], 'gc'), 'none');
+  assert.equal(flagValue(['build', '-scheduler', 'tasks', '.'], 'scheduler'), 'tasks');
+  assert.equal(flagValue(['build', '.'], 'gc'), undefined);
+  assert.equal(flagValue(undefined, 'gc'), undefined);
+  const stacks = stacksOf({ success: true, stacks: 'function                         stack usage (in bytes)\nReset_Handler                    296\nmain.blink                       184\nmain.f                           recursive, main.f may call itself\n' });
+  assert.deepEqual(stacks, [{ function: 'Reset_Handler', bytes: 296 }, { function: 'main.blink', bytes: 184 }, { function: 'main.f', note: 'recursive, main.f may call itself' }]);
+  assert.equal(stacksOf({ success: true }), undefined);
+  const sites = allocSitesOf(
+    [{ file: '/w/main.go', line: 7, column: 3, reasons: ['escapes at line 8', 'size is not constant'] }, { reasonText: 'escapes at unknown line' }, { file: '/go/src/fmt/p.go', line: 2, reasonText: 'escapes at line 3' }],
+    (f) => f.startsWith('/w/'),
+    (f, line) => (f === '/w/main.go' && line === 7 ? 'main.main' : undefined),
+  );
+  assert.deepEqual(sites, [
+    { file: '/w/main.go', line: 7, column: 3, reason: 'escapes at line 8', function: 'main.main', user: true },
+    { file: '/w/main.go', line: 7, column: 3, reason: 'size is not constant', function: 'main.main', user: true },
+    { reason: 'escapes at unknown line', user: false },
+    { file: '/go/src/fmt/p.go', line: 2, reason: 'escapes at line 3', user: false },
+  ]);
 });
