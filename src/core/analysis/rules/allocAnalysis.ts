@@ -284,9 +284,10 @@ export class AllocAnalysis {
       list.push({ site, what, closure });
       return;
     }
-    const through = via ? ` (through \`${via}\`)` : '';
-    if (closure) this.closureFinding(site, `${describeSink(sink)}${through}`);
-    else this.add(ALLOC_IDS.escape, site, `\`${what}\` may allocate on the heap: ${describeSink(sink)}${through}, and ${whySink(sink)}.`);
+    // "it is returned", or "it is kept in `t`, which is returned".
+    const where = via ? `it is kept in \`${via}\`, which ${describeSink(sink).replace(/^it /, '')}` : describeSink(sink);
+    if (closure) this.closureFinding(site, where);
+    else this.add(ALLOC_IDS.escape, site, `\`${what}\` may allocate on the heap: ${where}, and ${whySink(sink)}.`);
   }
 
   private aliasSink(id: Node): void {
@@ -519,7 +520,7 @@ export class AllocAnalysis {
     const skip = field ? table[field] : undefined;
     if (skip === undefined || this.r.lookup(operand.text, operand)) return;
     const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
-    for (const a of args.slice(skip)) this.box(a, `passing it to ${operand.text}.${field}, whose parameters are \`any\``);
+    for (const a of args.slice(skip)) this.box(a, `passing it to ${operand.text}.${field}, whose parameters are \`any\`,`);
   }
 
   private conversion(n: Node): void {
