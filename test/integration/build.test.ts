@@ -214,6 +214,35 @@ suite('build', () => {
     }
   });
 
+  test('a real host build with TGW_TINYGO: the real compiler\'s allocations reach Problems on their lines', async function () {
+    const real = process.env.TGW_TINYGO;
+    if (!real) { this.skip(); return; }
+    this.timeout(600_000);
+    await cfg().update('path', real, vscode.ConfigurationTarget.Workspace);
+    // The host default GC of 0.39 (boehm) needs lib/bdwgc, which the machine's TinyGo root lacks (docs/real-tinygo.md).
+    await cfg().update('build.gc', 'precise', vscode.ConfigurationTarget.Workspace);
+    try {
+      const realDir = dir('real host');
+      await fsp.mkdir(realDir, { recursive: true });
+      await fsp.writeFile(path.join(realDir, 'go.mod'), 'module example.com/realhost\n\ngo 1.21\n');
+      await fsp.copyFile(path.join(FAKE, 'projects', 'allocs', 'main.go'), path.join(realDir, 'main.go'));
+      const r = await build({ package: `./${ODD}/real host`, target: '' });
+      assert.ok(isEvent(r), JSON.stringify(r));
+      assert.equal(r.success, true, r.failure);
+      assert.equal(r.target, undefined);
+      assert.equal(r.sizeTable?.format, 'full');
+      // The real -print-allocs output of this file (captured: main.go lines 18, 29, 30) on the user's own package only.
+      const lines = r.allocs.map((x) => x.line);
+      assert.ok([18, 29, 30].every((l) => lines.includes(l)), `allocation lines: ${lines.join(',')}`);
+      assert.ok(r.allocs.every((x) => x.file === path.join(realDir, 'main.go')), 'only the user\'s package is reported');
+      const uri = vscode.Uri.file(path.join(realDir, 'main.go'));
+      await until('real allocation diagnostics', () => buildDiags(uri).filter((d) => d.code === 'heap-allocation').length >= 3);
+    } finally {
+      await cfg().update('build.gc', undefined, vscode.ConfigurationTarget.Workspace);
+      await cfg().update('path', FAKE_TINYGO, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('the tinygo task type: provided, and a task like the provider makes puts errors in Problems through $tinygo', async () => {
     const pj = extension().packageJSON as { contributes: { problemMatchers: { name: string; owner: string; fileLocation: string[] }[]; taskDefinitions: { type: string }[] } };
     const matcher = pj.contributes.problemMatchers.find((m) => m.name === 'tinygo');
