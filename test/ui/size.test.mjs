@@ -259,4 +259,17 @@ export const tests = [
     const led = await f.locator('#rows tr.row[data-name="example.com/feather-blinky/led"] button[data-reveal]').count();
     assert(led === 0, 'a package that is not on disk is not offered for revealing');
   }],
+  ['the panel survives a window reload (serializer) with its numbers and the failure mark', async (wb) => {
+    await wb.page.reload({ waitUntil: 'domcontentloaded' });
+    await waitForWorkbench(wb.page, 'main.go');
+    const f = panel(wb);
+    await f.locator('#foot tr.total').waitFor({ timeout: 60_000 });
+    const total = await poll('numbers after the reload', async () => {
+      const t = await cells(f, '#foot tr.total');
+      return { ok: t[5] === '8,108', value: t, detail: t.join(' ') };
+    });
+    const badges = await f.locator('#badges').innerText();
+    assert(badges.includes('Last good build'), `after the reload the report is still marked as the last good one: ${badges}`);
+    console.log(`    after reload: ${total.join(' ')}`);
+  }],
 ];

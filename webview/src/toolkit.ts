@@ -5,11 +5,12 @@
  *
  * The package table is a native <table>, not vscode-data-grid: 2,000 packages must render in well under 200 ms,
  * and a native table gives screen readers row and column headers for free. The toolkit supplies the filter field,
- * the progress ring, the badges and the small goroutine-stack grid.
+ * the progress ring and the small goroutine-stack grid. Badges are plain spans in the badge colours: FAST's badge
+ * template (behind vscode-badge and vscode-tag) carries a style attribute, which the panel's CSP (no inline styles)
+ * reports as a violation on every load.
  */
 import {
   provideVSCodeDesignSystem,
-  vsCodeBadge,
   vsCodeButton,
   vsCodeDataGrid,
   vsCodeDataGridCell,
@@ -25,13 +26,12 @@ export function registerToolkit(): void {
   if (registered) return;
   registered = true;
   provideVSCodeDesignSystem().register(
-    vsCodeBadge(), vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridCell(), vsCodeDataGridRow(), vsCodeLink(), vsCodeProgressRing(), vsCodeTextField(),
+    vsCodeButton(), vsCodeDataGrid(), vsCodeDataGridCell(), vsCodeDataGridRow(), vsCodeLink(), vsCodeProgressRing(), vsCodeTextField(),
   );
 }
 
 /** Tag names, for markup built as text (the caller escapes the content). */
 export const TAG = {
-  badge: 'vscode-badge',
   button: 'vscode-button',
   link: 'vscode-link',
   progressRing: 'vscode-progress-ring',
@@ -46,7 +46,7 @@ export function esc(s: string): string {
 }
 
 export function badge(text: string, extraClass = ''): string {
-  return `<${TAG.badge} class="${esc(extraClass)}">${esc(text)}</${TAG.badge}>`;
+  return `<span class="badge ${esc(extraClass)}">${esc(text)}</span>`;
 }
 
 export function progressRing(label: string): string {

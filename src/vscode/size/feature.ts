@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModule, nodeFs, readPackageClause, type GoModule } from '../../core/build/package';
-import type { MemoryInput, PanelData, WebviewMessage } from '../../core/protocol';
+import { validatePanelData, type MemoryInput, type PanelData, type WebviewMessage } from '../../core/protocol';
 import { buildSizeReport, evaluateBudgets, type BudgetResult, type Capacity, type SizeReport } from '../../core/size/model';
 import { classifyPackage, type SizeTable } from '../../core/size/sizeTable';
 import { budgetProblems, enclosingFunction } from '../../core/size/view';
@@ -44,6 +44,16 @@ interface Current {
 }
 
 const MEMORY_KEY = 'tinygo.size.memory';
+
+/** Kept in the workspace state beside the JSON report (which holds only the sizes). */
+interface Saved {
+  reportPath: string;
+  createdAt?: string;
+  memory?: MemoryInput;
+  mainDir?: string;
+  failure?: { message: string; at?: string };
+  previous?: SizeReport;
+}
 
 function isInside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
@@ -159,12 +169,17 @@ export class SizeController implements PanelHost, vscode.Disposable {
       if ('error' in r) this.log(`[size] ${r.error}`);
       return false;
     }
-    const saved = this.ctx.extension.workspaceState.get<{ reportPath?: string; memory?: MemoryInput; mainDir?: string }>(MEMORY_KEY);
-    const same = saved?.reportPath === file;
-    const previous = asUpdate && this.cur.report && (this.cur.reportPath === file || !this.cur.reportPath) ? this.cur.report : undefined;
+    const saved = this.ctx.extension.workspaceState.get<Saved>(MEMORY_KEY);
+    // What the JSON file cannot hold (allocations, stacks, the failure after it, the report before it) comes back
+    // from the workspace state when it was about this very report.
+    const same = !asUpdate && saved?.reportPath === file && saved.createdAt === r.report.createdAt;
+    const savedPrevious = same && saved?.previous ? validatePanelData({ previous: saved.previous }) : undefined;
+    const previous = asUpdate && this.cur.report && (this.cur.reportPath === file || !this.cur.reportPath)
+      ? this.cur.report
+      : savedPrevious?.ok ? savedPrevious.value.previous : undefined;
     this.cur = {
       report: r.report, previous, reportPath: file, folder: this.folderOf(file), module: findModule(path.dirname(file), nodeFs),
-      memory: asUpdate ? undefined : same ? saved?.memory : undefined, mainDir: same ? saved?.mainDir : this.cur.mainDir,
+      memory: same ? saved?.memory : undefined, mainDir: same ? saved?.mainDir : this.cur.mainDir, failure: same ? saved?.failure : undefined,
     };
     this.refresh();
     return true;
@@ -391,7 +406,10 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   private async saveMemory(): Promise<void> {
     const c = this.cur;
-    await this.ctx.extension.workspaceState.update(MEMORY_KEY, c.reportPath ? { reportPath: c.reportPath, memory: c.memory, mainDir: c.mainDir } : undefined);
+    const saved: Saved | undefined = c.reportPath && c.report
+      ? { reportPath: c.reportPath, createdAt: c.report.createdAt, memory: c.memory, mainDir: c.mainDir, failure: c.failure, previous: c.previous }
+      : undefined;
+    await this.ctx.extension.workspaceState.update(MEMORY_KEY, saved);
   }
 
   dispose(): void {

@@ -87,7 +87,8 @@ export class SizePanel implements vscode.Disposable {
       "default-src 'none'",
       `img-src ${w.cspSource}`,
       `font-src ${w.cspSource}`,
-      `style-src ${w.cspSource}`,
+      // FAST (under the toolkit) probes :focus-visible with a <style> that carries the csp-nonce meta's nonce.
+      `style-src ${w.cspSource} 'nonce-${nonce}'`,
       `script-src 'nonce-${nonce}'`,
     ].join('; ');
     return `<!DOCTYPE html>
@@ -96,6 +97,7 @@ export class SizePanel implements vscode.Disposable {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<meta property="csp-nonce" content="${nonce}">
 <link rel="stylesheet" href="${style.toString()}">
 <title>${TITLE}</title>
 </head>
