@@ -27,6 +27,9 @@
 ; Local array variables (large ones).
 (var_spec type: (array_type)) @decl.var
 
+; Loop bodies (append and concatenation in loops).
+(for_statement body: (block) @loop)
+
 ; Goroutines and closures.
 (go_statement) @go
 (func_literal) @funclit

@@ -111,8 +111,8 @@ export class AllocAnalysis {
 
   private add(rule: AllocRuleId, at: Node | Range, message: string, fixes?: Fix[], node?: Node): void {
     // Nothing inside or around broken syntax: a node containing an error is not what the user will have written.
-    const n = 'startPosition' in at ? at : node;
-    if (n && (n.hasError || inErrorRegion(n))) return;
+    // (The engine drops findings inside error regions; a Range finding is checked here.)
+    if ('startPosition' in at ? at.hasError : node && (node.hasError || inErrorRegion(node))) return;
     const r = 'startPosition' in at ? nodeRange(at) : at;
     const k = `${rule}:${r.start.line}:${r.start.character}:${r.end.line}:${r.end.character}`;
     if (this.seen.has(k)) return;
@@ -141,7 +141,10 @@ export class AllocAnalysis {
       }
     }
     // Functions first, so that every node's enclosing function is known.
-    for (const c of caps) if (c.name === 'funclit') this.r.registerFunction(c.node);
+    for (const c of caps) {
+      if (c.name === 'funclit') this.r.registerFunction(c.node);
+      else if (c.name === 'loop' && c.node.parent) this.loops.push({ loop: c.node.parent, start: c.node.startIndex, end: c.node.endIndex });
+    }
     for (const c of caps) {
       const n = c.node;
       // Package-level initialisers run once (TinyGo's interp evaluates most at compile time): only function bodies.
@@ -403,12 +406,20 @@ export class AllocAnalysis {
 
   // ---- loops ---------------------------------------------------------------------------------------------------
 
+  /** Loop bodies of the declaration, in document order (from the query: no walk up a deeply nested tree). */
+  private readonly loops: { loop: Node; start: number; end: number }[] = [];
+
   /** The innermost loop of the same function whose body contains `n`. */
   private loopOf(n: Node): Node | null {
-    let cur = n;
-    for (let p = n.parent; p; cur = p, p = p.parent) {
-      if (p.type === 'func_literal' || p.type === 'function_declaration' || p.type === 'method_declaration') return null;
-      if (p.type === 'for_statement' && p.childForFieldName('body')?.id === cur.id) return p;
+    const fn = this.r.enclosingFunction(n);
+    const fnStart = fn?.startIndex ?? -1;
+    const start = n.startIndex;
+    const end = n.endIndex;
+    for (let i = this.loops.length - 1; i >= 0; i--) {
+      const l = this.loops[i];
+      if (!l || l.start > start) continue;
+      if (l.start < fnStart) return null; // the loop is outside n's function (n is in a func literal)
+      if (end <= l.end) return l.loop;
     }
     return null;
   }
@@ -481,8 +492,6 @@ export class AllocAnalysis {
   }
 
   private concat(n: Node): void {
-    const loop = this.loopOf(n);
-    if (!loop) return;
     const left = n.childForFieldName('left')?.namedChildren ?? [];
     const right = n.childForFieldName('right')?.namedChildren ?? [];
     if (left.length !== 1 || right.length !== 1 || !left[0] || !right[0]) return;
@@ -503,6 +512,7 @@ export class AllocAnalysis {
       if (!operands.some((o) => o.text === target.text)) return;
       if (!isString(target) && !operands.some((o) => isString(o))) return;
     }
+    if (!this.loopOf(n)) return;
     this.add(ALLOC_IDS.concatLoop, n, `string concatenation in a loop may allocate on every iteration: TinyGo's ` +
       `runtime.stringConcat copies both parts into a new heap string each time; append to a []byte (or use strings.Builder) ` +
       'and convert once after the loop.');
