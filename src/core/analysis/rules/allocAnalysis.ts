@@ -94,6 +94,17 @@ function headerRange(fn: Node): Range {
   return { start: r.start, end: b.start.line === r.start.line ? b.start : { line: r.start.line, character: r.start.character + 4 } };
 }
 
+/**
+ * Text a function body must contain for any alloc rule to have something to say: `&`, the builtins, `go`, `func`,
+ * `map[`, composite literals, conversions, fmt/log printing, `var`, `+=` or `s = s + ...`. Conservative (a match
+ * only costs the query); it lets machine-generated bodies with none of these (rewrite rules, tables) skip the walk.
+ */
+const ALLOC_TRIGGER = new RegExp([
+  '(?<!&)&(?![&=^])', '\\b(?:make|new|append|string|any)\\s*\\(', '\\bgo\\b', '\\bfunc\\b', '\\bmap\\s*\\[',
+  '\\]\\s*[\\w.*]+\\s*\\{', '\\[\\s*\\]\\s*(?:byte|rune|uint8|int32)\\s*\\(', '\\binterface\\s*\\{',
+  '\\.\\s*(?:Print|Sprint|Fprint|Errorf|Append|Fatal|Panic)', '\\bvar\\b', '\\+=', '(\\b\\w+)\\s*=\\s*(?:\\1\\s*\\+|[^\\n;]*\\+\\s*\\1\\b)',
+].join('|'));
+
 export class AllocAnalysis {
   readonly out = new Map<AllocRuleId, Candidate[]>();
   private readonly seen = new Set<string>();
@@ -127,6 +138,8 @@ export class AllocAnalysis {
     if (d.type === 'import_declaration' || d.type === 'type_declaration') return this;
     let caps: QueryCapture[];
     if (d.type === 'function_declaration' || d.type === 'method_declaration') {
+      const body = d.childForFieldName('body');
+      if (!body || !ALLOC_TRIGGER.test(body.text)) return this;
       this.r.registerFunction(d);
       caps = this.ctx.query('alloc').captures(d);
     } else {
