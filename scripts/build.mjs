@@ -23,6 +23,7 @@ const entries = [
   { in: 'src/vscode/extension.ts', out: 'extension' },
   { in: 'src/cli.ts', out: 'cli' },
   { in: 'src/bench.ts', out: 'bench' },
+  { in: 'src/calibrate.ts', out: 'calibrate' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 const options = {
