@@ -81,7 +81,9 @@ if (!fs.readdirSync(root).some((f) => /^LICEN[CS]E/i.test(f))) {
 
 fs.rmSync(path.join(root, out), { force: true });
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out]);
+// The README's relative links (docs/*.md) ship in the package and resolve there; the manifest's repository is
+// not a GitHub/GitLab one vsce could rewrite them against.
+run(process.execPath, [vsce, 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out]);
 
 const entries = zipEntries(path.join(root, out));
 const files = entries.filter((e) => e.name.startsWith('extension/') && !e.name.endsWith('/'));
@@ -95,7 +97,7 @@ for (const must of [pkg.main.replace(/^\.\//, ''), 'package.json', 'dist/tree-si
   if (!shipped.has(must)) problems.push(`missing ${must}`);
 }
 for (const f of shipped) {
-  if (/\.map$|\.ts$|^(src|test|out|node_modules|examples|scripts|\.vscode-test)\//.test(f)) problems.push(`should not ship ${f}`);
+  if (/\.map$|\.ts$|^(src|test|out|node_modules|examples|scripts|\.vscode-test)\/|^dist\/(bench|calibrate)\.js$/.test(f)) problems.push(`should not ship ${f}`);
 }
 if (problems.length) {
   console.error(`package: ${out} is wrong:\n  ${problems.join('\n  ')}`);
