@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { collectFileFacts, type FileFacts } from './fileFacts';
+import { collectFileFacts, collectFileFactsCached, type FactsCache, type FileFacts } from './fileFacts';
 import type { GoParser } from './goParser';
 import { compareFindings, targetFactsKey, type Finding, type Fix, type Range, type RuleMeta, type Severity, type TargetFacts } from './model';
 import { applySuppressions } from './suppress';
@@ -36,6 +36,8 @@ interface MemoEntry { findings: Finding[]; startLine: number; startCol: number }
 export class DeclMemo {
   contextKey = '';
   entries = new Map<string, MemoEntry>();
+  /** The file facts of the previous run and the declarations they came from. */
+  facts: FactsCache = {};
   hits = 0;
   misses = 0;
 }
@@ -79,7 +81,7 @@ export class Analyzer {
    */
   analyze(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): Finding[] {
     const root = tree.rootNode;
-    const file = collectFileFacts(root);
+    const file = memo ? collectFileFactsCached(root, memo.facts) : collectFileFacts(root);
     const active = this.rules.filter((r) => options.rules?.[r.id]?.enabled !== false);
     const contextKey = `${file.key}\n${targetFactsKey(options.target)}\n${JSON.stringify(options.rules ?? {})}`;
     if (memo && memo.contextKey !== contextKey) { memo.entries.clear(); memo.contextKey = contextKey; }

@@ -49,6 +49,96 @@ function lastPathElement(p: string): string {
   return (m?.[1] ?? base).replace(/-/g, '_');
 }
 
+/** The previous facts of a document and the declaration texts they were computed from. */
+export interface FactsCache { source?: string; facts?: FileFacts }
+
+const FACT_DECLS = new Set(['package_clause', 'import_declaration', 'const_declaration', 'var_declaration', 'type_declaration']);
+
+/**
+ * The text the facts depend on: package, import, const, var and type declarations, method names with their
+ * receivers (Reset methods), and comments (the cgo preamble). Function bodies are not in it, except through
+ * `poolNewAssigned`, which is re-checked separately.
+ */
+function factsSource(root: Node): string {
+  const parts: string[] = [];
+  for (const d of root.namedChildren) {
+    if (!d) continue;
+    const t = d.type;
+    if (FACT_DECLS.has(t) || t === 'comment') parts.push(t, d.text);
+    else if (t === 'method_declaration') parts.push(t, d.childForFieldName('receiver')?.text ?? '', d.childForFieldName('name')?.text ?? '');
+  }
+  return parts.join('\u0000');
+}
+
+/**
+ * Facts of a file, reusing the previous facts of the same document when the declarations they come from did not
+ * change: on a keystroke inside a function body that saves recollecting them. Fields holding syntax nodes
+ * (imports, constants) are always taken from the current tree, since the old tree's nodes are gone.
+ */
+export function collectFileFactsCached(root: Node, cache: FactsCache): FileFacts {
+  const source = factsSource(root);
+  const prev = cache.facts;
+  if (prev && cache.source === source) {
+    const fresh = nodeFacts(root);
+    const poolNewAssigned = poolNewAssignedIn(root, prev.pools);
+    if (sameSet(poolNewAssigned, prev.types.poolNewAssigned)) {
+      const facts: FileFacts = { ...prev, imports: fresh.imports, packageConsts: fresh.packageConsts };
+      cache.facts = facts;
+      return facts;
+    }
+  }
+  const facts = collectFileFacts(root);
+  cache.source = source;
+  cache.facts = facts;
+  return facts;
+}
+
+function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+/** The node-bearing facts: cheap (imports and constants only). */
+function nodeFacts(root: Node): { imports: ImportFact[]; packageConsts: Map<string, Node | null> } {
+  const imports: ImportFact[] = [];
+  const packageConsts = new Map<string, Node | null>();
+  for (const decl of root.namedChildren) {
+    if (decl?.type === 'import_declaration') collectImports(decl, imports);
+    else if (decl?.type === 'const_declaration') collectConsts(decl, packageConsts);
+  }
+  return { imports, packageConsts };
+}
+
+function collectImports(decl: Node, imports: ImportFact[]): void {
+  for (const spec of decl.descendantsOfType('import_spec')) {
+    if (!spec) continue;
+    const path = stringLiteralValue(spec.childForFieldName('path'));
+    if (path === undefined) continue;
+    const name = spec.childForFieldName('name');
+    const local = name ? name.text : lastPathElement(path);
+    imports.push({ path, local, node: spec });
+  }
+}
+
+function collectConsts(decl: Node, packageConsts: Map<string, Node | null>): void {
+  for (const spec of decl.namedChildren) {
+    if (spec?.type !== 'const_spec') continue;
+    const values = spec.childForFieldName('value')?.namedChildren ?? [];
+    spec.childrenForFieldName('name').forEach((n, i) => { if (n) packageConsts.set(n.text, values[i] ?? null); });
+  }
+}
+
+function poolNewAssignedIn(root: Node, pools: ReadonlyMap<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  if (pools.size === 0) return out;
+  const text = root.text;
+  for (const name of pools.keys()) {
+    if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) out.add(name);
+  }
+  return out;
+}
+
 export function collectFileFacts(root: Node): FileFacts {
   let packageName = '';
   const imports: ImportFact[] = [];
@@ -60,20 +150,9 @@ export function collectFileFacts(root: Node): FileFacts {
     if (decl.type === 'package_clause') {
       packageName = decl.namedChildren[0]?.text ?? '';
     } else if (decl.type === 'import_declaration') {
-      for (const spec of decl.descendantsOfType('import_spec')) {
-        if (!spec) continue;
-        const path = stringLiteralValue(spec.childForFieldName('path'));
-        if (path === undefined) continue;
-        const name = spec.childForFieldName('name');
-        const local = name ? name.text : lastPathElement(path);
-        imports.push({ path, local, node: spec });
-      }
+      collectImports(decl, imports);
     } else if (decl.type === 'const_declaration') {
-      for (const spec of decl.namedChildren) {
-        if (spec?.type !== 'const_spec') continue;
-        const values = spec.childForFieldName('value')?.namedChildren ?? [];
-        spec.childrenForFieldName('name').forEach((n, i) => { if (n) packageConsts.set(n.text, values[i] ?? null); });
-      }
+      collectConsts(decl, packageConsts);
     } else if (decl.type === 'var_declaration') {
       for (const spec of decl.descendantsOfType('var_spec')) {
         if (!spec || spec.parent?.type === 'block') continue;
