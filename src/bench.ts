@@ -210,6 +210,7 @@ async function benchSize(): Promise<void> {
         return { r, u, f, rows: Number(document.getElementById('packages')!.getAttribute('aria-rowcount')), inDom: document.querySelectorAll('#packages tr.row').length };
       }, { first, second });
       if (ms.rows < 2000 || ms.inDom === 0) throw new Error(`the panel has ${ms.rows} rows (${ms.inDom} in the DOM), expected at least 2000`);
+      console.log(`    run ${i + 1}: render ${ms.r.toFixed(1)} ms, update ${ms.u.toFixed(1)} ms, filter ${ms.f.toFixed(1)} ms`);
       render.push(ms.r);
       update.push(ms.u);
       filter.push(ms.f);
