@@ -33,7 +33,7 @@ function change(text: string, start: number, end: number, insert: string): Conte
 
 const brief = (fs: Finding[]) => fs.map((f) => `${f.ruleId}@${f.range.start.line}:${f.range.start.character}-${f.range.end.line}:${f.range.end.character}`);
 
-test('the reflect finding lands on the method name', async () => {
+void test('the reflect finding lands on the method name', async () => {
   const e = await testEngine();
   const found = analyzeText(e, SRC, opts);
   assert.deepEqual(brief(found), ['reflect-unsupported@5:20-5:32']);
@@ -41,13 +41,13 @@ test('the reflect finding lands on the method name', async () => {
   assert.equal(found[0].severity, 'error');
 });
 
-test('rule settings turn a rule off or change its severity', async () => {
+void test('rule settings turn a rule off or change its severity', async () => {
   const e = await testEngine();
   assert.equal(analyzeText(e, SRC, { ...opts, rules: { 'reflect-unsupported': { enabled: false } } }).length, 0);
   assert.equal(analyzeText(e, SRC, { ...opts, rules: { 'reflect-unsupported': { severity: 'hint' } } })[0].severity, 'hint');
 });
 
-test('incremental edits give the same tree and findings as a fresh parse, and reuse untouched declarations', async () => {
+void test('incremental edits give the same tree and findings as a fresh parse, and reuse untouched declarations', async () => {
   const e = await testEngine();
   const trees = new DocumentTrees(e.parser, 4);
   let text = SRC;
@@ -75,7 +75,7 @@ test('incremental edits give the same tree and findings as a fresh parse, and re
   assert.equal(trees.size, 0);
 });
 
-test('several changes in one event are applied in order', async () => {
+void test('several changes in one event are applied in order', async () => {
   const e = await testEngine();
   const trees = new DocumentTrees(e.parser);
   let text = SRC;
@@ -92,7 +92,7 @@ test('several changes in one event are applied in order', async () => {
   trees.dispose();
 });
 
-test('a copy that drifted from the editor is re-parsed from the editor text', async () => {
+void test('a copy that drifted from the editor is re-parsed from the editor text', async () => {
   const e = await testEngine();
   const trees = new DocumentTrees(e.parser);
   trees.open('u', 1, SRC);
@@ -104,7 +104,7 @@ test('a copy that drifted from the editor is re-parsed from the editor text', as
   trees.dispose();
 });
 
-test('the tree cache is bounded and evicts the least recently used document', async () => {
+void test('the tree cache is bounded and evicts the least recently used document', async () => {
   const e = await testEngine();
   const trees = new DocumentTrees(e.parser, 2);
   trees.open('a', 1, SRC); trees.open('b', 1, SRC);
@@ -115,14 +115,14 @@ test('the tree cache is bounded and evicts the least recently used document', as
   trees.dispose();
 });
 
-test('a parse that runs past its time-out is cancelled, and the parser still works afterwards', async () => {
+void test('a parse that runs past its time-out is cancelled, and the parser still works afterwards', async () => {
   const e = await testEngine();
   const huge = 'package p\n' + 'func f() { x := []int{1, 2, 3}; _ = x }\n'.repeat(200_000);
   assert.throws(() => e.parser.parse(huge, null, 1), ParseTimeoutError);
   assert.deepEqual(brief(analyzeText(e, SRC, opts)), ['reflect-unsupported@5:20-5:32']);
 });
 
-test('broken Go never throws and reports nothing inside the broken region', async () => {
+void test('broken Go never throws and reports nothing inside the broken region', async () => {
   const e = await testEngine();
   const broken = `package p
 
@@ -144,7 +144,7 @@ func ok(x any) {
   analyzeText(e, '\u0000\uffff}{)(func func import "', opts);
 });
 
-test('every line of a real Go file can be deleted and retyped through incremental updates', async () => {
+void test('every line of a real Go file can be deleted and retyped through incremental updates', async () => {
   const e = await testEngine();
   const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
   const file = path.join(goroot, 'src', 'sort', 'sort.go');

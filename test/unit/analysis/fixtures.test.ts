@@ -6,13 +6,13 @@ import { checkFixture, fixtureFiles, FIXTURES, formatResult, testEngine } from '
 
 const files = fixtureFiles();
 
-test('there are fixtures', () => {
+void test('there are fixtures', () => {
   assert.ok(files.length > 0, `no .go files under ${FIXTURES}`);
 });
 
 for (const file of files) {
   const rel = path.relative(FIXTURES, file);
-  test(`fixture ${rel}`, async () => {
+  void test(`fixture ${rel}`, async () => {
     const e = await testEngine();
     const r = checkFixture(e, fs.readFileSync(file, 'utf8'));
     assert.equal(r.missing.length + r.unexpected.length, 0, '\n' + formatResult(rel, r));
