@@ -40,6 +40,11 @@ export interface TypeFacts {
   poolByValue: Set<string>;
   /** Package-level pools whose `New` is assigned somewhere in the file (`p.New = ...`), e.g. in init(). */
   poolNewAssigned: Set<string>;
+  /**
+   * Struct types of this file: name -> the type text (without spaces) of each field, one entry per field name (an
+   * embedded field once). The alloc rules compute sizes from it for the target's pointer size.
+   */
+  structFields: Map<string, string[]>;
 }
 
 function lastPathElement(p: string): string {
@@ -198,6 +203,7 @@ function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, 
   const sync = imports.find((i) => i.path === 'sync');
   const syncLocal = sync?.local ?? 'sync';
   const structs: { name: string; type: Node; text: string }[] = [];
+  const structFields = new Map<string, string[]>();
   for (const decl of root.namedChildren) {
     if (decl?.type === 'type_declaration') {
       for (const spec of decl.namedChildren) {
@@ -206,7 +212,7 @@ function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, 
         const type = spec.childForFieldName('type');
         if (!name || !type) continue;
         typeKinds.set(name, TYPE_NODE_KIND[type.type] ?? type.text.replace(/\s+/g, ''));
-        if (type.type === 'struct_type') structs.push({ name, type, text: type.text });
+        if (type.type === 'struct_type') { structs.push({ name, type, text: type.text }); structFields.set(name, fieldTypes(type)); }
       }
     } else if (sync && decl?.type === 'var_declaration') {
       for (const spec of decl.descendantsOfType('var_spec')) {
@@ -221,7 +227,7 @@ function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, 
       }
     }
   }
-  if (!sync) return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned };
+  if (!sync) return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned, structFields };
   const text = root.text;
   // Struct types holding a Pool by value, directly or through a by-value field of another such struct. Only structs
   // whose text mentions a Pool (or such a struct) have their fields read.
@@ -246,13 +252,28 @@ function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, 
   for (const name of pools.keys()) {
     if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) poolNewAssigned.add(name);
   }
-  return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned };
+  return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned, structFields };
+}
+
+/** Field type texts of a struct type, one per field name (see TypeFacts.structFields). */
+function fieldTypes(struct: Node): string[] {
+  const out: string[] = [];
+  const list = struct.namedChildren.find((c) => c?.type === 'field_declaration_list');
+  for (const f of list?.namedChildren ?? []) {
+    if (f?.type !== 'field_declaration') continue;
+    const t = f.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '?';
+    const names = f.childrenForFieldName('name').length;
+    // An embedded `*T` has its star outside the type field.
+    const star = names === 0 && f.children.some((c) => c?.type === '*') && !t.startsWith('*') ? '*' : '';
+    for (let i = 0; i < Math.max(1, names); i++) out.push(star + t);
+  }
+  return out;
 }
 
 function typeFactsKey(t: TypeFacts): unknown[] {
   const sorted = <V>(m: Map<string, V>) => [...m].sort((a, b) => a[0].localeCompare(b[0]));
   return [sorted(t.typeKinds), sorted(t.poolStructs), [...t.resetTypes].sort(), sorted(t.varTypes), [...t.poolByValue].sort(),
-    [...t.poolNewAssigned].sort()];
+    [...t.poolNewAssigned].sort(), sorted(t.structFields)];
 }
 
 /** The comment lines directly above an ungrouped `import "C"` (cgo reads its preamble from them). */

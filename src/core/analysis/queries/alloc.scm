@@ -21,8 +21,8 @@
 ; Conversions: []byte(s), []rune(s), interface{}(x).
 (type_conversion_expression) @conv
 
-; Map literals and array literals (large ones).
-(composite_literal type: [(map_type) (array_type)]) @complit
+; Map, array (large ones) and slice literals (escaping ones).
+(composite_literal type: [(map_type) (array_type) (slice_type)]) @complit
 
 ; Local array variables (large ones).
 (var_spec type: (array_type)) @decl.var

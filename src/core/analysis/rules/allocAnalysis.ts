@@ -40,6 +40,7 @@ type Sink =
   | { kind: 'global'; name: string }
   | { kind: 'heap'; target: string }
   | { kind: 'goroutine' }
+  | { kind: 'captured' }
   | { kind: 'append' }
   | { kind: 'alias'; decl: LocalDecl };
 
@@ -54,6 +55,7 @@ const BOXING_FUNCS: Record<string, Record<string, number>> = {
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
+const WHY_DEFER = 'TinyGo heap-allocates the deferred closure\'s captured variables (and its context object); gc keeps them on the stack';
 const WHY_CLOSURE = 'TinyGo gives each variable a closure captures its own heap cell (and a heap context object when it captures more than one pointer\'s worth) once the closure outlives the call';
 
 function short(n: Node): string {
@@ -73,6 +75,7 @@ function describeSink(s: Sink): string {
     case 'global': return `it is stored in the package-level variable \`${s.name}\``;
     case 'heap': return `it is stored in \`${s.target}\`, which may be on the heap`;
     case 'goroutine': return 'it is passed to a goroutine, which outlives the call';
+    case 'captured': return 'it is captured by a closure started with `go`, which outlives the call';
     case 'append': return 'it is appended to a slice, whose backing array is on the heap';
     case 'alias': return `it is kept in \`${s.decl.name}\``;
   }
@@ -84,6 +87,18 @@ function whySink(s: Sink): string {
 
 function inRange(n: Node): boolean {
   return n.parent?.type === 'range_clause' && n.parent.childForFieldName('right')?.id === n.id;
+}
+
+/** `_ = e` (also `_, _ = e, f`): the value is never used, so converting it allocates nothing. */
+function discarded(e: Node): boolean {
+  let cur = e;
+  while (cur.parent?.type === 'parenthesized_expression') cur = cur.parent;
+  const list = cur.parent;
+  const stmt = list?.parent;
+  if (list?.type !== 'expression_list' || stmt?.type !== 'assignment_statement' || stmt.childForFieldName('right')?.id !== list.id) return false;
+  const i = list.namedChildren.findIndex((c) => c?.id === cur.id);
+  const left = stmt.childForFieldName('left')?.namedChildren ?? [];
+  return left.length === list.namedChildren.length && left[i]?.text === '_';
 }
 
 function headerRange(fn: Node): Range {
@@ -157,6 +172,10 @@ export class AllocAnalysis {
     for (const c of caps) {
       if (c.name === 'funclit') this.r.registerFunction(c.node);
       else if (c.name === 'loop' && c.node.parent) this.loops.push({ loop: c.node.parent, start: c.node.startIndex, end: c.node.endIndex });
+      else if (c.name === 'go') {
+        const fn = c.node.namedChildren[0]?.childForFieldName('function');
+        if (fn?.type === 'func_literal') this.goClosures.push(fn);
+      }
     }
     for (const c of caps) {
       const n = c.node;
@@ -181,9 +200,18 @@ export class AllocAnalysis {
       const fns = new Map<number, Node>();
       for (const d of this.aliases.keys()) { const o = this.r.outermostFunction(d.node); if (o) fns.set(o.id, o); }
       for (const fn of fns.values()) for (const c of this.ctx.query('allocSinks').captures(fn)) if (c.name === 'id') this.aliasSink(c.node);
+      // A local captured by a closure started with `go`: what it holds is shared with the goroutine.
+      if (this.ctx.target.scheduler !== 'none') {
+        for (const g of this.goClosures) {
+          for (const d of this.capturedDecls(g)) for (const s of this.aliases.get(d) ?? []) this.report(s.site, s.what, { kind: 'captured' }, s.closure, d.name);
+        }
+      }
     }
     return this;
   }
+
+  /** Func literals started by `go func(){...}()`. */
+  private readonly goClosures: Node[] = [];
 
   /**
    * Inside the `New` function of a sync.Pool (`sync.Pool{New: func() any {...}}`, `p.New = func...`): allocating
@@ -355,7 +383,7 @@ export class AllocAnalysis {
       case 'new': this.newCall(n, args); break;
       case 'append': this.append(n, args); break;
       case 'string': this.stringConversion(n, args[0]); break;
-      case 'any': if (args.length === 1 && args[0]) this.box(args[0], 'converting it to `any`'); break;
+      case 'any': if (args.length === 1 && args[0] && !discarded(n)) this.box(args[0], 'converting it to `any`'); break;
     }
   }
 
@@ -378,7 +406,16 @@ export class AllocAnalysis {
     const count = Math.max(...sizes.map((a) => this.r.constValue(a) ?? 0));
     const el = t.childForFieldName('element');
     const elSize = el ? this.r.sizeOfTypeNode(el, 0) : undefined;
-    if (elSize !== undefined && count * elSize > this.maxStack) this.largeFinding(n, short(n), count * elSize);
+    if (elSize !== undefined && count * elSize > this.maxStack) { this.largeFinding(n, short(n), count * elSize); return; }
+    // A constant size that fits: on the stack unless the backing array escapes. Size 0 is runtime.zeroSizedAlloc.
+    if (count === 0 || elSize === 0) return;
+    this.escapingSlice(n);
+  }
+
+  /** A constant-size make or a slice literal whose backing array escapes (gc and TinyGo both allocate it). */
+  private escapingSlice(n: Node): void {
+    const sink = this.sinkOf(n);
+    if (sink) this.report(n, short(n), sink, false);
   }
 
   private newCall(n: Node, args: Node[]): void {
@@ -414,6 +451,15 @@ export class AllocAnalysis {
     } else if (t.type === 'array_type') {
       const size = this.r.sizeOfTypeNode(t, 0);
       if (size !== undefined && size > this.maxStack) this.largeFinding(t, short(n), size);
+    } else if (t.type === 'slice_type') {
+      const body = n.childForFieldName('body');
+      if (!body || body.namedChildren.every((c) => c?.type === 'comment')) return; // []T{}: no backing array
+      const el = t.childForFieldName('element');
+      const elSize = el ? this.r.sizeOfTypeNode(el, 0) : undefined;
+      const count = body.namedChildren.filter((c) => c?.type !== 'comment').length;
+      if (elSize !== undefined && count * elSize > this.maxStack) { this.largeFinding(t, short(n), count * elSize); return; }
+      if (elSize === 0) return;
+      this.escapingSlice(n);
     }
   }
 
@@ -527,8 +573,9 @@ export class AllocAnalysis {
     }
     if (!this.loopOf(n)) return;
     this.add(ALLOC_IDS.concatLoop, n, `string concatenation in a loop may allocate on every iteration: TinyGo's ` +
-      `runtime.stringConcat copies both parts into a new heap string each time; append to a []byte (or use strings.Builder) ` +
-      'and convert once after the loop.');
+      `runtime.stringConcat copies both parts into a new heap string each time; append to a []byte and convert once ` +
+      'after the loop, or use a strings.Builder: it allocates once (plus growth) instead of on every iteration, and ' +
+      'b.Grow(n) before the loop preallocates it (in TinyGo the Builder itself goes on the heap too, as its methods keep its address).');
   }
 
   // ---- interface boxing ----------------------------------------------------------------------------------------
@@ -551,7 +598,7 @@ export class AllocAnalysis {
     while (t?.type === 'parenthesized_type') t = t.namedChildren[0] ?? null;
     const operand = n.childForFieldName('operand');
     if (!t || !operand) return;
-    if (t.type === 'interface_type') { this.box(operand, 'converting it to an interface'); return; }
+    if (t.type === 'interface_type') { if (!discarded(n)) this.box(operand, 'converting it to an interface'); return; }
     if (t.type === 'slice_type') this.bytesConversion(n, t, operand);
   }
 
@@ -561,7 +608,9 @@ export class AllocAnalysis {
     const t = this.r.typeOf(v);
     if (!t || isPointerShaped(t.text) || isInterfaceText(t.text)) return; // unknown types stay silent
     let size = this.r.sizeOf(t);
-    let described = `its type \`${t.text}\` is ${size ?? '?'} bytes`;
+    const named = this.ctx.file.types.typeKinds.get(t.text);
+    let described = named && named !== 'struct' && named !== t.text
+      ? `its type \`${t.text}\` (${named}) is ${size ?? '?'} bytes` : `its type \`${t.text}\` is ${size ?? '?'} bytes`;
     if (size === undefined) {
       // A named type of this file: its underlying kind.
       const kind = this.ctx.file.types.typeKinds.get(t.text);
@@ -581,30 +630,36 @@ export class AllocAnalysis {
 
   // ---- string <-> []byte ---------------------------------------------------------------------------------------
 
-  /** How a conversion result is used, or undefined when the use is read-only (no copy needed). */
-  private conversionUse(n: Node, bytes: boolean): string | undefined {
+  /**
+   * How a conversion result is used, or undefined when the use is read-only (no copy needed). `gcOnly`: a use gc
+   * compiles without a copy but TinyGo does not (a map lookup, comparison or switch on `string(b)`: TinyGo 0.33 and
+   * 0.39 still call runtime.stringFromBytes there, calibration of 2026-11).
+   */
+  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean } | undefined {
     let cur = n;
     let p = n.parent;
     while (p?.type === 'parenthesized_expression') { cur = p; p = p.parent; }
-    if (!p) return 'used';
+    if (!p) return { use: 'used' };
     if (inRange(cur)) return undefined;
     switch (p.type) {
       case 'binary_expression': {
         const op = p.childForFieldName('operator')?.text ?? '';
-        if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return undefined;
-        return 'used in an expression';
+        if (['==', '!=', '<', '<=', '>', '>='].includes(op)) return bytes ? undefined : { use: 'a comparison', gcOnly: true };
+        return { use: 'used in an expression' };
       }
-      case 'expression_switch_statement': return p.childForFieldName('value')?.id === cur.id ? undefined : 'used';
+      case 'expression_switch_statement':
+        if (p.childForFieldName('value')?.id !== cur.id) return { use: 'used' };
+        return bytes ? undefined : { use: 'a switch', gcOnly: true };
       case 'index_expression': {
-        if (p.childForFieldName('operand')?.id === cur.id) return bytes ? undefined : 'indexed';
-        // m[string(b)]: a lookup does not keep the key, a store does.
+        if (p.childForFieldName('operand')?.id === cur.id) return bytes ? undefined : { use: 'indexed' };
+        // m[string(b)]: a store keeps the key; a lookup does not, but TinyGo copies the key all the same.
         const list = p.parent;
         const stmt = list?.parent;
-        if (p.parent?.type === 'inc_statement' || p.parent?.type === 'dec_statement') return 'used as a key that is stored in a map';
+        if (p.parent?.type === 'inc_statement' || p.parent?.type === 'dec_statement') return { use: 'used as a key that is stored in a map' };
         if (list?.type === 'expression_list' && stmt?.type === 'assignment_statement' && stmt.childForFieldName('left')?.id === list.id) {
-          return 'used as a key that is stored in a map';
+          return { use: 'used as a key that is stored in a map' };
         }
-        return undefined;
+        return bytes ? undefined : { use: 'a map lookup', gcOnly: true };
       }
       case 'argument_list': {
         const call = p.parent;
@@ -612,17 +667,17 @@ export class AllocAnalysis {
         const name = fn?.type === 'identifier' && !this.r.lookup(fn.text, fn) ? fn.text : undefined;
         if (name === 'len' || name === 'cap') return undefined;
         if (name === 'copy' && p.namedChildren[1]?.id === cur.id) return undefined;
-        return `passed to \`${short(fn ?? p)}\``;
+        return { use: `passed to \`${short(fn ?? p)}\`` };
       }
       case 'variadic_argument': return undefined; // append(dst, []byte(s)...) only reads it
       case 'return_statement': case 'expression_list': {
         const stmt = p.type === 'expression_list' ? p.parent : p;
-        if (stmt?.type === 'return_statement') return 'returned';
-        return 'assigned';
+        if (stmt?.type === 'return_statement') return { use: 'returned' };
+        return { use: 'assigned' };
       }
-      case 'send_statement': return 'sent on a channel';
-      case 'literal_element': case 'keyed_element': return 'stored in a composite literal';
-      default: return 'used';
+      case 'send_statement': return { use: 'sent on a channel' };
+      case 'literal_element': case 'keyed_element': return { use: 'stored in a composite literal' };
+      default: return { use: 'used' };
     }
   }
 
@@ -633,8 +688,8 @@ export class AllocAnalysis {
     if (ot && ot.text !== 'string') return; // []byte(b) of a byte slice, or a named type: no copy
     const use = this.conversionUse(n, true);
     if (!use) return;
-    this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: the result is ${use}, so TinyGo copies the string into ` +
-      'a new heap slice (only read-only uses such as `len([]byte(s))`, `range []byte(s)` or a comparison reuse the string\'s bytes).');
+    this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: the result is ${use.use}, so TinyGo copies the string into ` +
+      'a new heap slice (only read-only uses such as `len([]byte(s))`, `range []byte(s)` or `copy(dst, []byte(s))` reuse the string\'s bytes).');
   }
 
   private stringConversion(n: Node, arg: Node | undefined): void {
@@ -646,10 +701,17 @@ export class AllocAnalysis {
     if (!fromBytes && !fromRune) return;
     const use = this.conversionUse(n, false);
     if (!use) return;
+    if (use.gcOnly) {
+      if (!fromBytes) return; // string(r) compared or looked up: no calibration data, stay silent
+      this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: TinyGo copies \`${short(n)}\` even for ${use.use}; gc does not. ` +
+        'TinyGo\'s runtime.stringFromBytes copies the bytes into a new heap string every time this runs; in a hot path, ' +
+        'keep the data as a string, or compare the bytes in a loop.');
+      return;
+    }
     this.add(ALLOC_IDS.conversion, n, fromBytes
-      ? `\`${short(n)}\` may allocate: the result is ${use}, so TinyGo copies the bytes into a new heap string ` +
-        '(map lookups like `m[string(b)]` and comparisons do not copy).'
-      : `\`${short(n)}\` may allocate: converting a rune to a string builds a new heap string in TinyGo (the result is ${use}).`);
+      ? `\`${short(n)}\` may allocate: the result is ${use.use}, so TinyGo copies the bytes into a new heap string ` +
+        '(TinyGo copies even for a map lookup or a comparison, unlike gc).'
+      : `\`${short(n)}\` may allocate: converting a rune to a string builds a new heap string in TinyGo (the result is ${use.use}).`);
   }
 
   // ---- goroutines and closures ---------------------------------------------------------------------------------
@@ -668,7 +730,8 @@ export class AllocAnalysis {
     // go func(){...}(): the literal is started as a goroutine.
     if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) {
       if (parent.parent?.type === 'go_statement') this.closureFinding(n, 'it is started by `go`');
-      return; // called directly (also `defer func(){...}()`): does not outlive the call
+      else if (parent.parent?.type === 'defer_statement') this.deferFinding(n);
+      return; // called directly: does not outlive the call
     }
     const sink = this.sinkOf(n);
     if (sink) this.report(n, 'func literal', sink, true);
@@ -682,17 +745,33 @@ export class AllocAnalysis {
       `and it captures ${names}; ${WHY_CLOSURE}.`, undefined, fn);
   }
 
+  /**
+   * `defer func(){...}()` capturing locals: it does not outlive the call, but TinyGo (0.33 and 0.39 calibrated) still
+   * moves the captured variables and the closure context to the heap. Without captures it is a plain function.
+   */
+  private deferFinding(fn: Node): void {
+    const captured = this.captures(fn);
+    if (captured.length === 0) return;
+    const names = captured.slice(0, 4).map((c) => `\`${c}\``).join(', ') + (captured.length > 4 ? ', …' : '');
+    this.add(ALLOC_IDS.closure, headerRange(fn), `this deferred closure may allocate on the heap: it captures ${names}; ${WHY_DEFER}. ` +
+      'Pass the values as arguments (`defer f(x)`) or defer a method call instead.', undefined, fn);
+  }
+
   /** Local variables of enclosing functions used inside `fn`. */
   private captures(fn: Node): string[] {
-    const names = new Set<string>();
+    return [...new Set([...this.capturedDecls(fn)].map((d) => d.name))];
+  }
+
+  private capturedDecls(fn: Node): Set<LocalDecl> {
+    const out = new Set<LocalDecl>();
     for (const id of descendants(fn, new Set(['identifier']))) {
       const p = id.parent;
       if (p?.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) continue;
       const d = this.r.lookup(id.text, id);
       if (!d || d.kind === 'const') continue;
-      if (d.scope.node.startIndex < fn.startIndex || d.scope.node.endIndex > fn.endIndex) names.add(d.name);
+      if (d.scope.node.startIndex < fn.startIndex || d.scope.node.endIndex > fn.endIndex) out.add(d);
     }
-    return [...names];
+    return out;
   }
 }
 

@@ -341,7 +341,52 @@ export class Resolver {
     if (t.text.startsWith('[]')) return 3 * p;
     const arr = /^\[(\d+)\](.*)$/.exec(t.text);
     if (arr) { const el = this.sizeOf({ text: arr[2] }); return el === undefined ? undefined : Number(arr[1]) * el; }
-    return undefined;
+    return this.layoutOf(t.text, 0)?.size;
+  }
+
+  /**
+   * Size and alignment of a type written as text without spaces: basic types, pointer-shaped types, slices, arrays
+   * with a literal or package-constant length, and the struct and named types of this file (TypeFacts.structFields,
+   * typeKinds). Alignment as LLVM lays Go types out: a basic type aligns to its size (at most 8), a pointer to the
+   * pointer size; a struct to its largest field, its size rounded up to that. Undefined when anything is unknown.
+   */
+  layoutOf(text: string, depth: number): { size: number; align: number } | undefined {
+    if (depth > 8) return undefined;
+    const p = this.pointerSize;
+    const basic = BASIC_SIZES[text];
+    if (basic !== undefined) {
+      if (basic === 'ptr') return { size: p, align: p };
+      if (basic === '2ptr') return { size: 2 * p, align: p };
+      return { size: basic, align: Math.min(basic === 16 ? 8 : basic, 8) };
+    }
+    const named = /^\w+$/.test(text);
+    if (!named && isPointerShaped(text)) return { size: p, align: p };
+    if (isInterfaceText(text)) return { size: 2 * p, align: p };
+    if (text.startsWith('[]')) return { size: 3 * p, align: p };
+    const arr = /^\[([^\]]+)\](.*)$/.exec(text);
+    if (arr) {
+      const len = /^\d+$/.test(arr[1]) ? Number(arr[1]) : this.constValue(this.file.packageConsts.get(arr[1]) ?? null);
+      const el = this.layoutOf(arr[2], depth + 1);
+      return len === undefined || el === undefined || len < 0 ? undefined : { size: len * el.size, align: el.align };
+    }
+    const fields = this.file.types.structFields.get(text);
+    if (fields) {
+      let size = 0;
+      let align = 1;
+      for (const f of fields) {
+        const l = this.layoutOf(f, depth + 1);
+        if (!l) return undefined;
+        size = Math.ceil(size / l.align) * l.align + l.size;
+        align = Math.max(align, l.align);
+      }
+      return { size: Math.ceil(size / align) * align, align };
+    }
+    const kind = named ? this.file.types.typeKinds.get(text) : undefined;
+    if (!kind || kind === 'struct' || kind === 'array') return undefined;
+    if (kind === 'slice') return { size: 3 * p, align: p };
+    if (kind === 'interface') return { size: 2 * p, align: p };
+    if (['pointer', 'map', 'func', 'chan'].includes(kind)) return { size: p, align: p };
+    return kind === text ? undefined : this.layoutOf(kind, depth + 1);
   }
 
   sizeOfTypeNode(n: Node, depth: number): number | undefined {
@@ -350,7 +395,8 @@ export class Resolver {
     switch (n.type) {
       case 'type_identifier': {
         const basic = BASIC_SIZES[n.text];
-        return basic === undefined ? undefined : basic === 'ptr' ? p : basic === '2ptr' ? 2 * p : basic;
+        if (basic === undefined) return this.layoutOf(n.text, depth + 1)?.size;
+        return basic === 'ptr' ? p : basic === '2ptr' ? 2 * p : basic;
       }
       case 'qualified_type': return n.text.replace(/\s+/g, '') === 'unsafe.Pointer' ? p : undefined;
       case 'pointer_type': case 'map_type': case 'channel_type': case 'function_type': return p;
