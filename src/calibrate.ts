@@ -490,7 +490,7 @@ export function parseGcM(stderr: string, work: string, files: Set<string>, facts
 
 /** Which gc allocation kinds on the hint's line confirm a rule's hint ('var' also via the named variables). */
 export const GC_KINDS_FOR_RULE: Record<string, GcKind[]> = {
-  'alloc-escape': ['addr', 'new', 'var'],
+  'alloc-escape': ['addr', 'new', 'var', 'make'],
   'alloc-closure': ['closure', 'var'],
   'alloc-goroutine': [],
   'alloc-interface-box': ['box', 'varargs'],
