@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: the one command that sets up a fresh machine and runs every check, in order:
 #   deps (npm ci, skipped when node_modules matches package-lock.json), setup (scripts/setup-test-host.sh:
-#   chromium, Node 24, code-server, gopls; cached), typecheck, lint, unit, integration (real VS Code),
+#   chromium, Node 24, code-server, gopls; cached), tinygo (scripts/install-tinygo.sh: a real tinygo where one
+#   can be had, cached; skipped otherwise), typecheck, lint, unit, integration (real VS Code),
 #   ui (Playwright on the workbench), vsix (the packaged extension installed like a user would).
 # A failed check does not stop the later ones (deps and setup do: nothing can run without them).
 # Prints one summary line per stage, the wall time, and last `N passed, N failed` over every stage's tests
@@ -76,58 +77,65 @@ summary() {
   echo "$PASSED passed, $FAILED failed"
 }
 
-# --- deps --------------------------------------------------------------------------------------------
-t=$(date +%s.%N)
-LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
-STAMP="node_modules/.tgw-package-lock.sha256"
-if [ -d node_modules ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$LOCK_SUM" ]; then
-  record deps ok "$(elapsed "$t")" "npm ci skipped: node_modules matches package-lock.json"
-else
-  printf '\n[test.sh] ===== deps: npm ci\n'
-  if npm ci --no-audit --no-fund < /dev/null 2>&1 | tee "$LOGS/deps.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
-    echo "$LOCK_SUM" > "$STAMP"
-    record deps ok "$(elapsed "$t")" "npm ci"
+# Everything runs from main(): bash has then read the whole file before the first command, so an edit to this
+# file while it runs (a shared working tree) cannot make it execute a mix of old and new lines.
+main() {
+  # --- deps --------------------------------------------------------------------------------------------
+  t=$(date +%s.%N)
+  LOCK_SUM=$(sha256sum package-lock.json | cut -d' ' -f1)
+  STAMP="node_modules/.tgw-package-lock.sha256"
+  if [ -d node_modules ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$LOCK_SUM" ]; then
+    record deps ok "$(elapsed "$t")" "npm ci skipped: node_modules matches package-lock.json"
   else
-    record deps FAIL "$(elapsed "$t")" "npm ci failed, log test-output/logs/deps.log"
-    FAILED=$((FAILED + 1)); summary; exit 1
+    printf '\n[test.sh] ===== deps: npm ci\n'
+    if npm ci --no-audit --no-fund < /dev/null 2>&1 | tee "$LOGS/deps.log"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+      echo "$LOCK_SUM" > "$STAMP"
+      record deps ok "$(elapsed "$t")" "npm ci"
+    else
+      record deps FAIL "$(elapsed "$t")" "npm ci failed, log test-output/logs/deps.log"
+      FAILED=$((FAILED + 1)); summary; return 1
+    fi
   fi
-fi
 
-# --- setup -------------------------------------------------------------------------------------------
-t=$(date +%s.%N)
-printf '\n[test.sh] ===== setup: scripts/setup-test-host.sh\n'
-if EXPORTS=$(bash scripts/setup-test-host.sh < /dev/null 2> >(tee "$LOGS/setup.log" >&2)); then
-  eval "$EXPORTS"
-  record setup ok "$(elapsed "$t")" "code-server, Node 24, chromium${TGW_GOPLS:+, gopls}"
-else
-  record setup FAIL "$(elapsed "$t")" "log test-output/logs/setup.log"
-  FAILED=$((FAILED + 1)); summary; exit 1
-fi
+  # --- setup -------------------------------------------------------------------------------------------
+  t=$(date +%s.%N)
+  printf '\n[test.sh] ===== setup: scripts/setup-test-host.sh\n'
+  if EXPORTS=$(bash scripts/setup-test-host.sh < /dev/null 2> >(tee "$LOGS/setup.log" >&2)); then
+    eval "$EXPORTS"
+    record setup ok "$(elapsed "$t")" "code-server, Node 24, chromium${TGW_GOPLS:+, gopls}"
+  else
+    record setup FAIL "$(elapsed "$t")" "log test-output/logs/setup.log"
+    FAILED=$((FAILED + 1)); summary; return 1
+  fi
 
-# --- a real tinygo, where it can be built (scripts/install-tinygo.sh; cached) ------------------------------
-# Only the launcher is exported (it carries its own TINYGOROOT and Go): the rest of the run keeps the machine's
-# Go on PATH. When tinygo cannot be had here, the tests that need it say so and use scripted stand-ins.
-t=$(date +%s.%N)
-printf '\n[test.sh] ===== tinygo: scripts/install-tinygo.sh %s\n' "${TGW_TINYGO_VERSION:-0.39.0}"
-TG_EXPORTS=$(bash scripts/install-tinygo.sh < /dev/null 2> >(tee "$LOGS/tinygo.log" >&2) || true)
-TGW_TINYGO=$(printf '%s\n' "$TG_EXPORTS" | sed -n "s/^export TGW_TINYGO='\(.*\)'$/\1/p")
-TGW_TINYGO_BIN=$(printf '%s\n' "$TG_EXPORTS" | sed -n "s/^export TGW_TINYGO_BIN='\(.*\)'$/\1/p")
-TGW_TINYGO_HOST_BUILDS=$(printf '%s\n' "$TG_EXPORTS" | sed -n 's/^export TGW_TINYGO_HOST_BUILDS=\(.*\)$/\1/p')
-if [ -n "$TGW_TINYGO" ] && "$TGW_TINYGO" version >/dev/null 2>&1; then
-  export TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS
-  record tinygo ok "$(elapsed "$t")" "$("$TGW_TINYGO" version)"
-else
-  unset TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS
-  record tinygo skip "$(elapsed "$t")" "no real tinygo: $(tail -1 "$LOGS/tinygo.log" 2>/dev/null)"
-fi
+  # --- a real tinygo, where it can be built (scripts/install-tinygo.sh; cached) ------------------------------
+  # Only the launcher is exported (it carries its own TINYGOROOT and Go): the rest of the run keeps the machine's
+  # Go on PATH. When tinygo cannot be had here, the tests that need it say so and use scripted stand-ins.
+  t=$(date +%s.%N)
+  printf '\n[test.sh] ===== tinygo: scripts/install-tinygo.sh %s\n' "${TGW_TINYGO_VERSION:-0.39.0}"
+  TG_EXPORTS=$(bash scripts/install-tinygo.sh < /dev/null 2> >(tee "$LOGS/tinygo.log" >&2) || true)
+  TGW_TINYGO=$(printf '%s\n' "$TG_EXPORTS" | sed -n "s/^export TGW_TINYGO='\(.*\)'$/\1/p")
+  TGW_TINYGO_BIN=$(printf '%s\n' "$TG_EXPORTS" | sed -n "s/^export TGW_TINYGO_BIN='\(.*\)'$/\1/p")
+  TGW_TINYGO_HOST_BUILDS=$(printf '%s\n' "$TG_EXPORTS" | sed -n 's/^export TGW_TINYGO_HOST_BUILDS=\(.*\)$/\1/p')
+  if [ -n "$TGW_TINYGO" ] && "$TGW_TINYGO" version >/dev/null 2>&1; then
+    export TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS
+    record tinygo ok "$(elapsed "$t")" "$("$TGW_TINYGO" version)"
+  else
+    unset TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS
+    record tinygo skip "$(elapsed "$t")" "no real tinygo: $(tail -1 "$LOGS/tinygo.log" 2>/dev/null)"
+  fi
 
-# --- checks and tests --------------------------------------------------------------------------------
-stage typecheck npm run --silent typecheck
-stage lint npm run --silent lint
-stage unit npm run --silent test:unit
-stage integration npm run --silent test:integration
-stage ui npm run --silent test:ui
-stage vsix npm run --silent test:vsix
+  # --- checks and tests --------------------------------------------------------------------------------
+  stage typecheck npm run --silent typecheck
+  stage lint npm run --silent lint
+  stage unit npm run --silent test:unit
+  stage integration npm run --silent test:integration
+  stage ui npm run --silent test:ui
+  stage vsix npm run --silent test:vsix
 
-summary
-exit "$ANY_FAIL"
+  summary
+  return "$ANY_FAIL"
+}
+
+main "$@"
+exit $?
