@@ -10,7 +10,7 @@ import { testEngine } from './harness';
  * Every rule over every .go file of the local Go source tree, testdata (deliberately broken Go) included, for
  * the three kinds of target: no exception, and no file over one second. Prints the counts.
  */
-void test('every rule over every .go file of GOROOT/src: no exception, no file over 1 s', { timeout: 15 * 60_000 }, async () => {
+void test('every rule over every .go file of GOROOT/src: no exception, no file over 1 s of CPU', { timeout: 15 * 60_000 }, async () => {
   const e = await testEngine();
   const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
   const files: string[] = [];
@@ -28,26 +28,34 @@ void test('every rule over every .go file of GOROOT/src: no exception, no file o
   let bytes = 0;
   let maxMs = 0;
   let maxFile = '';
+  let maxWall = 0;
   const t0 = performance.now();
   files.forEach((file, i) => {
     const text = fs.readFileSync(file, 'utf8');
     bytes += text.length;
     // Each file once per target kind, rotating, so the three kinds all see the whole tree's shapes.
     const target = targets[i % targets.length];
-    const run = () => { const t = performance.now(); const f = analyzeText(e, text, { target }, 5000); return { f, ms: performance.now() - t }; };
+    // CPU time of this process (parse + rules run on this thread): what the file costs, whatever else the machine
+    // is doing at the same time. Wall time is reported beside it.
+    const run = () => {
+      const c = process.cpuUsage(); const t = performance.now();
+      const f = analyzeText(e, text, { target }, 10_000);
+      const d = process.cpuUsage(c);
+      return { f, ms: (d.user + d.system) / 1000, wallMs: performance.now() - t };
+    };
     try {
       let r = run();
       // A one-off pause of the process (GC, another process) is not the file's cost: measure a slow file twice.
       if (r.ms > 1000) r = run();
       for (const f of r.f) perRule.set(f.ruleId, (perRule.get(f.ruleId) ?? 0) + 1);
-      if (r.ms > maxMs) { maxMs = r.ms; maxFile = path.relative(goroot, file); }
-      if (r.ms > 1000) slow.push(`${path.relative(goroot, file)}: ${r.ms.toFixed(0)} ms`);
+      if (r.ms > maxMs) { maxMs = r.ms; maxFile = path.relative(goroot, file); maxWall = r.wallMs; }
+      if (r.ms > 1000) slow.push(`${path.relative(goroot, file)}: ${r.ms.toFixed(0)} ms CPU (${r.wallMs.toFixed(0)} ms wall, ${(text.length / 1e6).toFixed(2)} MB)`);
     } catch (err) {
       failures.push(`${path.relative(goroot, file)}: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
   const s = (performance.now() - t0) / 1000;
-  console.log(`GOROOT sweep: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(1)} s; slowest ${maxFile} ${maxMs.toFixed(0)} ms; ` +
+  console.log(`GOROOT sweep: ${files.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(1)} s; slowest ${maxFile} ${maxMs.toFixed(0)} ms CPU (${maxWall.toFixed(0)} ms wall); ` +
     `${failures.length} exceptions, ${slow.length} files over 1 s`);
   console.log(`findings per rule: ${[...perRule].map(([k, v]) => `${k}=${v}`).join(' ')}`);
   assert.ok(files.length > 1000, `only ${files.length} files found under ${goroot}/src`);

@@ -1,7 +1,10 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from '../engine';
 import { localNameOf } from '../fileFacts';
-import { reflectStatus, type ReflectReceiver } from '../tinygoSupport';
+import { REFLECT_TABLE, reflectStatus, type ReflectReceiver } from '../tinygoSupport';
+
+/** Only these names can be findings: checking the name first skips the type inference for every other call. */
+const NAMES = new Set(REFLECT_TABLE.map((e) => e.name));
 import { ReflectTypes } from './reflectTypes';
 
 function describe(receiver: ReflectReceiver, name: string): string {
@@ -17,12 +20,15 @@ export const reflectUnsupported: Rule = {
   checkDecl(decl: Node, ctx) {
     const reflectLocal = localNameOf(ctx.file, 'reflect');
     if (!reflectLocal || decl.type === 'import_declaration') return;
+    // Every finding needs a reflect value, and every reflect value starts at a `reflect.` in this declaration.
+    if (!decl.text.includes(`${reflectLocal}.`)) return;
     const types = new ReflectTypes(reflectLocal);
     for (const m of ctx.query('reflect').matches(decl)) {
       const operand = m.captures.find((c) => c.name === 'operand')?.node;
       const nameNode = m.captures.find((c) => c.name === 'name')?.node;
       if (!operand || !nameNode) continue;
       const name = nameNode.text;
+      if (!NAMES.has(name)) continue;
       let receiver: ReflectReceiver | undefined;
       if (operand.type === 'identifier' && operand.text === reflectLocal) receiver = 'package';
       else receiver = types.kindOf(operand);

@@ -29,6 +29,8 @@ export class ReflectTypes {
         return this.kindOf(expr.namedChildren[0]);
       case 'identifier': {
         for (let fn = enclosingFunction(expr); fn; fn = enclosingFunction(fn)) {
+          // A function whose text never names the reflect package declares no reflect-typed local.
+          if (!fn.text.includes(`${this.reflectLocal}.`)) continue;
           const k = this.locals(fn).get(expr.text);
           if (k) return k;
         }
