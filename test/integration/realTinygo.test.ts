@@ -5,7 +5,8 @@
 // What this proves: "tinygo.path" = the real tinygo, target feather-nrf52840 picked through the ToolchainService,
 // our gopls restarts with the target's environment from `tinygo info -json` (TinyGo's merged GOROOT under
 // $XDG_CACHE_HOME/tinygo/goroot-<hash>, the harness giving each run its own XDG_CACHE_HOME; GOOS=linux,
-// GOARCH=arm; the target's build tags), and then "Go to Definition" on `machine.LED` lands in TinyGo's machine package inside that GOROOT (board_feather-nrf52840.go, `LED = D3`).
+// GOARCH=arm; the target's build tags), and then "Go to Definition" on `machine.LED` lands in TinyGo's machine
+// package inside that GOROOT (board_feather-nrf52840.go, `LED = D3`).
 // With target None (plain Go), `import "machine"` does not resolve: gopls reports it and has no definition.
 //
 // Found for real (tinygo 0.39.0 built from the module zip, gopls v0.21.1): the module zip lacks the generated
