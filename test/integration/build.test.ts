@@ -158,7 +158,7 @@ suite('build', () => {
     await vscode.commands.executeCommand('tinygo.cancelBuild');
     const r = await within('the cancelled build', Promise.resolve(running));
     assert.ok(isEvent(r) && r.failureKind === 'cancelled', JSON.stringify(r));
-    await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 5000);
+    await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 15_000);
     assert.equal(a.ctx.busy.current(folder), undefined);
     assert.equal(service().isBuilding(folder), false);
   });
@@ -174,7 +174,7 @@ suite('build', () => {
       assert.match(r.failure ?? '', /longer than 1 s/);
       assert.ok(Date.now() - t0 < 10_000);
       const pids = (await fsp.readFile(pidsFile, 'utf8')).trim().split(' ').map(Number);
-      await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 5000);
+      await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 15_000);
     } finally {
       await cfg().update('build.timeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
     }
@@ -192,7 +192,7 @@ suite('build', () => {
       assert.ok(isEvent(second) && second.success, JSON.stringify(second));
       const r1 = await first;
       assert.ok(isEvent(r1) && r1.failureKind === 'cancelled', JSON.stringify(r1));
-      await until('the superseded build\'s processes to be gone', () => pids.every((p) => !alive(p)), 5000);
+      await until('the superseded build\'s processes to be gone', () => pids.every((p) => !alive(p)), 15_000);
       // The superseded build is not announced: the size panel only hears about the newest.
       assert.deepEqual(seen.map((e) => e.success), [true]);
       assert.equal(service().lastBuild(folder)?.outputPath, second.outputPath);

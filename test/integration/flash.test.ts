@@ -92,7 +92,7 @@ suite('flash', () => {
     assert.ok(env.api().ctx.busy.cancel(folder));
     const o = await within('the cancelled flash', Promise.resolve(running));
     assert.equal(o.kind === 'failed' && o.cancelled, true, JSON.stringify(o));
-    await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 5000);
+    await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 15_000);
     assert.equal(env.api().ctx.busy.current(folder), undefined, 'the busy slot is released');
   });
 
@@ -107,7 +107,7 @@ suite('flash', () => {
       assert.match(o.kind === 'failed' ? o.message : '', /did not finish within 1 s/);
       assert.ok(Date.now() - t0 < 8000);
       const pids = (await fsp.readFile(path.join(folder.uri.fsPath, '.fake-pids'), 'utf8')).trim().split(' ').map(Number);
-      await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 5000);
+      await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 15_000);
     } finally {
       await cfg.update('flash.timeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
     }
