@@ -13,7 +13,8 @@ import { parseGoCompatError, parseVersionOutput } from '../../../src/core/tinygo
 import { fixture, FIXTURES } from './fixtures';
 
 const REAL = path.resolve(FIXTURES, '../tinygo-real');
-const SHARED_INFO = '/work/shared/data/tinygo-0.33-info-feather-nrf52840.json';
+// The shared data file, copied into the fixtures so the test does not depend on where shared/ is.
+const SHARED_INFO = path.join(FIXTURES, 'info-0.33-feather-nrf52840.json');
 
 function real(version: string, name: string, stream: 'stdout' | 'stderr'): string {
   const f = path.join(REAL, version, `${name}.${stream}`);
