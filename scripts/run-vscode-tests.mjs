@@ -201,6 +201,14 @@ export async function startCodeServer(options) {
   }
 }
 
+// code-server runs under a bash that leads its process group and reads a pipe from this process: if the runner
+// dies without its clean-up (SIGKILL, a killed terminal), the pipe ends and the whole group goes with it. Without
+// this the server, its extension host and its pty host outlive the run (seen when a caller was killed).
+// (A background job's stdin is /dev/null in a non-interactive shell, so the pipe is read through fd 3.)
+const WATCHDOG = 'exec 3<&0; "$@" </dev/null 3<&- & cs=$!; '
+  + '(read -r _ <&3; kill -KILL -- -$$ 2>/dev/null) & w=$!; exec 3<&-; '
+  + 'wait "$cs"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"';
+
 async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [] }) {
   runMarks.add(runDir);
   const p = hostPaths(runDir);
@@ -219,7 +227,8 @@ async function startCodeServerOnce({ host, runDir, folder, port, trust = false, 
   const logFile = path.join(runDir, 'code-server.log');
   const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   const fd = fs.openSync(logFile, 'a');
-  const child = spawn(host.TGW_CODE_SERVER, args, { detached: true, stdio: ['ignore', fd, fd], env: codeServerEnv(host, runDir) });
+  const child = spawn('bash', ['-c', WATCHDOG, 'tgw-watchdog', host.TGW_CODE_SERVER, ...args],
+    { detached: true, stdio: ['pipe', fd, fd], env: codeServerEnv(host, runDir) });
   fs.closeSync(fd);
   groups.add(child.pid);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => { groups.delete(child.pid); resolve(code ?? signal); }));
