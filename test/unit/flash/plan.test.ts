@@ -6,7 +6,7 @@ import { parseFlashLine, planFlash } from '../../../src/core/flash/plan';
 import type { TargetSpecLike } from '../../../src/core/flash/targetSpec';
 
 const TARGETS = JSON.parse(
-  readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'tinygo-0.33-targets-resolved.json'), 'utf8'),
+  readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tinygo', 'targets-resolved-0.33.json'), 'utf8'),
 ) as Record<string, TargetSpecLike>;
 
 void test('UF2 boards: msd, no tool, the drive names, double-tap guidance, 1200-baud reset', () => {

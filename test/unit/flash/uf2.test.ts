@@ -7,7 +7,7 @@ import { checkUf2Target, findUf2Volumes, parseInfoUf2, readInfoUf2, targetSoftDe
 import type { TargetSpecLike } from '../../../src/core/flash/targetSpec';
 
 const TARGETS = JSON.parse(
-  readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'tinygo-0.33-targets-resolved.json'), 'utf8'),
+  readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tinygo', 'targets-resolved-0.33.json'), 'utf8'),
 ) as Record<string, TargetSpecLike>;
 
 // As the Adafruit nRF52 bootloader writes it: CRLF line ends, the SoftDevice and Date lines added at boot.

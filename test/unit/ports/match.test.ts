@@ -9,7 +9,7 @@ import { fromParsedTargetSpec } from '../../../src/core/flash/targetSpec';
 import { parseTargetSpec } from '../../../src/core/tinygo/info';
 
 const TARGETS = JSON.parse(
-  readFileSync(path.join(__dirname, '..', '..', '..', '..', '..', 'shared', 'data', 'tinygo-0.33-targets-resolved.json'), 'utf8'),
+  readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tinygo', 'targets-resolved-0.33.json'), 'utf8'),
 ) as Record<string, TargetSpecLike>;
 
 function port(name: string, vid: string, pid: string, extra: Partial<UsbSerialPort> = {}): UsbSerialPort {
