@@ -19,7 +19,9 @@ function testFiles(dir: string): string[] {
 }
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000 });
+  // TGW_TEST_GREP=regexp runs only the matching tests (while working on one).
+  const grep = process.env.TGW_TEST_GREP;
+  const mocha = new Mocha({ ui: 'tdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000, ...(grep ? { grep } : {}) });
   for (const f of testFiles(__dirname)) mocha.addFile(f);
   return new Promise((resolve, reject) => {
     try {
