@@ -390,6 +390,8 @@ async function runUi(ctx, kind) {
   const url = kind === 'vsix' ? workbenchUrl(ctx.server, folder) : workbenchUrl(ctx.server, folder, { extensionDevelopmentPath: ROOT });
   const outDir = path.join(ROOT, 'test-output');
   fs.mkdirSync(outDir, { recursive: true });
+  // This run's screenshots replace the last run's: a stale FAILED-*.png would mislead.
+  for (const f of fs.readdirSync(outDir)) if (f.startsWith(`${kind}-`) && f.endsWith('.png')) fs.rmSync(path.join(outDir, f));
   const wb = {
     kind, page, url, folder, root: ROOT, runDir: ctx.runDir,
     extensionsDir: hostPaths(ctx.runDir).extensions,
