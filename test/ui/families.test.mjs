@@ -7,10 +7,20 @@ export const modes = ['ui'];
 const FILE = 'diagnostics.go';
 
 const FAMILIES = [
-  { family: 'unsupported', token: 'MethodByName', hover: 'is not implemented in TinyGo', rule: 'reflect-unsupported' },
-  { family: 'alloc', token: 'append', hover: 'may allocate', rule: 'alloc-append-loop' },
-  { family: 'pool', token: 'Put', hover: 'golang/go#23199', rule: 'pool-unbounded-buffer' },
+  { family: 'unsupported', token: 'MethodByName', line: 19, squiggle: 'error', hover: 'is not implemented in TinyGo', rule: 'reflect-unsupported' },
+  { family: 'alloc', token: 'append', line: 27, squiggle: 'info', hover: 'may allocate', rule: 'alloc-append-loop' },
+  { family: 'pool', token: 'Put', line: 39, squiggle: 'warning', hover: 'golang/go#23199', rule: 'pool-unbounded-buffer' },
 ];
+
+/** Ctrl+G to the line, so it is rendered whatever panels earlier tests left open. */
+async function revealLine(page, line) {
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+G');
+  await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+}
 
 async function wordBox(page, token) {
   const editor = page.locator('.editor-group-container.active .monaco-editor');
@@ -28,12 +38,14 @@ export const tests = [
     await waitForWorkbench(wb.page, FILE);
     await quickOpen(wb.page, FILE);
     const editor = wb.page.locator('.editor-group-container.active .monaco-editor');
-    for (const kind of ['error', 'warning', 'info']) {
-      await editor.locator(`.view-overlays .squiggly-${kind}`).first().waitFor({ timeout: 60_000 });
+    for (const f of FAMILIES) {
+      await revealLine(wb.page, f.line);
+      await editor.locator(`.view-overlays .squiggly-${f.squiggle}`).first().waitFor({ timeout: 60_000 });
     }
   }],
   ...FAMILIES.map((f) => [`${f.family}: hover on ${f.token} and its quick fixes`, async (wb) => {
     const page = wb.page;
+    await revealLine(page, f.line);
     const box = await wordBox(page, f.token);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 4 });
     const hover = page.locator('.monaco-hover', { hasText: f.hover }).first();
