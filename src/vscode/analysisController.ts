@@ -37,7 +37,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
         for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
         this.applyScope(true);
       }),
-      vscode.languages.registerCodeActionsProvider({ language: 'go' }, this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerCodeActionsProvider([{ language: 'go', scheme: 'file' }, { language: 'go', scheme: 'untitled' }, { language: 'go', scheme: 'vscode-remote' }], this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     );
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
     this.applyScope(false);
