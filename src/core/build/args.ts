@@ -34,6 +34,11 @@ export interface BuildPlanInput {
   pkgArg: string;
   /** Module path from go.mod, for the `-print-allocs` regexp. */
   modulePath?: string;
+  /**
+   * Ask for `-print-stacks` (goroutine stack sizes for the size panel). tinygo supports it only for ARM ELF
+   * targets with the tasks scheduler (it needs tinygo_startTask), so the caller decides from `tinygo info`.
+   */
+  printStacks?: boolean;
   settings: BuildSettings;
   platform?: NodeJS.Platform;
 }
@@ -164,6 +169,7 @@ export function planBuild(input: BuildPlanInput): BuildPlanResult {
       args.push(`-print-allocs=${printAllocs}`);
     }
   }
+  if (input.printStacks && (!scheduler || scheduler === 'tasks')) args.push('-print-stacks');
   if (opt) args.push(`-opt=${opt}`);
   if (gc) args.push(`-gc=${gc}`);
   if (scheduler) args.push(`-scheduler=${scheduler}`);

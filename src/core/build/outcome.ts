@@ -7,6 +7,7 @@
 import { parseAllocs, type HeapAlloc } from '../tinygo/allocs';
 import { parseBuildOutput, type BuildDiagnostic } from '../tinygo/buildOutput';
 import { parseSizeTable, type ClassifyOptions, type SizeTable } from '../size/sizeTable';
+import { parseStacks, type StackRow } from '../tinygo/stacks';
 import { OPTIMIZATION_GUIDE } from './args';
 
 export interface ProcessOutcome {
@@ -27,6 +28,8 @@ export interface BuildOutcome {
   diagnostics: BuildDiagnostic[];
   allocs: HeapAlloc[];
   sizeTable?: SizeTable;
+  /** `-print-stacks` rows (goroutine entry points and their stack use), when the build asked for them. */
+  stacks?: StackRow[];
   /** stderr and stdout lines no parser understood, in order (stderr first). */
   unparsed: string[];
 }
@@ -47,12 +50,15 @@ export function buildOutcome(p: ProcessOutcome, o: OutcomeOptions): BuildOutcome
   const rest = allocReport.unparsed.map((u) => u.text).join('\n');
   const parsed = parseBuildOutput(rest, { cwd: o.cwd });
   const size = parseSizeTable(stdout, o.classify);
+  // The stack report shares stdout with the size table: each parser keeps what it recognises.
+  const stackReport = parseStacks(size.unparsed.map((u) => u.text).join('\n'));
+  const sizeUnparsed = stackReport.header ? stackReport.unparsed.map((u) => ({ text: u.text })) : size.unparsed;
   const unparsed: string[] = [];
   // tinygo prints its full usage text after a bad flag: keep the first line as the message, not 80 usage lines.
   const usageAt = parsed.unparsed.findIndex((u) => /^Usage of |^usage: tinygo/.test(u.text));
   const usageCut = usageAt >= 0 ? parsed.unparsed[usageAt].index : Infinity;
   for (const u of parsed.unparsed) if (u.index < usageCut || usageAt < 0) unparsed.push(u.text);
-  for (const u of size.unparsed) unparsed.push(u.text);
+  for (const u of sizeUnparsed) unparsed.push(u.text);
   const cappedUnparsed = unparsed.length > MAX_UNPARSED
     ? [...unparsed.slice(0, MAX_UNPARSED / 2), `… ${unparsed.length - MAX_UNPARSED} more lines …`, ...unparsed.slice(-MAX_UNPARSED / 2)]
     : unparsed;
@@ -62,6 +68,7 @@ export function buildOutcome(p: ProcessOutcome, o: OutcomeOptions): BuildOutcome
     diagnostics: parsed.diagnostics,
     allocs: allocReport.allocs,
     sizeTable: size.format ? size : undefined,
+    ...(stackReport.header && stackReport.rows.length ? { stacks: stackReport.rows } : {}),
     unparsed: cappedUnparsed,
   };
   const fail = (kind: NonNullable<BuildOutcome['failureKind']>, msg: string): BuildOutcome => ({ ...out, failureKind: kind, failure: msg });

@@ -5,6 +5,11 @@ import {
   type AllocStats, type BuildResult, type MergedAlloc,
 } from '../../core/build';
 import type { SizeTable } from '../../core/size/sizeTable';
+import type { StackRow } from '../../core/tinygo/stacks';
+
+function stackEntry(row: StackRow): { function: string; bytes?: number; note?: string } {
+  return row.usage.kind === 'bytes' ? { function: row.function, bytes: row.usage.bytes } : { function: row.function, note: row.usage.reason };
+}
 import type { BuildDiagnostic } from '../../core/tinygo/buildOutput';
 import { classifyTarget } from '../../core/tinygo/targets';
 import { atLeast, parseVersionOutput } from '../../core/tinygo/version';
@@ -25,6 +30,8 @@ export interface BuildEvent {
   cwd: string;
   args: string[];
   sizeTable?: SizeTable;
+  /** `-print-stacks` rows, when the target is ARM with the tasks scheduler (the size panel's GoroutineStack shape). */
+  stacks?: { function: string; bytes?: number; note?: string }[];
   allocs: MergedAlloc[];
   allocStats: AllocStats;
   diagnostics: BuildDiagnostic[];
@@ -162,8 +169,12 @@ export const buildFeature: Feature = (ctx: Ctx) => {
     const pkgResult = resolveBuildPackage({ folderRoot: folder?.uri.fsPath, activeFileDir: activeDir, configured: req.package ?? cfg.package });
     if (!pkgResult.ok) return refuse(pkgResult.message, req.quiet);
     const pkg = pkgResult.pkg;
+    // -print-stacks works only on ARM ELF targets with the tasks scheduler; ask tinygo info which this one is.
+    const info = target ? await ctx.toolchain?.targetInfo(folder).catch(() => undefined) : undefined;
+    const printStacks = !!info && info.goarch === 'arm' && (info.scheduler ?? '') === 'tasks';
     const planned = planBuild({
       target, baseDir: folder?.uri.fsPath ?? pkg.dir, packageDir: pkg.dir, pkgArg: pkg.pkgArg, modulePath: pkg.module?.path, settings: cfg.settings,
+      printStacks,
     });
     if (!planned.ok) return refuse(planned.errors.join(' '), req.quiet);
     const plan = planned.plan;
@@ -230,7 +241,7 @@ export const buildFeature: Feature = (ctx: Ctx) => {
         }
         const event: BuildEvent = {
           folder, target, outputPath: plan.outputPath, cwd: pkg.cwd, args: [tinygo, ...plan.args],
-          sizeTable: result.sizeTable, allocs: result.merge.allocs, allocStats: result.merge.stats, diagnostics: result.diagnostics,
+          sizeTable: result.sizeTable, stacks: result.stacks?.map(stackEntry), allocs: result.merge.allocs, allocStats: result.merge.stats, diagnostics: result.diagnostics,
           success: result.success, failure: result.failure, failureKind: result.failureKind, durationMs: result.durationMs,
         };
         if (!superseded) {

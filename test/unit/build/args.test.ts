@@ -79,3 +79,11 @@ void test('-print-allocs: only the user\'s packages, skipped without optimizatio
   const off = planBuild(base({ settings: { printAllocs: false } }));
   assert.ok(off.ok && !off.plan.args.some((a) => a.startsWith('-print-allocs')) && off.plan.printAllocs === undefined);
 });
+
+void test('-print-stacks only when asked for, and never beside a scheduler other than tasks', () => {
+  const has = (o: Partial<BuildPlanInput>) => { const r = planBuild(base(o)); assert.ok(r.ok); return r.plan.args.includes('-print-stacks'); };
+  assert.equal(has({}), false);
+  assert.equal(has({ printStacks: true }), true);
+  assert.equal(has({ printStacks: true, settings: { scheduler: 'tasks' } }), true);
+  assert.equal(has({ printStacks: true, settings: { scheduler: 'none' } }), false);
+});

@@ -66,3 +66,16 @@ void test('fuzz: garbage and mutated real output through the whole pipeline neve
     if (!/Usage of |usage: tinygo|^\{/m.test(stderr)) assert.ok(accounted >= nonBlank, `iteration ${i}: ${accounted} < ${nonBlank}`);
   }
 });
+
+void test('a -print-stacks report beside the size table: both are read, and neither is left as unparsed', () => {
+  const stacks = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'tinygo', 'print-stacks-0.33.txt'), 'utf8');
+  const size = fs.readFileSync(path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'size', 'size-full-doc.txt'), 'utf8');
+  const o = buildOutcome(proc({ stdout: size + stacks }), { cwd: '/w' });
+  assert.ok(o.sizeTable, 'size table parsed');
+  assert.ok(o.stacks && o.stacks.length >= 4, `stack rows: ${JSON.stringify(o.stacks)}`);
+  assert.deepEqual(o.stacks[0], { function: 'Reset_Handler', usage: { kind: 'bytes', bytes: 316 }, index: o.stacks[0].index });
+  assert.ok(o.stacks.some((r) => r.function === 'main.readSensor' && r.usage.kind === 'recursive'));
+  assert.deepEqual(o.unparsed.filter((l) => /Reset_Handler|main\.blink|stack usage/.test(l)), []);
+  // Without a stack report nothing is invented.
+  assert.equal(buildOutcome(proc({ stdout: size }), { cwd: '/w' }).stacks, undefined);
+});
