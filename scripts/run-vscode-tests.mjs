@@ -333,13 +333,15 @@ function logPrinter(runDir) {
   return { print, counts, close: () => workbenchLog.end() };
 }
 
-async function runIntegration(ctx) {
+async function runIntegration(ctx, { trust = false } = {}) {
   const testsJs = path.join(ROOT, 'out/test/integration/index.js');
   if (!fs.existsSync(testsJs)) throw new Error(`${path.relative(ROOT, testsJs)} is missing: run npm run compile-tests first`);
   if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
   const folder = copyWorkspace(path.join(ROOT, 'test/fixtures/workspace'), ctx.runDir);
-  ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder });
-  log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, folder)}`);
+  // Restricted Mode run: Workspace Trust on, the folder untrusted, only the suites that are about it.
+  if (trust) process.env.TGW_TEST_GREP = '^untrusted';
+  ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder, trust });
+  log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, folder)}${trust ? ' (untrusted)' : ''}`);
   ctx.browser = await launchBrowser(ctx.host, ctx.runDir);
   const printer = logPrinter(ctx.runDir);
   ctx.onClose.push(() => printer.close());
@@ -436,8 +438,8 @@ async function runUi(ctx, kind) {
 // --- main -----------------------------------------------------------------------------------------------
 async function main() {
   const mode = process.argv[2];
-  if (!['integration', 'ui', 'vsix'].includes(mode)) {
-    console.error('usage: node scripts/run-vscode-tests.mjs integration|ui|vsix');
+  if (!['integration', 'untrusted', 'ui', 'vsix'].includes(mode)) {
+    console.error('usage: node scripts/run-vscode-tests.mjs integration|untrusted|ui|vsix');
     process.exit(2);
   }
   const t0 = performance.now();
@@ -471,7 +473,7 @@ async function main() {
     ctx.host = testHostEnv();
     ctx.runDir = newRunDir(`run-${mode}`);
     log(`mode ${mode}, state in ${path.relative(ROOT, ctx.runDir)}`);
-    const work = mode === 'integration' ? runIntegration(ctx) : runUi(ctx, mode);
+    const work = mode === 'integration' ? runIntegration(ctx) : mode === 'untrusted' ? runIntegration(ctx, { trust: true }) : runUi(ctx, mode);
     work.catch(() => { /* raced below */ });
     let overall;
     const timedOut = new Promise((_, reject) => {

@@ -2,7 +2,8 @@
 # `npm test`: the one command that sets up a fresh machine and runs every check, in order:
 #   deps (npm ci, skipped when node_modules matches package-lock.json), setup (scripts/setup-test-host.sh:
 #   chromium, Node 24, code-server, gopls; cached), tinygo (scripts/install-tinygo.sh: a real tinygo where one
-#   can be had, cached; skipped otherwise), typecheck, lint, unit, integration (real VS Code),
+#   can be had, cached; skipped otherwise), typecheck, lint, unit, integration (real VS Code), untrusted (the
+#   same host in Restricted Mode),
 #   ui (Playwright on the workbench), vsix (the packaged extension installed like a user would).
 # A failed check does not stop the later ones (deps and setup do: nothing can run without them).
 # Prints one summary line per stage, the wall time, and last `N passed, N failed` over every stage's tests
@@ -130,6 +131,7 @@ main() {
   stage lint npm run --silent lint
   stage unit npm run --silent test:unit
   stage integration npm run --silent test:integration
+  stage untrusted npm run --silent test:untrusted
   stage ui npm run --silent test:ui
   stage vsix npm run --silent test:vsix
 
