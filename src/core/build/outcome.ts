@@ -8,16 +8,11 @@ import { parseAllocs, type HeapAlloc } from '../tinygo/allocs';
 import { parseBuildOutput, type BuildDiagnostic } from '../tinygo/buildOutput';
 import { parseSizeTable, type ClassifyOptions, type SizeTable } from '../size/sizeTable';
 import { parseStacks, type StackRow } from '../tinygo/stacks';
+import type { ExecResult } from '../process/exec';
 import { OPTIMIZATION_GUIDE } from './args';
 
-export interface ProcessOutcome {
-  exitCode: number | undefined;
-  stdout: string;
-  stderr: string;
-  timedOut: boolean;
-  cancelled: boolean;
-  spawnError?: string;
-}
+/** What a finished tinygo process left: the runner's result without its timing. */
+export type ProcessOutcome = Omit<ExecResult, 'durationMs'>;
 
 export interface BuildOutcome {
   success: boolean;

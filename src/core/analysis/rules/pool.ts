@@ -377,20 +377,28 @@ function putType(scan: PoolScan, put: Site): { kind: string; type?: string } | u
   return { kind: k.kind, type: k.type };
 }
 
+/**
+ * The declaration's Puts whose value and type are known, with a regexp of the names that alias the value in its
+ * function, and that function's text: what the reset and capacity rules both start from.
+ */
+function* knownPuts(decl: Node, ctx: RuleContext): Generator<{ put: Site; v: Node; pt: { kind: string; type?: string }; names: string; text: string }> {
+  const scan = poolScan(decl, ctx);
+  if (!scan) return;
+  for (const put of scan.puts) {
+    const v = PoolScan.rootIdent(put.arg);
+    const pt = putType(scan, put);
+    if (!v || !pt) continue;
+    yield { put, v, pt, names: namesRe(relatedNames(put.fn, v.text)), text: put.fn.text };
+  }
+}
+
 export const poolPutWithoutReset: Rule = {
   id: 'pool-put-without-reset',
   family: 'pool',
   title: 'a buffer put back without Reset() or truncation ([:0]): the next Get sees the old contents',
   defaultSeverity: 'warning',
   checkDecl(decl, ctx) {
-    const scan = poolScan(decl, ctx);
-    if (!scan) return;
-    for (const put of scan.puts) {
-      const v = PoolScan.rootIdent(put.arg);
-      const pt = putType(scan, put);
-      if (!v || !pt) continue;
-      const names = namesRe(relatedNames(put.fn, v.text));
-      const text = put.fn.text;
+    for (const { put, v, pt, names, text } of knownPuts(decl, ctx)) {
       const truncated = new RegExp(`\\b${names}\\)?\\s*\\[\\s*(?:0\\s*)?:\\s*0\\s*\\]`).test(text);
       if (pt.kind === 'slice' || pt.kind === 'slice-pointer') {
         // Without append the length never changes here: a fixed-size scratch buffer needs no truncation.
@@ -417,14 +425,7 @@ export const poolUnboundedBuffer: Rule = {
   title: 'a growable buffer put back with no capacity bound: one large use pins that memory in the pool (golang/go#23199)',
   defaultSeverity: 'warning',
   checkDecl(decl, ctx) {
-    const scan = poolScan(decl, ctx);
-    if (!scan) return;
-    for (const put of scan.puts) {
-      const v = PoolScan.rootIdent(put.arg);
-      const pt = putType(scan, put);
-      if (!v || !pt) continue;
-      const names = namesRe(relatedNames(put.fn, v.text));
-      const text = put.fn.text;
+    for (const { put, v, pt, names, text } of knownPuts(decl, ctx)) {
       // A slice grows only through append; a fixed-size scratch buffer cannot pin more than it started with.
       const growable = ((pt.kind === 'slice' || pt.kind === 'slice-pointer') && appends(text, names)) || GROWABLE_STD.has(stdName(pt.type, ctx) ?? '');
       if (!growable) continue;
