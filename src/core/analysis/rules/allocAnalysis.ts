@@ -53,6 +53,13 @@ const BOXING_FUNCS: Record<string, Record<string, number>> = {
   log: { Print: 0, Println: 0, Printf: 1, Fatal: 0, Fatalln: 0, Fatalf: 1, Panic: 0, Panicln: 0, Panicf: 1 },
 };
 
+const BOXING_FIELDS: ReadonlySet<string> = new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)));
+
+/** At the start of a call whose function is an identifier: that identifier is one of the builtins the rules follow. */
+const BUILTIN_AT = /(?:make|new|append|string|any)(?![_\p{XID_Continue}])/uy;
+/** At the start of `x.f(...)` (both identifiers, nothing but white space between): captures f. */
+const SELECTOR_AT = /[_\p{XID_Start}][_\p{XID_Continue}]*[ \t\r\n]*\.[ \t\r\n]*([_\p{XID_Start}][_\p{XID_Continue}]*)/uy;
+
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
 const WHY_DEFER = 'TinyGo heap-allocates the deferred closure\'s captured variables (and its context object); gc keeps them on the stack';
@@ -130,7 +137,7 @@ export class AllocAnalysis {
   private readonly aliases = new Map<LocalDecl, { site: Node; what: string; closure: boolean }[]>();
 
   constructor(private readonly decl: Node, private readonly ctx: RuleContext) {
-    this.r = new Resolver(ctx.file, ctx.target.pointerSize, (fn) => ctx.query('allocDecls').captures(fn).map((c) => c.node));
+    this.r = new Resolver(ctx.file, ctx.target.pointerSize);
     this.maxStack = ctx.target.maxStackAlloc;
     this.ptr = ctx.target.pointerSize;
   }
@@ -155,12 +162,15 @@ export class AllocAnalysis {
     if (d.type === 'function_declaration' || d.type === 'method_declaration') {
       const body = d.childForFieldName('body');
       if (!body || !ALLOC_TRIGGER.test(body.text)) return this;
+      this.src = d.text;
       this.r.registerFunction(d);
       caps = this.ctx.query('alloc').captures(d);
     } else {
       // Package-level declarations (often huge tables): only the bodies of their func literals run at call time.
       caps = [];
-      if (!/\bfunc\b/.test(d.text)) return this; // no func literal: nothing runs at call time
+      const text = d.text;
+      if (!/\bfunc\b/.test(text)) return this; // no func literal: nothing runs at call time
+      this.src = text;
       let outer: Node | undefined;
       for (const fn of d.descendantsOfType('func_literal')) {
         if (!fn || (outer && fn.startIndex < outer.endIndex)) continue;
@@ -168,16 +178,33 @@ export class AllocAnalysis {
         caps.push({ name: 'funclit', node: fn } as QueryCapture, ...this.ctx.query('alloc').captures(fn));
       }
     }
-    // Functions first, so that every node's enclosing function is known.
+    this.base = d.startIndex;
+    // Functions first, so that every node's enclosing function is known; local declarations for the resolver;
+    // calls whose function cannot be one of the builtins or fmt/log functions dropped by their text.
+    const work: QueryCapture[] = [];
+    const decls: Node[] = [];
     for (const c of caps) {
-      if (c.name === 'funclit') this.r.registerFunction(c.node);
-      else if (c.name === 'loop' && c.node.parent) this.loops.push({ loop: c.node.parent, start: c.node.startIndex, end: c.node.endIndex });
-      else if (c.name === 'go') {
-        const fn = c.node.namedChildren[0]?.childForFieldName('function');
-        if (fn?.type === 'func_literal') this.goClosures.push(fn);
+      switch (c.name) {
+        case 'decl': decls.push(c.node); continue;
+        case 'funclit': this.r.registerFunction(c.node); break;
+        case 'loop': { const p = c.node.parent; if (p) this.loops.push({ loop: p, start: c.node.startIndex, end: c.node.endIndex }); continue; }
+        case 'go': {
+          const fn = c.node.namedChildren[0]?.childForFieldName('function');
+          if (fn?.type === 'func_literal') this.goClosures.push(fn);
+          break;
+        }
+        case 'call.builtin':
+          BUILTIN_AT.lastIndex = c.node.startIndex - this.base;
+          if (!BUILTIN_AT.test(this.src)) continue;
+          break;
+        case 'call.pkg':
+          if (!this.boxingField(c.node)) continue;
+          break;
       }
+      work.push(c);
     }
-    for (const c of caps) {
+    this.r.addDecls(decls);
+    for (const c of work) {
       const n = c.node;
       // Package-level initialisers run once (TinyGo's interp evaluates most at compile time): only function bodies.
       const fn = this.r.enclosingFunction(n);
@@ -208,6 +235,21 @@ export class AllocAnalysis {
       }
     }
     return this;
+  }
+
+  /** Text of the declaration (sources of the query's captures) and its start offset. */
+  private src = '';
+  private base = 0;
+
+  /**
+   * Whether the call `pkg.F(...)` (operand an identifier) names one of the fmt/log functions of BOXING_FUNCS, read
+   * from the source text; through the tree only when comments sit between the names.
+   */
+  private boxingField(call: Node): boolean {
+    SELECTOR_AT.lastIndex = call.startIndex - this.base;
+    const m = SELECTOR_AT.exec(this.src);
+    const field = m ? m[1] : call.childForFieldName('function')?.childForFieldName('field')?.text;
+    return field !== undefined && BOXING_FIELDS.has(field);
   }
 
   /** Func literals started by `go func(){...}()`. */

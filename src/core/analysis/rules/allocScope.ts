@@ -46,11 +46,15 @@ export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_S
 export class Resolver {
   private readonly scopes = new Map<number, FuncScope>();
 
-  /** Outermost functions whose local declarations have been loaded. */
-  private readonly loaded = new Set<number>();
+  /** Local declaration nodes not yet recorded: recorded on the first lookup. */
+  private pending: Node[] = [];
 
-  /** `declsOf(fn)` gives the declaration nodes inside `fn` (a query): run lazily, once per outermost function. */
-  constructor(readonly file: FileFacts, readonly pointerSize: number, private readonly declsOf: (fn: Node) => Iterable<Node>) {}
+  constructor(readonly file: FileFacts, readonly pointerSize: number) {}
+
+  /** The local declarations (short var, var spec, const spec, range clause) of the declaration's functions. */
+  addDecls(nodes: Node[]): void {
+    for (const n of nodes) this.pending.push(n);
+  }
 
   /** The outermost function of the declaration containing `n`. */
   outermostFunction(n: Node): Node | null {
@@ -59,11 +63,11 @@ export class Resolver {
     return fn;
   }
 
-  private ensureDecls(at: Node): void {
-    const outer = this.outermostFunction(at);
-    if (!outer || this.loaded.has(outer.id)) return;
-    this.loaded.add(outer.id);
-    for (const d of this.declsOf(outer)) this.addDecl(d);
+  private ensureDecls(): void {
+    if (this.pending.length === 0) return;
+    const nodes = this.pending;
+    this.pending = [];
+    for (const d of nodes) this.addDecl(d);
   }
 
   /** The scope of a function node, created (with its parameters) on first use. */
@@ -134,7 +138,7 @@ export class Resolver {
 
   /** The local declaration `name` refers to at `at`, or undefined for package-level and unknown names. */
   lookup(name: string, at: Node, atIndex = at.startIndex): LocalDecl | undefined {
-    this.ensureDecls(at);
+    this.ensureDecls();
     for (let s = this.scopeOf(at); s; s = s.parent) {
       const list = s.locals.get(name);
       if (!list) continue;
