@@ -28,6 +28,7 @@ function endPoint(start: Position, inserted: string): { row: number; column: num
 export class DocumentTrees {
   private readonly docs = new Map<string, DocState>();
   private clock = 0;
+  private seq = 0;
   constructor(private readonly parser: GoParser, private readonly maxTrees = 64, private readonly parseTimeoutMs = 1000) {}
 
   get size(): number { return this.docs.size; }
@@ -37,7 +38,9 @@ export class DocumentTrees {
   open(uri: string, version: number, text: string): DocState {
     this.close(uri);
     const tree = this.parser.parse(text, null, this.parseTimeoutMs);
-    const state: DocState = { uri, version, text, tree, memo: new DeclMemo(), lastUsed: ++this.clock };
+    const memo = new DeclMemo();
+    memo.treeSeq = ++this.seq;
+    const state: DocState = { uri, version, text, tree, memo, lastUsed: ++this.clock };
     this.docs.set(uri, state);
     this.evict();
     return state;
@@ -50,7 +53,9 @@ export class DocumentTrees {
   update(uri: string, version: number, changes: readonly ContentChange[], fullText: string): DocState {
     const state = this.docs.get(uri);
     if (!state) return this.open(uri, version, fullText);
-    let text = state.text;
+    // Our copy of the text is not rebuilt (that costs more than the incremental parse on a large file): the editor's
+    // text is taken, after checking that the changes explain it: its length, and the text the last change inserted.
+    let length = state.text.length;
     for (const c of changes) {
       const startIndex = c.rangeOffset;
       const oldEndIndex = c.rangeOffset + c.rangeLength;
@@ -60,12 +65,14 @@ export class DocumentTrees {
         oldEndPosition: { row: c.range.end.line, column: c.range.end.character },
         newEndPosition: endPoint(c.range.start, c.text),
       }));
-      text = text.slice(0, startIndex) + c.text + text.slice(oldEndIndex);
+      length += c.text.length - c.rangeLength;
     }
-    if (text !== fullText) {
+    const last = changes[changes.length - 1];
+    if (length !== fullText.length || (last && !fullText.startsWith(last.text, last.rangeOffset)) || (changes.length === 0 && fullText !== state.text)) {
       // Our copy drifted from the editor's (a missed event): trust the editor and start over.
       return this.open(uri, version, fullText);
     }
+    const text = fullText;
     const old = state.tree;
     let tree: Tree;
     try {
@@ -75,6 +82,9 @@ export class DocumentTrees {
       throw e;
     }
     old.delete();
+    // The memo may reuse findings by node id only for a tree parsed from the tree it last saw (see DeclMemo.byId).
+    state.memo.parentSeq = state.memo.treeSeq;
+    state.memo.treeSeq = ++this.seq;
     Object.assign(state, { version, text, tree, lastUsed: ++this.clock });
     return state;
   }

@@ -1,50 +1,48 @@
 import type { Node } from 'web-tree-sitter';
 import { stringLiteralValue } from './syntax';
 
-export interface ImportFact { path: string; local: string; node: Node }
-
 /**
  * What a rule may know about the file beyond its own declaration. Rules are run per top-level declaration and
- * their results are memoised by the declaration's text, so anything a rule reads outside its declaration must be
- * here, and must be part of `key`.
+ * their results are memoised by the declaration's text; what a rule reads here is recorded (see `trackFacts`), so
+ * that a change of the facts re-runs only the declarations that read what changed.
  */
 export interface FileFacts {
-  packageName: string;
-  imports: ImportFact[];
+  readonly packageName: string;
   /** local name -> import path ("." and "_" imports are not names). */
-  importByLocal: Map<string, string>;
+  readonly importByLocal: ReadonlyMap<string, string>;
+  /** import path -> the local name it is imported under (the first one, "." and "_" excluded). */
+  readonly localByPath: ReadonlyMap<string, string>;
   /** Package-level variable names. */
-  packageVars: Set<string>;
+  readonly packageVars: ReadonlySet<string>;
   /** Package-level sync.Pool variables, and whether their declaration sets `New`. */
-  pools: Map<string, { hasNew: boolean }>;
+  readonly pools: ReadonlyMap<string, { readonly hasNew: boolean }>;
   /** Package-level constants: name -> its value expression (null when implicit, e.g. a repeated iota line). */
-  packageConsts: Map<string, Node | null>;
-  /** Type-level facts for the pool rules (see collectTypeFacts). */
-  types: TypeFacts;
+  readonly packageConsts: ReadonlyMap<string, Node | null>;
+  /** Type-level facts for the pool and alloc rules (see TypeFacts). */
+  readonly types: TypeFacts;
   /** Text of the cgo preamble: the comment lines directly above an ungrouped `import "C"` ('' when none). */
-  cgoPreamble: string;
-  key: string;
+  readonly cgoPreamble: string;
 }
 
 /** What the pool rules need to know about the file's types and package-level variables. */
 export interface TypeFacts {
   /** Package-level named types: name -> kind of the underlying type (struct, slice, array, map, pointer, interface, func, chan, or the basic type's name). */
-  typeKinds: Map<string, string>;
+  readonly typeKinds: ReadonlyMap<string, string>;
   /** Struct types of this file holding a sync.Pool by value (directly, or in a struct field of such a type): type -> field names. */
-  poolStructs: Map<string, string[]>;
+  readonly poolStructs: ReadonlyMap<string, readonly string[]>;
   /** Named types of this file that have a `Reset` method. */
-  resetTypes: Set<string>;
+  readonly resetTypes: ReadonlySet<string>;
   /** Package-level variables with an explicit type: name -> type text without spaces. */
-  varTypes: Map<string, string>;
+  readonly varTypes: ReadonlyMap<string, string>;
   /** Package-level sync.Pool variables held by value (not `*sync.Pool`). */
-  poolByValue: Set<string>;
+  readonly poolByValue: ReadonlySet<string>;
   /** Package-level pools whose `New` is assigned somewhere in the file (`p.New = ...`), e.g. in init(). */
-  poolNewAssigned: Set<string>;
+  readonly poolNewAssigned: ReadonlySet<string>;
   /**
    * Struct types of this file: name -> the type text (without spaces) of each field, one entry per field name (an
    * embedded field once). The alloc rules compute sizes from it for the target's pointer size.
    */
-  structFields: Map<string, string[]>;
+  readonly structFields: ReadonlyMap<string, readonly string[]>;
 }
 
 function lastPathElement(p: string): string {
@@ -54,137 +52,28 @@ function lastPathElement(p: string): string {
   return (m?.[1] ?? base).replace(/-/g, '_');
 }
 
-/** The previous facts of a document and the declaration texts they were computed from. */
-export interface FactsCache { source?: string; facts?: FileFacts }
+// ---- what one top-level declaration contributes ------------------------------------------------------------------
 
-const FACT_DECLS = new Set(['package_clause', 'import_declaration', 'const_declaration', 'var_declaration', 'type_declaration']);
-
-/**
- * The text the facts depend on: package, import, const, var and type declarations, method names with their
- * receivers (Reset methods), and comments (the cgo preamble). Function bodies are not in it, except through
- * `poolNewAssigned`, which is re-checked separately.
- */
-function factsSource(root: Node): string {
-  const parts: string[] = [];
-  for (const d of root.namedChildren) {
-    if (!d) continue;
-    const t = d.type;
-    if (FACT_DECLS.has(t) || t === 'comment') parts.push(t, d.text);
-    else if (t === 'method_declaration') parts.push(t, d.childForFieldName('receiver')?.text ?? '', d.childForFieldName('name')?.text ?? '');
-  }
-  return parts.join('\u0000');
-}
+interface VarSpecFact { inBlock: boolean; names: string[]; typeText: string | undefined; valueText: string }
+interface FieldFact { type: string | undefined; names: string[]; star: boolean }
+interface TypeSpecFact { name: string; kind: string; fields?: FieldFact[]; text?: string }
 
 /**
- * Facts of a file, reusing the previous facts of the same document when the declarations they come from did not
- * change: on a keystroke inside a function body that saves recollecting them. Fields holding syntax nodes
- * (imports, constants) are always taken from the current tree, since the old tree's nodes are gone.
+ * The facts one top-level declaration contributes, computed from its syntax once per declaration text (the memo
+ * keeps them). They hold no syntax nodes, so they outlive the tree they came from.
  */
-export function collectFileFactsCached(root: Node, cache: FactsCache): FileFacts {
-  const source = factsSource(root);
-  const prev = cache.facts;
-  if (prev && cache.source === source) {
-    const fresh = nodeFacts(root);
-    const poolNewAssigned = poolNewAssignedIn(root, prev.pools);
-    if (sameSet(poolNewAssigned, prev.types.poolNewAssigned)) {
-      const facts: FileFacts = { ...prev, imports: fresh.imports, packageConsts: fresh.packageConsts };
-      cache.facts = facts;
-      return facts;
-    }
-  }
-  const facts = collectFileFacts(root);
-  cache.source = source;
-  cache.facts = facts;
-  return facts;
-}
-
-function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
-  return true;
-}
-
-/** The node-bearing facts: cheap (imports and constants only). */
-function nodeFacts(root: Node): { imports: ImportFact[]; packageConsts: Map<string, Node | null> } {
-  const imports: ImportFact[] = [];
-  const packageConsts = new Map<string, Node | null>();
-  for (const decl of root.namedChildren) {
-    if (decl?.type === 'import_declaration') collectImports(decl, imports);
-    else if (decl?.type === 'const_declaration') collectConsts(decl, packageConsts);
-  }
-  return { imports, packageConsts };
-}
-
-function collectImports(decl: Node, imports: ImportFact[]): void {
-  for (const spec of decl.descendantsOfType('import_spec')) {
-    if (!spec) continue;
-    const path = stringLiteralValue(spec.childForFieldName('path'));
-    if (path === undefined) continue;
-    const name = spec.childForFieldName('name');
-    const local = name ? name.text : lastPathElement(path);
-    imports.push({ path, local, node: spec });
-  }
-}
-
-function collectConsts(decl: Node, packageConsts: Map<string, Node | null>): void {
-  for (const spec of decl.namedChildren) {
-    if (spec?.type !== 'const_spec') continue;
-    const values = spec.childForFieldName('value')?.namedChildren ?? [];
-    spec.childrenForFieldName('name').forEach((n, i) => { if (n) packageConsts.set(n.text, values[i] ?? null); });
-  }
-}
-
-function poolNewAssignedIn(root: Node, pools: ReadonlyMap<string, unknown>): Set<string> {
-  const out = new Set<string>();
-  if (pools.size === 0) return out;
-  const text = root.text;
-  for (const name of pools.keys()) {
-    if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) out.add(name);
-  }
-  return out;
-}
-
-export function collectFileFacts(root: Node): FileFacts {
-  let packageName = '';
-  const imports: ImportFact[] = [];
-  const packageVars = new Set<string>();
-  const pools = new Map<string, { hasNew: boolean }>();
-  const packageConsts = new Map<string, Node | null>();
-  for (const decl of root.namedChildren) {
-    if (!decl) continue;
-    if (decl.type === 'package_clause') {
-      packageName = decl.namedChildren[0]?.text ?? '';
-    } else if (decl.type === 'import_declaration') {
-      collectImports(decl, imports);
-    } else if (decl.type === 'const_declaration') {
-      collectConsts(decl, packageConsts);
-    } else if (decl.type === 'var_declaration') {
-      for (const spec of decl.descendantsOfType('var_spec')) {
-        if (!spec || spec.parent?.type === 'block') continue;
-        const names = spec.childrenForFieldName('name').filter((n): n is Node => !!n);
-        const type = spec.childForFieldName('type');
-        const value = spec.childForFieldName('value');
-        for (const n of names) packageVars.add(n.text);
-        const typeText = type?.text.replace(/\s+/g, '') ?? '';
-        const valueText = value?.text ?? '';
-        const syncLocal = [...imports].find((i) => i.path === 'sync')?.local ?? 'sync';
-        const isPool = typeText === `${syncLocal}.Pool` || typeText === `*${syncLocal}.Pool` ||
-          new RegExp(`^&?${syncLocal}\\.Pool\\s*\\{`).test(valueText.trim());
-        if (isPool) {
-          for (const n of names) pools.set(n.text, { hasNew: /\bNew\s*:/.test(valueText) });
-        }
-      }
-    }
-  }
-  const importByLocal = new Map<string, string>();
-  for (const i of imports) if (i.local !== '.' && i.local !== '_') importByLocal.set(i.local, i.path);
-  const key = JSON.stringify([packageName, imports.map((i) => [i.local, i.path]), [...packageVars].sort(),
-    [...pools].sort((a, b) => a[0].localeCompare(b[0])),
-    [...packageConsts].map(([n, v]) => [n, v?.text ?? null]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))]);
-  const types = collectTypeFacts(root, imports, pools);
-  const cgoPreamble = collectCgoPreamble(root);
-  const fullKey = JSON.stringify([key, typeFactsKey(types), cgoPreamble]);
-  return { packageName, imports, importByLocal, packageVars, pools, packageConsts, types, cgoPreamble, key: fullKey };
+export interface DeclFacts {
+  packageName?: string;
+  imports?: { path: string; local: string }[];
+  /** An ungrouped `import "C"`: the comments directly above it are the cgo preamble. */
+  importC?: boolean;
+  constNames?: string[];
+  vars?: VarSpecFact[];
+  types?: TypeSpecFact[];
+  /** A method named Reset: its receiver's base type. */
+  resetType?: string;
+  /** Names `x` of `x.New = ...` assignments in the declaration. */
+  newAssigned?: string[];
 }
 
 const TYPE_NODE_KIND: Record<string, string> = {
@@ -192,113 +81,354 @@ const TYPE_NODE_KIND: Record<string, string> = {
   interface_type: 'interface', function_type: 'func', channel_type: 'chan',
 };
 
-function collectTypeFacts(root: Node, imports: ImportFact[], pools: Map<string, { hasNew: boolean }>): TypeFacts {
+const NONE: DeclFacts = Object.freeze({});
+const RESET_RE = /^func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*Reset\s*\(/;
+const NEW_ASSIGN_RE = /(?:^|[^.\w])([\p{L}_][\p{L}\p{N}_]*)\.New\s*=[^=]/gu;
+
+/** The facts of one top-level declaration node (`text` is its text). */
+export function declFacts(decl: Node, type: string, text: string): DeclFacts {
+  let out: DeclFacts | undefined;
+  switch (type) {
+    case 'comment': return NONE;
+    case 'package_clause': return { packageName: decl.namedChildren[0]?.text ?? '' };
+    case 'import_declaration': {
+      const imports: { path: string; local: string }[] = [];
+      for (const spec of decl.descendantsOfType('import_spec')) {
+        if (!spec) continue;
+        const path = stringLiteralValue(spec.childForFieldName('path'));
+        if (path === undefined) continue;
+        const name = spec.childForFieldName('name');
+        imports.push({ path, local: name ? name.text : lastPathElement(path) });
+      }
+      const first = decl.namedChildren[0];
+      const importC = first?.type === 'import_spec' && stringLiteralValue(first.childForFieldName('path')) === 'C';
+      return { imports, importC };
+    }
+    case 'const_declaration': {
+      const constNames: string[] = [];
+      for (const spec of decl.namedChildren) {
+        if (spec?.type !== 'const_spec') continue;
+        for (const n of spec.childrenForFieldName('name')) if (n) constNames.push(n.text);
+      }
+      out = { constNames };
+      break;
+    }
+    case 'var_declaration': {
+      const vars: VarSpecFact[] = [];
+      for (const spec of decl.descendantsOfType('var_spec')) {
+        if (!spec) continue;
+        vars.push({
+          inBlock: spec.parent?.type === 'block',
+          names: spec.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text),
+          typeText: spec.childForFieldName('type')?.text.replace(/\s+/g, ''),
+          valueText: spec.childForFieldName('value')?.text ?? '',
+        });
+      }
+      out = { vars };
+      break;
+    }
+    case 'type_declaration': {
+      const types: TypeSpecFact[] = [];
+      for (const spec of decl.namedChildren) {
+        if (spec?.type !== 'type_spec' && spec?.type !== 'type_alias') continue;
+        const name = spec.childForFieldName('name')?.text;
+        const t = spec.childForFieldName('type');
+        if (!name || !t) continue;
+        const f: TypeSpecFact = { name, kind: TYPE_NODE_KIND[t.type] ?? t.text.replace(/\s+/g, '') };
+        if (t.type === 'struct_type') { f.fields = structFieldFacts(t); f.text = t.text; }
+        types.push(f);
+      }
+      out = { types };
+      break;
+    }
+    case 'method_declaration': {
+      const m = text.includes('Reset') ? RESET_RE.exec(text) : null;
+      if (m) out = { resetType: m[1] };
+      break;
+    }
+  }
+  if (text.includes('.New')) {
+    const names = [...text.matchAll(NEW_ASSIGN_RE)].map((m) => m[1]);
+    if (names.length > 0) out = { ...out, newAssigned: names };
+  }
+  return out ?? NONE;
+}
+
+function structFieldFacts(struct: Node): FieldFact[] {
+  const out: FieldFact[] = [];
+  const list = struct.namedChildren.find((c) => c?.type === 'field_declaration_list');
+  for (const f of list?.namedChildren ?? []) {
+    if (f?.type !== 'field_declaration') continue;
+    const type = f.childForFieldName('type')?.text.replace(/\s+/g, '');
+    const names = f.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text);
+    // An embedded `*T` has its star outside the type field.
+    const star = names.length === 0 && f.children.some((c) => c?.type === '*') && !(type ?? '?').startsWith('*');
+    out.push({ type, names, star });
+  }
+  return out;
+}
+
+/** True when the declaration contributes anything to the file facts. */
+export function hasFacts(f: DeclFacts): boolean { return f !== NONE; }
+
+// ---- the merged facts ----------------------------------------------------------------------------------------------
+
+/** The tree-independent part of the facts, merged from the declarations' contributions. */
+export interface MergedFacts {
+  facts: Omit<FileFacts, 'packageConsts'>;
+  constNames: ReadonlySet<string>;
+  /** Per constant: a fingerprint of what its value depends on (the text of its const declaration). */
+  constPrints: ReadonlyMap<string, string>;
+}
+
+/**
+ * Merges the contributions of the top-level declarations, in file order (`texts[i]` is the text of the declaration
+ * of `parts[i]`), with the cgo preamble computed by the caller.
+ */
+export function mergeFacts(parts: readonly DeclFacts[], texts: readonly string[], cgoPreamble: string): MergedFacts {
+  let packageName = '';
+  const imports: { path: string; local: string }[] = [];
+  const constPrints = new Map<string, string>();
+  const vars: VarSpecFact[] = [];
+  const typeSpecs: TypeSpecFact[] = [];
+  const resets: string[] = [];
+  const newAssigned: string[] = [];
+  parts.forEach((p, i) => {
+    if (p.packageName !== undefined) packageName = p.packageName;
+    if (p.imports) imports.push(...p.imports);
+    if (p.constNames) for (const n of p.constNames) constPrints.set(n, texts[i]);
+    if (p.vars) vars.push(...p.vars);
+    if (p.types) typeSpecs.push(...p.types);
+    if (p.resetType) resets.push(p.resetType);
+    if (p.newAssigned) newAssigned.push(...p.newAssigned);
+  });
+  const importByLocal = new Map<string, string>();
+  for (const i of imports) if (i.local !== '.' && i.local !== '_') importByLocal.set(i.local, i.path);
+  const localByPath = new Map<string, string>();
+  for (const [local, p] of importByLocal) if (!localByPath.has(p)) localByPath.set(p, local);
+  const sync = imports.find((i) => i.path === 'sync');
+  const syncLocal = sync?.local ?? 'sync';
+
+  const packageVars = new Set<string>();
+  const pools = new Map<string, { hasNew: boolean }>();
+  const poolLit = new RegExp(`^&?${escapeRe(syncLocal)}\\.Pool\\s*\\{`);
+  for (const v of vars) {
+    if (v.inBlock) continue;
+    for (const n of v.names) packageVars.add(n);
+    const typeText = v.typeText ?? '';
+    if (typeText === `${syncLocal}.Pool` || typeText === `*${syncLocal}.Pool` || poolLit.test(v.valueText.trim())) {
+      for (const n of v.names) pools.set(n, { hasNew: /\bNew\s*:/.test(v.valueText) });
+    }
+  }
+
   const typeKinds = new Map<string, string>();
+  const structFields = new Map<string, string[]>();
+  const structs: TypeSpecFact[] = [];
+  for (const t of typeSpecs) {
+    typeKinds.set(t.name, t.kind);
+    if (t.fields) {
+      structs.push(t);
+      const out: string[] = [];
+      for (const f of t.fields) for (let i = 0; i < Math.max(1, f.names.length); i++) out.push((f.star ? '*' : '') + (f.type ?? '?'));
+      structFields.set(t.name, out);
+    }
+  }
   const poolStructs = new Map<string, string[]>();
   const resetTypes = new Set<string>();
   const varTypes = new Map<string, string>();
   const poolByValue = new Set<string>();
   const poolNewAssigned = new Set<string>();
-  // Besides typeKinds, only the pool rules read these, and they need sync: other files skip them (this runs on every keystroke).
-  const sync = imports.find((i) => i.path === 'sync');
-  const syncLocal = sync?.local ?? 'sync';
-  const structs: { name: string; type: Node; text: string }[] = [];
-  const structFields = new Map<string, string[]>();
-  for (const decl of root.namedChildren) {
-    if (decl?.type === 'type_declaration') {
-      for (const spec of decl.namedChildren) {
-        if (spec?.type !== 'type_spec' && spec?.type !== 'type_alias') continue;
-        const name = spec.childForFieldName('name')?.text;
-        const type = spec.childForFieldName('type');
-        if (!name || !type) continue;
-        typeKinds.set(name, TYPE_NODE_KIND[type.type] ?? type.text.replace(/\s+/g, ''));
-        if (type.type === 'struct_type') { structs.push({ name, type, text: type.text }); structFields.set(name, fieldTypes(type)); }
+  if (sync) {
+    for (const v of vars) {
+      const valueText = v.valueText.trim();
+      for (const n of v.names) {
+        if (v.typeText) varTypes.set(n, v.typeText);
+        if (pools.has(n) && (v.typeText === `${syncLocal}.Pool` || (!v.typeText && !valueText.startsWith('&')))) poolByValue.add(n);
       }
-    } else if (sync && decl?.type === 'var_declaration') {
-      for (const spec of decl.descendantsOfType('var_spec')) {
-        if (!spec) continue;
-        const typeText = spec.childForFieldName('type')?.text.replace(/\s+/g, '');
-        const valueText = spec.childForFieldName('value')?.text.trim() ?? '';
-        for (const n of spec.childrenForFieldName('name')) {
-          if (!n) continue;
-          if (typeText) varTypes.set(n.text, typeText);
-          if (pools.has(n.text) && (typeText === `${syncLocal}.Pool` || (!typeText && !valueText.startsWith('&')))) poolByValue.add(n.text);
+    }
+    // Struct types holding a Pool by value, directly or through a by-value field of another such struct. Only
+    // structs whose text mentions a Pool (or such a struct) have their fields read.
+    const poolRe = new RegExp(`\\b${escapeRe(syncLocal)}\\.Pool\\b`);
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const s of structs) {
+        const text = s.text ?? '';
+        if (poolStructs.has(s.name) || !(poolRe.test(text) || [...poolStructs.keys()].some((k) => new RegExp(`\\b${escapeRe(k)}\\b`).test(text)))) continue;
+        const holding: string[] = [];
+        for (const f of s.fields ?? []) {
+          const ft = f.type ?? '';
+          if (ft !== `${syncLocal}.Pool` && !poolStructs.has(ft)) continue;
+          // An embedded field is named after its type: sync.Pool -> Pool.
+          holding.push(...(f.names.length > 0 ? f.names : [ft.replace(/^.*\./, '')]));
+        }
+        if (holding.length > 0) { poolStructs.set(s.name, holding); changed = true; }
+      }
+    }
+    for (const r of resets) resetTypes.add(r);
+    for (const n of newAssigned) if (pools.has(n)) poolNewAssigned.add(n);
+  }
+  return {
+    facts: { packageName, importByLocal, localByPath, packageVars, pools, cgoPreamble,
+      types: { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned, structFields } },
+    constNames: new Set(constPrints.keys()),
+    constPrints,
+  };
+}
+
+function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
+
+/** The comment lines directly above the first ungrouped `import "C"` among the top-level nodes (cgo reads its preamble from them). */
+export function cgoPreambleOf(children: readonly Node[], importCIndex: number): string {
+  const decl = children[importCIndex];
+  const lines: string[] = [];
+  let nextRow = decl.startPosition.row;
+  for (let j = importCIndex - 1; j >= 0; j--) {
+    const c = children[j];
+    if (c.type !== 'comment' || c.endPosition.row !== nextRow - 1) break;
+    lines.unshift(c.text);
+    nextRow = c.startPosition.row;
+  }
+  return lines.join('\n');
+}
+
+/**
+ * The package constants of the current tree, collected on first use: the declarations' contributions know the names,
+ * but the value nodes belong to one tree, and most runs (a keystroke in a function body) never ask for them.
+ */
+export class LazyConsts implements ReadonlyMap<string, Node | null> {
+  private map: Map<string, Node | null> | undefined;
+  constructor(private readonly names: ReadonlySet<string>, private readonly decls: readonly Node[]) {}
+  private load(): Map<string, Node | null> {
+    if (!this.map) {
+      this.map = new Map();
+      for (const decl of this.decls) {
+        for (const spec of decl.namedChildren) {
+          if (spec?.type !== 'const_spec') continue;
+          const values = spec.childForFieldName('value')?.namedChildren ?? [];
+          spec.childrenForFieldName('name').forEach((n, i) => { if (n) this.map!.set(n.text, values[i] ?? null); });
         }
       }
     }
+    return this.map;
   }
-  if (!sync) return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned, structFields };
-  const text = root.text;
-  // Struct types holding a Pool by value, directly or through a by-value field of another such struct. Only structs
-  // whose text mentions a Pool (or such a struct) have their fields read.
-  const poolRe = new RegExp(`\\b${syncLocal}\\.Pool\\b`);
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const s of structs) {
-      if (poolStructs.has(s.name) || !(poolRe.test(s.text) || [...poolStructs.keys()].some((k) => new RegExp(`\\b${k}\\b`).test(s.text)))) continue;
-      const holding: string[] = [];
-      for (const f of s.type.descendantsOfType('field_declaration')) {
-        if (!f || f.parent?.parent?.id !== s.type.id) continue;
-        const ft = f.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '';
-        if (ft !== `${syncLocal}.Pool` && !poolStructs.has(ft)) continue;
-        const names = f.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text);
-        // An embedded field is named after its type: sync.Pool -> Pool.
-        holding.push(...(names.length > 0 ? names : [ft.replace(/^.*\./, '')]));
-      }
-      if (holding.length > 0) { poolStructs.set(s.name, holding); changed = true; }
-    }
-  }
-  for (const m of text.matchAll(/^func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*Reset\s*\(/gm)) resetTypes.add(m[1]);
-  for (const name of pools.keys()) {
-    if (new RegExp(`(^|[^.\\w])${name}\\.New\\s*=[^=]`).test(text)) poolNewAssigned.add(name);
-  }
-  return { typeKinds, poolStructs, resetTypes, varTypes, poolByValue, poolNewAssigned, structFields };
+  get size(): number { return this.names.size; }
+  has(k: string): boolean { return this.names.has(k); }
+  get(k: string): Node | null | undefined { return this.names.has(k) ? this.load().get(k) : undefined; }
+  forEach(cb: (v: Node | null, k: string, m: ReadonlyMap<string, Node | null>) => void): void { this.load().forEach((v, k) => cb(v, k, this)); }
+  keys(): MapIterator<string> { return this.load().keys(); }
+  values(): MapIterator<Node | null> { return this.load().values(); }
+  entries(): MapIterator<[string, Node | null]> { return this.load().entries(); }
+  [Symbol.iterator](): MapIterator<[string, Node | null]> { return this.load()[Symbol.iterator](); }
 }
 
-/** Field type texts of a struct type, one per field name (see TypeFacts.structFields). */
-function fieldTypes(struct: Node): string[] {
-  const out: string[] = [];
-  const list = struct.namedChildren.find((c) => c?.type === 'field_declaration_list');
-  for (const f of list?.namedChildren ?? []) {
-    if (f?.type !== 'field_declaration') continue;
-    const t = f.childForFieldName('type')?.text.replace(/\s+/g, '') ?? '?';
-    const names = f.childrenForFieldName('name').length;
-    // An embedded `*T` has its star outside the type field.
-    const star = names === 0 && f.children.some((c) => c?.type === '*') && !t.startsWith('*') ? '*' : '';
-    for (let i = 0; i < Math.max(1, names); i++) out.push(star + t);
-  }
-  return out;
+// ---- what changed, and who read it ---------------------------------------------------------------------------------
+
+/** Per fact (e.g. "types.structFields"): the keys read, or true when it was read whole (iterated, size, a scalar). */
+export type FactReads = Map<string, Set<string> | true>;
+/** Per fact: the keys whose value changed, or true for a changed scalar. */
+export type FactChanges = Map<string, Set<string> | true>;
+
+type Keyed = ReadonlyMap<string, unknown> | ReadonlySet<string>;
+const KEYED_FIELDS = ['importByLocal', 'localByPath', 'packageVars', 'pools'] as const;
+const TYPE_FIELDS = ['typeKinds', 'poolStructs', 'resetTypes', 'varTypes', 'poolByValue', 'poolNewAssigned', 'structFields'] as const;
+
+function print(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.join('\u0001');
+  return JSON.stringify(v);
 }
 
-function typeFactsKey(t: TypeFacts): unknown[] {
-  const sorted = <V>(m: Map<string, V>) => [...m].sort((a, b) => a[0].localeCompare(b[0]));
-  return [sorted(t.typeKinds), sorted(t.poolStructs), [...t.resetTypes].sort(), sorted(t.varTypes), [...t.poolByValue].sort(),
-    [...t.poolNewAssigned].sort(), sorted(t.structFields)];
+function diffKeyed(a: Keyed, b: Keyed, prints?: [ReadonlyMap<string, string>, ReadonlyMap<string, string>]): Set<string> | undefined {
+  const out = new Set<string>();
+  const value = (m: Keyed, k: string, i: 0 | 1) => prints ? prints[i].get(k) : m instanceof Map ? print((m as ReadonlyMap<string, unknown>).get(k)) : '';
+  for (const k of a.keys()) if (!b.has(k) || value(a, k, 0) !== value(b, k, 1)) out.add(k);
+  for (const k of b.keys()) if (!a.has(k)) out.add(k);
+  return out.size > 0 ? out : undefined;
 }
 
-/** The comment lines directly above an ungrouped `import "C"` (cgo reads its preamble from them). */
-function collectCgoPreamble(root: Node): string {
-  const children = root.namedChildren;
-  for (let i = 0; i < children.length; i++) {
-    const decl = children[i];
-    if (decl?.type !== 'import_declaration') continue;
-    const spec = decl.namedChildren[0];
-    if (spec?.type !== 'import_spec' || stringLiteralValue(spec.childForFieldName('path')) !== 'C') continue;
-    const lines: string[] = [];
-    let nextRow = decl.startPosition.row;
-    for (let j = i - 1; j >= 0; j--) {
-      const c = children[j];
-      if (c?.type !== 'comment' || c.endPosition.row !== nextRow - 1) break;
-      lines.unshift(c.text);
-      nextRow = c.startPosition.row;
-    }
-    return lines.join('\n');
+/** Which facts changed between two merges, key by key. */
+export function diffFacts(a: MergedFacts, b: MergedFacts): FactChanges {
+  const ch: FactChanges = new Map();
+  if (a.facts.packageName !== b.facts.packageName) ch.set('packageName', true);
+  if (a.facts.cgoPreamble !== b.facts.cgoPreamble) ch.set('cgoPreamble', true);
+  for (const f of KEYED_FIELDS) { const d = diffKeyed(a.facts[f], b.facts[f]); if (d) ch.set(f, d); }
+  for (const f of TYPE_FIELDS) { const d = diffKeyed(a.facts.types[f], b.facts.types[f]); if (d) ch.set(`types.${f}`, d); }
+  const d = diffKeyed(a.constNames, b.constNames, [a.constPrints, b.constPrints]);
+  if (d) ch.set('packageConsts', d);
+  return ch;
+}
+
+/** True when something a declaration read has changed. */
+export function readsChanged(reads: FactReads, changes: FactChanges): boolean {
+  for (const [field, keys] of reads) {
+    const ch = changes.get(field);
+    if (!ch) continue;
+    if (ch === true || keys === true) return true;
+    for (const k of keys) if (ch.has(k)) return true;
   }
-  return '';
+  return false;
+}
+
+class TrackedMap<V> implements ReadonlyMap<string, V> {
+  constructor(private readonly m: ReadonlyMap<string, V>, private readonly field: string, private readonly reads: FactReads) {}
+  private one(k: string): void {
+    const r = this.reads.get(this.field);
+    if (r === true) return;
+    if (r) r.add(k); else this.reads.set(this.field, new Set([k]));
+  }
+  private all(): void { this.reads.set(this.field, true); }
+  get size(): number { this.all(); return this.m.size; }
+  has(k: string): boolean { this.one(k); return this.m.has(k); }
+  get(k: string): V | undefined { this.one(k); return this.m.get(k); }
+  forEach(cb: (v: V, k: string, m: ReadonlyMap<string, V>) => void): void { this.all(); this.m.forEach((v, k) => cb(v, k, this)); }
+  keys(): MapIterator<string> { this.all(); return this.m.keys(); }
+  values(): MapIterator<V> { this.all(); return this.m.values(); }
+  entries(): MapIterator<[string, V]> { this.all(); return this.m.entries(); }
+  [Symbol.iterator](): MapIterator<[string, V]> { this.all(); return this.m[Symbol.iterator](); }
+}
+
+class TrackedSet implements ReadonlySet<string> {
+  constructor(private readonly s: ReadonlySet<string>, private readonly field: string, private readonly reads: FactReads) {}
+  private all(): void { this.reads.set(this.field, true); }
+  get size(): number { this.all(); return this.s.size; }
+  has(k: string): boolean {
+    const r = this.reads.get(this.field);
+    if (r !== true) { if (r) r.add(k); else this.reads.set(this.field, new Set([k])); }
+    return this.s.has(k);
+  }
+  forEach(cb: (v: string, k: string, s: ReadonlySet<string>) => void): void { this.all(); this.s.forEach((v) => cb(v, v, this)); }
+  keys(): SetIterator<string> { this.all(); return this.s.keys(); }
+  values(): SetIterator<string> { this.all(); return this.s.values(); }
+  entries(): SetIterator<[string, string]> { this.all(); return this.s.entries(); }
+  [Symbol.iterator](): SetIterator<string> { this.all(); return this.s[Symbol.iterator](); }
+}
+
+/** A view of `f` that records in `reads` every fact (and key) read through it. */
+export function trackFacts(f: FileFacts, reads: FactReads): FileFacts {
+  const t = f.types;
+  const map = <V>(m: ReadonlyMap<string, V>, field: string) => new TrackedMap(m, field, reads);
+  const set = (s: ReadonlySet<string>, field: string) => new TrackedSet(s, field, reads);
+  return {
+    get packageName() { reads.set('packageName', true); return f.packageName; },
+    get cgoPreamble() { reads.set('cgoPreamble', true); return f.cgoPreamble; },
+    importByLocal: map(f.importByLocal, 'importByLocal'),
+    localByPath: map(f.localByPath, 'localByPath'),
+    packageVars: set(f.packageVars, 'packageVars'),
+    pools: map(f.pools, 'pools'),
+    packageConsts: map(f.packageConsts, 'packageConsts'),
+    types: {
+      typeKinds: map(t.typeKinds, 'types.typeKinds'),
+      poolStructs: map(t.poolStructs, 'types.poolStructs'),
+      resetTypes: set(t.resetTypes, 'types.resetTypes'),
+      varTypes: map(t.varTypes, 'types.varTypes'),
+      poolByValue: set(t.poolByValue, 'types.poolByValue'),
+      poolNewAssigned: set(t.poolNewAssigned, 'types.poolNewAssigned'),
+      structFields: map(t.structFields, 'types.structFields'),
+    },
+  };
 }
 
 /** The local name under which `path` is imported, if it is. */
 export function localNameOf(facts: FileFacts, path: string): string | undefined {
-  for (const [local, p] of facts.importByLocal) if (p === path) return local;
-  return undefined;
+  return facts.localByPath.get(path);
 }

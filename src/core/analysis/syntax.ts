@@ -19,11 +19,23 @@ export function stringLiteralValue(n: Node | null): string | undefined {
   return n.text.slice(1, -1);
 }
 
-/** True when `n` is inside a subtree containing a syntax error: rules stay silent there. */
+/**
+ * The top-level declaration being analysed (set by the engine around each declaration): inErrorRegion looks no
+ * further up than it. In a broken file tree-sitter can report an intact declaration's parent as a neighbouring ERROR
+ * node; what the declaration says must not depend on that, or a memoised result would differ from a fresh one.
+ */
+let boundary: number | undefined;
+export function withErrorBoundary<T>(decl: Node, fn: () => T): T {
+  const prev = boundary;
+  boundary = decl.id;
+  try { return fn(); } finally { boundary = prev; }
+}
+
+/** True when `n` is inside a subtree containing a syntax error (within its top-level declaration): rules stay silent there. */
 export function inErrorRegion(n: Node): boolean {
   for (let p: Node | null = n; p; p = p.parent) {
     if (p.type === 'ERROR' || p.isMissing) return true;
-    if (p.type === 'source_file') return false;
+    if (p.type === 'source_file' || p.id === boundary) return false;
   }
   return false;
 }

@@ -170,3 +170,59 @@ void test('every line of a real Go file can be deleted and retyped through incre
   assert.deepEqual(brief(e.analyzer.analyze(st.tree, st.text, opts, st.memo)), baseline);
   trees.dispose();
 });
+
+/**
+ * The memo must never change a result: after every edit, the incremental analysis (memoised findings, re-merged
+ * file facts, dependency-tracked invalidation) equals a fresh analysis of the same text. The edits are random
+ * (seeded), half of them inside the declarations the file facts come from (types, constants, variables, imports,
+ * Reset methods, `p.New =` lines), where a stale memo would show; some are analysed only every few edits, as the
+ * debounced editor does.
+ */
+void test('memoised analysis equals a fresh analysis after random edits, including edits to the file facts', async () => {
+  const e = await testEngine();
+  const files = ['pool/put.go', 'pool/copy.go', 'pool/get.go', 'pool/useafter.go', 'alloc/escape.go', 'alloc/make.go', 'alloc/box.go', 'unsupported/cgo/cgo.go']
+    .map((f) => path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'analysis', f)).filter((f) => fs.existsSync(f));
+  assert.ok(files.length >= 7, 'fixture files are present');
+  // And a large real file (fewer edits: each check re-analyses it from scratch).
+  files.push(path.join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(), 'src', 'net', 'http', 'server.go'));
+  let seed = 7;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+  const full = (fs: Finding[]) => fs.map((f) => `${brief([f])[0]} ${f.severity} ${f.message}`);
+  let checks = 0; let factEdits = 0;
+  for (const file of files) {
+    const original = fs.readFileSync(file, 'utf8');
+    const target = { ...opts };
+    const trees = new DocumentTrees(e.parser);
+    let text = original;
+    let st = trees.open('m', 1, text);
+    e.analyzer.analyze(st.tree, st.text, target, st.memo);
+    let version = 1;
+    const edits = original.length > 20_000 ? 45 : 160;
+    for (let i = 0; i < edits; i++) {
+      // Where: half the time inside a fact declaration (found by text), else anywhere.
+      const factRe = /^(type|const|var|import)\b[\s\S]*?^\S|^func \([^)]*\) Reset\(|\w+\.New\s*=/gm;
+      const spans = [...text.matchAll(factRe)].map((mm) => [mm.index, mm.index + mm[0].length] as const);
+      let at: number;
+      if (spans.length > 0 && rnd() < 0.5) {
+        const [a, b] = spans[Math.floor(rnd() * spans.length)];
+        at = a + Math.floor(rnd() * Math.max(1, b - a));
+        factEdits++;
+      } else {
+        at = Math.floor(rnd() * text.length);
+      }
+      const chars = 'aZ_09*[]{} \n.:=&';
+      const del = rnd() < 0.4 && at < text.length ? 1 : 0;
+      const ins = del && rnd() < 0.5 ? '' : chars[Math.floor(rnd() * chars.length)];
+      const c = change(text, at, at + del, ins);
+      text = text.slice(0, at) + ins + text.slice(at + del);
+      st = trees.update('m', ++version, [c], text);
+      if (i % 3 === 2) continue; // several edits between two analyses
+      const got = full(e.analyzer.analyze(st.tree, st.text, target, st.memo));
+      const want = full(analyzeText(e, text, target));
+      assert.deepEqual(got, want, `${path.basename(file)} after edit ${i} at ${at}`);
+      checks++;
+    }
+    trees.dispose();
+  }
+  assert.ok(checks > 800 && factEdits > 200, `${checks} checks, ${factEdits} edits in fact declarations`);
+});
