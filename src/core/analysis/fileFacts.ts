@@ -54,7 +54,7 @@ function lastPathElement(p: string): string {
 
 // ---- what one top-level declaration contributes ------------------------------------------------------------------
 
-interface VarSpecFact { inBlock: boolean; names: string[]; typeText: string | undefined; valueText: string }
+interface VarSpecFact { names: string[]; typeText: string | undefined; valueText: string }
 interface FieldFact { type: string | undefined; names: string[]; star: boolean }
 interface TypeSpecFact { name: string; kind: string; fields?: FieldFact[]; text?: string }
 
@@ -115,10 +115,15 @@ export function declFacts(decl: Node, type: string, text: string): DeclFacts {
     }
     case 'var_declaration': {
       const vars: VarSpecFact[] = [];
-      for (const spec of decl.descendantsOfType('var_spec')) {
-        if (!spec) continue;
+      // The specs directly in the declaration (or its parenthesised list): not those of func literals in the values,
+      // which can be huge tables.
+      const specs: Node[] = [];
+      for (const c of decl.namedChildren) {
+        if (c?.type === 'var_spec') specs.push(c);
+        else if (c?.type === 'var_spec_list') for (const s of c.namedChildren) if (s?.type === 'var_spec') specs.push(s);
+      }
+      for (const spec of specs) {
         vars.push({
-          inBlock: spec.parent?.type === 'block',
           names: spec.childrenForFieldName('name').filter((n): n is Node => !!n).map((n) => n.text),
           typeText: spec.childForFieldName('type')?.text.replace(/\s+/g, ''),
           valueText: spec.childForFieldName('value')?.text ?? '',
@@ -213,7 +218,6 @@ export function mergeFacts(parts: readonly DeclFacts[], texts: readonly string[]
   const pools = new Map<string, { hasNew: boolean }>();
   const poolLit = new RegExp(`^&?${escapeRe(syncLocal)}\\.Pool\\s*\\{`);
   for (const v of vars) {
-    if (v.inBlock) continue;
     for (const n of v.names) packageVars.add(n);
     const typeText = v.typeText ?? '';
     if (typeText === `${syncLocal}.Pool` || typeText === `*${syncLocal}.Pool` || poolLit.test(v.valueText.trim())) {
