@@ -8,8 +8,14 @@
  * the object itself), not returned (TinyGo does not follow return values), and only passed to calls that do not
  * capture it. Interface boxing of values larger than a pointer, closures that outlive their call, string<->[]byte
  * conversions (except read-only ones), string concatenation, maps and goroutine starts always allocate.
+ *
+ * Cost (this runs on every declaration of every file in a workspace scan): each function is walked once, by
+ * `descendantsOfType` (the walk runs inside wasm and hands back only nodes of the types in COLLECTED); names and
+ * operators are read from the declaration's source text rather than through the node API, every call of which
+ * crosses into wasm and allocates. A tree-sitter query for the same candidates measured slower (its matching, and
+ * text predicates evaluated in JavaScript); the identifiers through which a local escapes are found by their text.
  */
-import type { Node, QueryCapture } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../engine';
 import type { Fix, Range } from '../model';
 import { descendants, inErrorRegion, nodeRange } from '../syntax';
@@ -53,12 +59,24 @@ const BOXING_FUNCS: Record<string, Record<string, number>> = {
   log: { Print: 0, Println: 0, Printf: 1, Fatal: 0, Fatalln: 0, Fatalf: 1, Panic: 0, Panicln: 0, Panicf: 1 },
 };
 
-const BOXING_FIELDS: ReadonlySet<string> = new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)));
-
 /** At the start of a call whose function is an identifier: that identifier is one of the builtins the rules follow. */
 const BUILTIN_AT = /(?:make|new|append|string|any)(?![_\p{XID_Continue}])/uy;
-/** At the start of `x.f(...)` (both identifiers, nothing but white space between): captures f. */
-const SELECTOR_AT = /[_\p{XID_Start}][_\p{XID_Continue}]*[ \t\r\n]*\.[ \t\r\n]*([_\p{XID_Start}][_\p{XID_Continue}]*)/uy;
+/**
+ * At the start of a call: an identifier x, then `.f` (captured: x and f) with nothing but white space between, or a
+ * `/` where a comment may sit between (captured: the `/`).
+ */
+const SELECTOR_AT = /([_\p{XID_Start}][_\p{XID_Continue}]*)[ \t\r\n]*(?:\.[ \t\r\n]*(?:([_\p{XID_Start}][_\p{XID_Continue}]*)|(\/))|(\/))?/uy;
+
+/** An identifier (a word of the source text: may also be inside a string, a comment or a number). */
+const WORD = /[_\p{XID_Start}][_\p{XID_Continue}]*/gu;
+
+/** Node types the walk of a function collects (see AllocAnalysis.collect). */
+const COLLECTED = [
+  'unary_expression', 'call_expression', 'type_conversion_expression', 'composite_literal', 'var_spec', 'short_var_declaration',
+  'const_spec', 'range_clause', 'for_statement', 'go_statement', 'func_literal', 'assignment_statement',
+];
+const K_ADDR = 0, K_BUILTIN = 1, K_PKG = 2, K_CONV = 3, K_COMPLIT = 4, K_GO = 5, K_FUNCLIT = 6, K_CONCAT = 7, K_LARGEVAR = 8;
+interface Cand { kind: number; node: Node }
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
@@ -158,75 +176,60 @@ export class AllocAnalysis {
   run(): this {
     const d = this.decl;
     if (d.type === 'import_declaration' || d.type === 'type_declaration') return this;
-    let caps: QueryCapture[];
+    // The candidate nodes, from one walk per function (descendantsOfType runs in wasm and returns only nodes of
+    // these types; a query with the same constraints costs more), filtered by their text and a few child types.
+    const roots: Node[] = [];
+    const work: Cand[] = [];
+    const decls: Node[] = [];
+    const text = d.text;
+    this.src = text;
+    this.base = d.startIndex;
     if (d.type === 'function_declaration' || d.type === 'method_declaration') {
       const body = d.childForFieldName('body');
-      if (!body || !ALLOC_TRIGGER.test(body.text)) return this;
-      this.src = d.text;
+      if (!body || !ALLOC_TRIGGER.test(text.slice(body.startIndex - this.base))) return this;
       this.r.registerFunction(d);
-      caps = this.ctx.query('alloc').captures(d);
+      roots.push(d);
     } else {
       // Package-level declarations (often huge tables): only the bodies of their func literals run at call time.
-      caps = [];
-      const text = d.text;
       if (!/\bfunc\b/.test(text)) return this; // no func literal: nothing runs at call time
-      this.src = text;
       let outer: Node | undefined;
       for (const fn of d.descendantsOfType('func_literal')) {
         if (!fn || (outer && fn.startIndex < outer.endIndex)) continue;
         outer = fn;
-        caps.push({ name: 'funclit', node: fn } as QueryCapture, ...this.ctx.query('alloc').captures(fn));
+        roots.push(fn);
       }
     }
-    this.base = d.startIndex;
-    // Functions first, so that every node's enclosing function is known; local declarations for the resolver;
-    // calls whose function cannot be one of the builtins or fmt/log functions dropped by their text.
-    const work: QueryCapture[] = [];
-    const decls: Node[] = [];
-    for (const c of caps) {
-      switch (c.name) {
-        case 'decl': decls.push(c.node); continue;
-        case 'funclit': this.r.registerFunction(c.node); break;
-        case 'loop': { const p = c.node.parent; if (p) this.loops.push({ loop: p, start: c.node.startIndex, end: c.node.endIndex }); continue; }
-        case 'go': {
-          const fn = c.node.namedChildren[0]?.childForFieldName('function');
-          if (fn?.type === 'func_literal') this.goClosures.push(fn);
-          break;
-        }
-        case 'call.builtin':
-          BUILTIN_AT.lastIndex = c.node.startIndex - this.base;
-          if (!BUILTIN_AT.test(this.src)) continue;
-          break;
-        case 'call.pkg':
-          if (!this.boxingField(c.node)) continue;
-          break;
-      }
-      work.push(c);
+    for (const root of roots) {
+      // Functions first, so that every node's enclosing function is known; local declarations for the resolver.
+      if (root !== d) { this.r.registerFunction(root); work.push({ kind: K_FUNCLIT, node: root }); }
+      for (const n of root.descendantsOfType(COLLECTED)) if (n) this.collect(n, work, decls);
     }
     this.r.addDecls(decls);
     for (const c of work) {
       const n = c.node;
       // Package-level initialisers run once (TinyGo's interp evaluates most at compile time): only function bodies.
       const fn = this.r.enclosingFunction(n);
-      if (!fn && c.name !== 'funclit') continue;
+      if (!fn && c.kind !== K_FUNCLIT) continue;
       if (fn?.type === 'func_literal' && this.inPoolNew(fn)) continue;
-      switch (c.name) {
-        case 'addr': this.address(n); break;
-        case 'call.builtin': this.builtinCall(n); break;
-        case 'call.pkg': this.pkgCall(n); break;
-        case 'conv': this.conversion(n); break;
-        case 'complit': this.compositeLiteral(n); break;
-        case 'go': this.goStatement(n); break;
-        case 'funclit': if (this.r.scopeOf(n)) this.funcLiteral(n); break;
-        case 'concat': this.concat(n); break;
-        case 'decl.var': this.largeVar(n); break;
+      switch (c.kind) {
+        case K_ADDR: this.address(n); break;
+        case K_BUILTIN: this.builtinCall(n); break;
+        case K_PKG: this.pkgCall(n); break;
+        case K_CONV: this.conversion(n); break;
+        case K_COMPLIT: this.compositeLiteral(n); break;
+        case K_GO: this.goStatement(n); break;
+        case K_FUNCLIT: if (this.r.scopeOf(n)) this.funcLiteral(n); break;
+        case K_CONCAT: this.concat(n); break;
+        case K_LARGEVAR: this.largeVar(n); break;
       }
     }
     // Allocation sites kept in locals: do those locals escape later?
     if (this.aliases.size > 0) {
       const fns = new Map<number, Node>();
       for (const d of this.aliases.keys()) { const o = this.r.outermostFunction(d.node); if (o) fns.set(o.id, o); }
-      for (const fn of fns.values()) for (const c of this.ctx.query('allocSinks').captures(fn)) if (c.name === 'id') this.aliasSink(c.node);
+      const names = new Set<string>();
+      for (const d of this.aliases.keys()) names.add(d.name);
+      for (const fn of fns.values()) for (const id of this.sinkIdentifiers(fn, names)) this.aliasSink(id);
       // A local captured by a closure started with `go`: what it holds is shared with the goroutine.
       if (this.ctx.target.scheduler !== 'none') {
         for (const g of this.goClosures) {
@@ -241,15 +244,131 @@ export class AllocAnalysis {
   private src = '';
   private base = 0;
 
+  /** Sorts one node of the walk: a candidate for the rules, a local declaration, a loop or a function. */
+  private collect(n: Node, work: Cand[], decls: Node[]): void {
+    const src = this.src;
+    const off = n.startIndex - this.base;
+    switch (n.type) {
+      case 'unary_expression':
+        if (src.charCodeAt(off) === 0x26 /* & */) work.push({ kind: K_ADDR, node: n });
+        return;
+      case 'call_expression':
+        BUILTIN_AT.lastIndex = off;
+        if (BUILTIN_AT.test(src) && n.childForFieldName('function')?.type === 'identifier') work.push({ kind: K_BUILTIN, node: n });
+        else if (this.boxingCall(n, off)) work.push({ kind: K_PKG, node: n });
+        return;
+      case 'type_conversion_expression':
+        work.push({ kind: K_CONV, node: n });
+        return;
+      case 'composite_literal': {
+        // Map, array and slice types start with `map` or `[`.
+        const c = src.charCodeAt(off);
+        if (c !== 0x5b /* [ */ && c !== 0x6d /* m */) return;
+        const t = n.childForFieldName('type')?.type;
+        if (t === 'map_type' || t === 'array_type' || t === 'slice_type') work.push({ kind: K_COMPLIT, node: n });
+        return;
+      }
+      case 'var_spec':
+        decls.push(n);
+        if (n.childForFieldName('type')?.type === 'array_type') work.push({ kind: K_LARGEVAR, node: n });
+        return;
+      case 'short_var_declaration': case 'const_spec': case 'range_clause':
+        decls.push(n);
+        return;
+      case 'for_statement': {
+        const body = n.childForFieldName('body');
+        if (body?.type === 'block') this.loops.push({ loop: n, start: body.startIndex, end: body.endIndex });
+        return;
+      }
+      case 'go_statement': {
+        const fn = n.namedChildren[0]?.childForFieldName('function');
+        if (fn?.type === 'func_literal') this.goClosures.push(fn);
+        work.push({ kind: K_GO, node: n });
+        return;
+      }
+      case 'func_literal':
+        this.r.registerFunction(n);
+        work.push({ kind: K_FUNCLIT, node: n });
+        return;
+      case 'assignment_statement': {
+        // s += x, or s = ... + ...: a `+` in the statement's text first.
+        const plus = src.indexOf('+', off);
+        if (plus < 0 || plus >= n.endIndex - this.base) return;
+        if (n.childForFieldName('operator')?.type === '+=') { work.push({ kind: K_CONCAT, node: n }); return; }
+        const right = n.childForFieldName('right');
+        if (right?.type === 'expression_list' &&
+          right.namedChildren.some((e) => e?.type === 'binary_expression' && e.childForFieldName('operator')?.type === '+')) {
+          work.push({ kind: K_CONCAT, node: n });
+        }
+        return;
+      }
+    }
+  }
+
   /**
-   * Whether the call `pkg.F(...)` (operand an identifier) names one of the fmt/log functions of BOXING_FUNCS, read
-   * from the source text; through the tree only when comments sit between the names.
+   * Whether `x.F(...)` (x an identifier) may be a call of one of the fmt/log functions of BOXING_FUNCS (pkgCall
+   * decides), read from the source text at the call's start; through the tree only when a comment may sit between.
    */
-  private boxingField(call: Node): boolean {
-    SELECTOR_AT.lastIndex = call.startIndex - this.base;
+  private boxingCall(call: Node, off: number): boolean {
+    SELECTOR_AT.lastIndex = off;
     const m = SELECTOR_AT.exec(this.src);
-    const field = m ? m[1] : call.childForFieldName('function')?.childForFieldName('field')?.text;
-    return field !== undefined && BOXING_FIELDS.has(field);
+    if (!m) return false;
+    let operand: string | undefined = m[1];
+    let field: string | undefined = m[2];
+    if (field === undefined) {
+      if (m[3] === undefined && m[4] === undefined) return false; // not `x.F`
+      const fn = call.childForFieldName('function');
+      const o = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
+      if (!o || o.type !== 'identifier') return false;
+      operand = o.text;
+      field = fn?.childForFieldName('field')?.text;
+    }
+    const pkg = operand ? this.ctx.file.importByLocal.get(operand) : undefined;
+    const table = pkg ? BOXING_FUNCS[pkg] : undefined;
+    if (!table || field === undefined || table[field] === undefined) return false;
+    const fn = call.childForFieldName('function');
+    return fn?.type === 'selector_expression' && fn.childForFieldName('operand')?.type === 'identifier';
+  }
+
+  /**
+   * Identifiers named in `names`, in document order inside `fn`, in a position where a pointer or closure held in a
+   * local variable escapes: `return x`, `ch <- x`, `... = x`, `T{x}`, `go f(x)`, `append(s, x)`. Found by their text,
+   * then checked in the tree (occurrences in strings, comments or field names are not identifiers).
+   */
+  private sinkIdentifiers(fn: Node, names: ReadonlySet<string>): Node[] {
+    const out: Node[] = [];
+    const from = fn.startIndex - this.base;
+    const text = this.src.slice(from, fn.endIndex - this.base);
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+      if (!names.has(m[0])) continue;
+      const at = fn.startIndex + m.index;
+      const id = fn.descendantForIndex(at, at + m[0].length);
+      if (!id || id.startIndex !== at || id.type !== 'identifier') continue;
+      if (this.inSinkPosition(id)) out.push(id);
+    }
+    return out;
+  }
+
+  private inSinkPosition(id: Node): boolean {
+    const p = id.parent;
+    if (!p) return false;
+    switch (p.type) {
+      case 'expression_list': {
+        const pp = p.parent;
+        return pp?.type === 'return_statement' || (pp?.type === 'assignment_statement' && pp.childForFieldName('right')?.id === p.id);
+      }
+      case 'send_statement': return p.childForFieldName('value')?.id === id.id;
+      case 'literal_element': return true;
+      case 'argument_list': {
+        const call = p.parent;
+        if (call?.type !== 'call_expression') return false;
+        if (call.parent?.type === 'go_statement') return true;
+        const f = call.childForFieldName('function');
+        return f?.type === 'identifier' && f.text === 'append';
+      }
+      default: return false;
+    }
   }
 
   /** Func literals started by `go func(){...}()`. */
