@@ -18,7 +18,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../engine';
 import type { Fix, Range } from '../model';
-import { descendants, inErrorRegion, nodeRange } from '../syntax';
+import { inErrorRegion, nodeRange } from '../syntax';
 import {
   isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl,
 } from './allocScope';
@@ -70,6 +70,9 @@ const SELECTOR_AT = /([_\p{XID_Start}][_\p{XID_Continue}]*)[ \t\r\n]*(?:\.[ \t\r
 /** An identifier (a word of the source text: may also be inside a string, a comment or a number). */
 const WORD = /[_\p{XID_Start}][_\p{XID_Continue}]*/gu;
 
+/** The first character after white space. */
+const NEXT_TOKEN = /\s*(.?)/y;
+
 /** Node types the walk of a function collects (see AllocAnalysis.collect). */
 const COLLECTED = [
   'unary_expression', 'call_expression', 'type_conversion_expression', 'composite_literal', 'var_spec', 'short_var_declaration',
@@ -77,6 +80,8 @@ const COLLECTED = [
 ];
 const K_ADDR = 0, K_BUILTIN = 1, K_PKG = 2, K_CONV = 3, K_COMPLIT = 4, K_GO = 5, K_FUNCLIT = 6, K_CONCAT = 7, K_LARGEVAR = 8;
 interface Cand { kind: number; node: Node }
+
+const BOXING_FIELDS: ReadonlySet<string> = new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)));
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
@@ -323,9 +328,11 @@ export class AllocAnalysis {
       operand = o.text;
       field = fn?.childForFieldName('field')?.text;
     }
+    // The field first: the package is a read of the file facts, recorded for the memo.
+    if (field === undefined || !BOXING_FIELDS.has(field)) return false;
     const pkg = operand ? this.ctx.file.importByLocal.get(operand) : undefined;
     const table = pkg ? BOXING_FUNCS[pkg] : undefined;
-    if (!table || field === undefined || table[field] === undefined) return false;
+    if (!table || table[field] === undefined) return false;
     const fn = call.childForFieldName('function');
     return fn?.type === 'selector_expression' && fn.childForFieldName('operand')?.type === 'identifier';
   }
@@ -379,6 +386,14 @@ export class AllocAnalysis {
    * there is the point of the pool, so the alloc hints stay silent.
    */
   private inPoolNew(inner: Node): boolean {
+    let v = this.poolNew.get(inner.id);
+    if (v === undefined) { v = this.inPoolNewUncached(inner); this.poolNew.set(inner.id, v); }
+    return v;
+  }
+
+  private readonly poolNew = new Map<number, boolean>();
+
+  private inPoolNewUncached(inner: Node): boolean {
     for (let fn: Node | null = inner; fn; fn = this.r.enclosingFunction(fn)) {
       if (fn.type !== 'func_literal') return false;
       const el = fn.parent;
@@ -402,11 +417,14 @@ export class AllocAnalysis {
         case 'parenthesized_expression': case 'literal_element': case 'literal_value': case 'composite_literal':
           cur = p; continue;
         case 'keyed_element':
-          if (p.childForFieldName('key')?.id === cur.id) return undefined;
+          // The key is the first child (unless a comment comes first): decided by offsets, through the tree only then.
+          if ((cur.startIndex === p.startIndex || this.commentAt(p)) && p.childForFieldName('key')?.id === cur.id) return undefined;
           cur = p; continue;
-        case 'unary_expression':
-          if (p.childForFieldName('operator')?.text !== '&') return undefined;
+        case 'unary_expression': {
+          const c = this.src.charCodeAt(p.startIndex - this.base);
+          if (c !== 0x26 /* & */ && (c !== 0x2f /* / */ || p.childForFieldName('operator')?.text !== '&')) return undefined;
           cur = p; continue;
+        }
         case 'send_statement':
           return p.childForFieldName('value')?.id === cur.id ? { kind: 'send' } : undefined;
         case 'expression_list': {
@@ -923,16 +941,43 @@ export class AllocAnalysis {
     return [...new Set([...this.capturedDecls(fn)].map((d) => d.name))];
   }
 
+  /**
+   * The identifiers used in `fn` are found by their text: only names declared in the functions around `fn` can refer
+   * to something outside it, and each occurrence is then checked in the tree and resolved, in document order.
+   */
   private capturedDecls(fn: Node): Set<LocalDecl> {
     const out = new Set<LocalDecl>();
-    for (const id of descendants(fn, new Set(['identifier']))) {
-      const p = id.parent;
-      if (p?.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) continue;
-      const d = this.r.lookup(id.text, id);
+    const names = this.r.namesAround(fn);
+    if (names.size === 0) return out;
+    const fnStart = fn.startIndex;
+    const fnEnd = fn.endIndex;
+    const from = fnStart - this.base;
+    const src = this.src;
+    const text = src.slice(from, fnEnd - this.base);
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
+      const name = m[0];
+      if (!names.has(name)) continue;
+      const at = fnStart + m.index;
+      const id = fn.descendantForIndex(at, at + name.length);
+      if (!id || id.startIndex !== at || id.type !== 'identifier') continue;
+      // A key of a keyed element (`T{name: v}`) is not a use: it is followed by a `:` (or a comment).
+      NEXT_TOKEN.lastIndex = from + m.index + name.length;
+      const next = NEXT_TOKEN.exec(src)?.[0];
+      if (next === ':' || next === '/') {
+        const p = id.parent;
+        if (p?.type === 'literal_element' && p.parent?.type === 'keyed_element' && p.parent.childForFieldName('key')?.id === p.id) continue;
+      }
+      const d = this.r.lookup(name, id);
       if (!d || d.kind === 'const') continue;
-      if (d.scope.node.startIndex < fn.startIndex || d.scope.node.endIndex > fn.endIndex) out.add(d);
+      if (d.scope.start < fnStart || d.scope.end > fnEnd) out.add(d);
     }
     return out;
+  }
+
+  /** Whether `n` starts with a comment (its first child), so that offsets cannot tell which child comes first. */
+  private commentAt(n: Node): boolean {
+    return this.src.charCodeAt(n.startIndex - this.base) === 0x2f /* / */;
   }
 }
 

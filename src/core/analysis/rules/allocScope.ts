@@ -21,7 +21,12 @@ export interface LocalDecl {
 
 export class FuncScope {
   readonly locals = new Map<string, LocalDecl[]>();
-  constructor(readonly node: Node, readonly parent: FuncScope | null) {}
+  readonly start: number;
+  readonly end: number;
+  constructor(readonly node: Node, readonly parent: FuncScope | null) {
+    this.start = node.startIndex;
+    this.end = node.endIndex;
+  }
 
   add(nameNode: Node | null, kind: DeclKind, start: number, node: Node, type: Node | null, value: Node | null): void {
     if (!nameNode || nameNode.text === '_') return;
@@ -102,12 +107,24 @@ export class Resolver {
 
   enclosingFunction(n: Node): Node | null {
     const start = n.startIndex;
-    const end = n.endIndex;
+    let end = -1; // read only when the start alone cannot tell
     for (let i = this.funcs.length - 1; i >= 0; i--) {
       const f = this.funcs[i];
-      if (f && f.start <= start && end <= f.end && f.node.id !== n.id) return f.node;
+      if (!f || f.start > start) continue;
+      // Starting strictly inside f: a descendant of f (syntax nodes nest or are disjoint).
+      if (f.start < start && start < f.end) return f.node;
+      if (end < 0) end = n.endIndex;
+      if (end <= f.end && f.node.id !== n.id) return f.node;
     }
     return null;
+  }
+
+  /** Names of the locals (parameters included) of the functions around `fn`, not counting fn itself. */
+  namesAround(fn: Node): Set<string> {
+    this.ensureDecls();
+    const out = new Set<string>();
+    for (let s = this.scopeOf(fn); s; s = s.parent) for (const k of s.locals.keys()) out.add(k);
+    return out;
   }
 
   scopeOf(n: Node): FuncScope | null {
@@ -192,6 +209,18 @@ export class Resolver {
   /** The integer value of a constant expression, when it can be computed from the source. */
   constValue(n: Node | null, depth = 0): number | undefined {
     if (!n || depth > 12) return undefined;
+    // Memoised per node and depth: constants defined from other constants would otherwise be re-evaluated along
+    // every path (the depth is part of the key, as the result can depend on where the depth limit cuts).
+    const key = n.id * 16 + depth;
+    if (this.constValues.has(key)) return this.constValues.get(key);
+    const v = this.constValueOf(n, depth);
+    this.constValues.set(key, v);
+    return v;
+  }
+
+  private readonly constValues = new Map<number, number | undefined>();
+
+  private constValueOf(n: Node, depth: number): number | undefined {
     switch (n.type) {
       case 'int_literal': return parseGoInt(n.text);
       case 'rune_literal': {
