@@ -10,7 +10,7 @@
  * conversions (except read-only ones), string concatenation, maps and goroutine starts always allocate.
  *
  * Cost (this runs on every declaration of every file in a workspace scan): each function is walked once, by
- * `descendantsOfType` (the walk runs inside wasm and hands back only nodes of the types in COLLECTED); names and
+ * `descendantsOfType` (the walk runs inside wasm and hands back only nodes of the types asked for); names and
  * operators are read from the declaration's source text rather than through the node API, every call of which
  * crosses into wasm and allocates. A tree-sitter query for the same candidates measured slower (its matching, and
  * text predicates evaluated in JavaScript); the identifiers through which a local escapes are found by their text.
@@ -59,13 +59,16 @@ const BOXING_FUNCS: Record<string, Record<string, number>> = {
   log: { Print: 0, Println: 0, Printf: 1, Fatal: 0, Fatalln: 0, Fatalf: 1, Panic: 0, Panicln: 0, Panicf: 1 },
 };
 
-/** At the start of a call whose function is an identifier: that identifier is one of the builtins the rules follow. */
-const BUILTIN_AT = /(?:make|new|append|string|any)(?![_\p{XID_Continue}])/uy;
+/** White space and comments between tokens. */
+const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*)*`;
+const IDENT = String.raw`[_\p{XID_Start}][_\p{XID_Continue}]*`;
 /**
- * At the start of a call: an identifier x, then `.f` (captured: x and f) with nothing but white space between, or a
- * `/` where a comment may sit between (captured: the `/`).
+ * What a call of a builtin the rules follow (captured: the name) or of a `x.F` function (captured: x and F) looks
+ * like in the text, up to its `(`. Also matches in strings and comments: every match is checked in the tree.
  */
-const SELECTOR_AT = /([_\p{XID_Start}][_\p{XID_Continue}]*)[ \t\r\n]*(?:\.[ \t\r\n]*(?:([_\p{XID_Start}][_\p{XID_Continue}]*)|(\/))|(\/))?/uy;
+const CALL_TEXT = new RegExp(String.raw`(?<![_\p{XID_Continue}])(?:(make|new|append|string|any)|(${IDENT})${GAP}\.${GAP}(${IDENT}))(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
+/** A `&` that may be the address-of operator (not `&&`, `&=`, `&^`). */
+const AMP = /(?<!&)(?:&&)*&(?![&=^])/; // a run of `&`s of odd length: the lexer pairs them from the left
 
 /** An identifier (a word of the source text: may also be inside a string, a comment or a number). */
 const WORD = /[_\p{XID_Start}][_\p{XID_Continue}]*/gu;
@@ -73,11 +76,6 @@ const WORD = /[_\p{XID_Start}][_\p{XID_Continue}]*/gu;
 /** The first character after white space. */
 const NEXT_TOKEN = /\s*(.?)/y;
 
-/** Node types the walk of a function collects (see AllocAnalysis.collect). */
-const COLLECTED = [
-  'unary_expression', 'call_expression', 'type_conversion_expression', 'composite_literal', 'var_spec', 'short_var_declaration',
-  'const_spec', 'range_clause', 'for_statement', 'go_statement', 'func_literal', 'assignment_statement',
-];
 const K_ADDR = 0, K_BUILTIN = 1, K_PKG = 2, K_CONV = 3, K_COMPLIT = 4, K_GO = 5, K_FUNCLIT = 6, K_CONCAT = 7, K_LARGEVAR = 8;
 interface Cand { kind: number; node: Node }
 
@@ -144,11 +142,16 @@ function headerRange(fn: Node): Range {
  * `map[`, composite literals, conversions, fmt/log printing, `var`, `+=` or `s = s + ...`. Conservative (a match
  * only costs the query); it lets machine-generated bodies with none of these (rewrite rules, tables) skip the walk.
  */
-const ALLOC_TRIGGER = new RegExp([
+const ALLOC_TRIGGER_CHEAP = new RegExp([
   '(?<!&)&(?![&=^])', '\\b(?:make|new|append|string|any)\\s*\\(', '\\bgo\\b', '\\bfunc\\b', '\\bmap\\s*\\[',
   '\\]\\s*[\\w.*]+\\s*\\{', '\\[\\s*\\]\\s*(?:byte|rune|uint8|int32)\\s*\\(', '\\binterface\\s*\\{',
-  '\\.\\s*(?:Print|Sprint|Fprint|Errorf|Append|Fatal|Panic)', '\\bvar\\b', '\\+=', '(\\b\\w+)\\s*=\\s*(?:\\1\\s*\\+|[^\\n;]*\\+\\s*\\1\\b)',
+  '\\.\\s*(?:Print|Sprint|Fprint|Errorf|Append|Fatal|Panic)', '\\bvar\\b', '\\+=',
 ].join('|'));
+/** `s = s + ...`, `s = ... + s`: a backreference, slow at every position, so tried only when the others fail. */
+const ALLOC_TRIGGER_CONCAT = /(\b\w+)\s*=\s*(?:\1\s*\+|[^\n;]*\+\s*\1\b)/;
+function allocTrigger(body: string): boolean {
+  return ALLOC_TRIGGER_CHEAP.test(body) || ALLOC_TRIGGER_CONCAT.test(body);
+}
 
 export class AllocAnalysis {
   readonly out = new Map<AllocRuleId, Candidate[]>();
@@ -191,7 +194,7 @@ export class AllocAnalysis {
     this.base = d.startIndex;
     if (d.type === 'function_declaration' || d.type === 'method_declaration') {
       const body = d.childForFieldName('body');
-      if (!body || !ALLOC_TRIGGER.test(text.slice(body.startIndex - this.base))) return this;
+      if (!body || !allocTrigger(text.slice(body.startIndex - this.base))) return this;
       this.r.registerFunction(d);
       roots.push(d);
     } else {
@@ -207,7 +210,17 @@ export class AllocAnalysis {
     for (const root of roots) {
       // Functions first, so that every node's enclosing function is known; local declarations for the resolver.
       if (root !== d) { this.r.registerFunction(root); work.push({ kind: K_FUNCLIT, node: root }); }
-      for (const n of root.descendantsOfType(COLLECTED)) if (n) this.collect(n, work, decls);
+      const nodes = root.descendantsOfType(this.collectedTypes(root));
+      const calls = this.calls(root);
+      // Calls come from the text: merged in document order (a walked node starting where a call starts contains it).
+      let j = 0;
+      for (const n of nodes) {
+        if (!n) continue;
+        const st = n.startIndex;
+        while (j < calls.length && (calls[j] as Cand).node.startIndex < st) work.push(calls[j++] as Cand);
+        this.collect(n, work, decls);
+      }
+      while (j < calls.length) work.push(calls[j++] as Cand);
     }
     this.r.addDecls(decls);
     for (const c of work) {
@@ -256,11 +269,6 @@ export class AllocAnalysis {
     switch (n.type) {
       case 'unary_expression':
         if (src.charCodeAt(off) === 0x26 /* & */) work.push({ kind: K_ADDR, node: n });
-        return;
-      case 'call_expression':
-        BUILTIN_AT.lastIndex = off;
-        if (BUILTIN_AT.test(src) && n.childForFieldName('function')?.type === 'identifier') work.push({ kind: K_BUILTIN, node: n });
-        else if (this.boxingCall(n, off)) work.push({ kind: K_PKG, node: n });
         return;
       case 'type_conversion_expression':
         work.push({ kind: K_CONV, node: n });
@@ -311,30 +319,54 @@ export class AllocAnalysis {
   }
 
   /**
-   * Whether `x.F(...)` (x an identifier) may be a call of one of the fmt/log functions of BOXING_FUNCS (pkgCall
-   * decides), read from the source text at the call's start; through the tree only when a comment may sit between.
+   * The node types worth walking for in `root`: a type whose keyword or operator does not occur in the text cannot
+   * occur in the tree. (Calls are found by their text, see `calls`.)
    */
-  private boxingCall(call: Node, off: number): boolean {
-    SELECTOR_AT.lastIndex = off;
-    const m = SELECTOR_AT.exec(this.src);
-    if (!m) return false;
-    let operand: string | undefined = m[1];
-    let field: string | undefined = m[2];
-    if (field === undefined) {
-      if (m[3] === undefined && m[4] === undefined) return false; // not `x.F`
+  private collectedTypes(root: Node): string[] {
+    const text = this.src.slice(root.startIndex - this.base, root.endIndex - this.base);
+    const types = ['type_conversion_expression', 'composite_literal'];
+    if (text.includes(':=')) types.push('short_var_declaration');
+    if (AMP.test(text)) types.push('unary_expression');
+    if (/\bvar\b/.test(text)) types.push('var_spec');
+    if (/\bconst\b/.test(text)) types.push('const_spec');
+    if (/\brange\b/.test(text)) types.push('range_clause');
+    const loops = /\bfor\b/.test(text);
+    if (loops) types.push('for_statement');
+    if (/\bgo\b/.test(text)) types.push('go_statement');
+    // (Not counting a declaration's own `func`; a func literal root is in its own walk, as it always was.)
+    if (root !== this.decl || /\bfunc\b/.test(text.slice(4))) types.push('func_literal');
+    if (loops && text.includes('+')) types.push('assignment_statement'); // concatenation counts only in loops
+    return types;
+  }
+
+  /**
+   * Calls of the builtins (make, new, append, string, any) and of the fmt/log functions of BOXING_FUNCS in `root`,
+   * in document order: found by their text (name, white space or comments, `(`), each checked in the tree.
+   */
+  private calls(root: Node): Cand[] {
+    const out: Cand[] = [];
+    const from = root.startIndex - this.base;
+    const text = this.src.slice(from, root.endIndex - this.base);
+    CALL_TEXT.lastIndex = 0;
+    for (let m = CALL_TEXT.exec(text); m; m = CALL_TEXT.exec(text)) {
+      const builtin = m[1] !== undefined;
+      const field = m[3];
+      if (!builtin) {
+        // The field first: the package is a read of the file facts, recorded for the memo.
+        if (field === undefined || !BOXING_FIELDS.has(field)) continue;
+        const pkg = this.ctx.file.importByLocal.get(m[2] as string);
+        const table = pkg ? BOXING_FUNCS[pkg] : undefined;
+        if (!table || table[field] === undefined) continue;
+      }
+      const at = root.startIndex + m.index;
+      const paren = at + m[0].length - 1;
+      const call = root.namedDescendantForIndex(at, paren + 1);
+      if (!call || call.startIndex !== at || call.type !== 'call_expression') continue;
       const fn = call.childForFieldName('function');
-      const o = fn?.type === 'selector_expression' ? fn.childForFieldName('operand') : null;
-      if (!o || o.type !== 'identifier') return false;
-      operand = o.text;
-      field = fn?.childForFieldName('field')?.text;
+      if (builtin ? fn?.type !== 'identifier' : fn?.type !== 'selector_expression' || fn.childForFieldName('operand')?.type !== 'identifier') continue;
+      out.push({ kind: builtin ? K_BUILTIN : K_PKG, node: call });
     }
-    // The field first: the package is a read of the file facts, recorded for the memo.
-    if (field === undefined || !BOXING_FIELDS.has(field)) return false;
-    const pkg = operand ? this.ctx.file.importByLocal.get(operand) : undefined;
-    const table = pkg ? BOXING_FUNCS[pkg] : undefined;
-    if (!table || table[field] === undefined) return false;
-    const fn = call.childForFieldName('function');
-    return fn?.type === 'selector_expression' && fn.childForFieldName('operand')?.type === 'identifier';
+    return out;
   }
 
   /**
