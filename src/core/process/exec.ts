@@ -62,6 +62,10 @@ export const runProcess: ExecFn = async (file, args, options = {}) => {
   const timer = options.timeoutMs ? setTimeout(() => { timedOut = true; stop(); }, options.timeoutMs) : undefined;
   const onAbort = () => { cancelled = true; stop(); };
   if (options.signal?.aborted) onAbort(); else options.signal?.addEventListener('abort', onAbort, { once: true });
+  // The streams give Buffers unless told otherwise (execa's `encoding` is about its own result, not these events);
+  // setEncoding also keeps a character split across two chunks whole.
+  child.stdout?.setEncoding('utf8');
+  child.stderr?.setEncoding('utf8');
   child.stdout?.on('data', (c: string) => { stdout = keep(stdout + c, max); options.onStdout?.(c); });
   child.stderr?.on('data', (c: string) => { stderr = keep(stderr + c, max); options.onStderr?.(c); });
   try {

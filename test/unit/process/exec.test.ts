@@ -25,6 +25,17 @@ void test('output, exit code and streaming callbacks', async () => {
   assert.equal(r.timedOut, false);
 });
 
+void test('the streaming callbacks get strings, with a character split across two writes kept whole', async () => {
+  const chunks: unknown[] = [];
+  // "é" is C3 A9 in UTF-8: its two bytes arrive in separate chunks.
+  const r = await runProcess('sh', ['-c', "printf '\\303'; sleep 0.1; printf '\\251 ok\\n' >&1; printf 'e\\n' >&2"],
+    { onStdout: (c) => chunks.push(c), onStderr: (c) => chunks.push(c) });
+  assert.equal(r.exitCode, 0);
+  assert.ok(chunks.every((c) => typeof c === 'string'), `chunk types: ${chunks.map((c) => typeof c).join(', ')}`);
+  assert.equal(r.stdout, 'é ok\n');
+  assert.equal(chunks.filter((c) => c !== 'e\n').join(''), 'é ok\n');
+});
+
 void test('arguments are passed as they are, never through a shell', async () => {
   const r = await runProcess('printf', ['%s|', 'a b', '$(touch /tmp/tgw-pwned)', "it's"]);
   assert.equal(r.stdout, "a b|$(touch /tmp/tgw-pwned)|it's|");
