@@ -1,8 +1,10 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction, ErrorAction, LanguageClient, RevealOutputChannelOn, State, Trace, type LanguageClientOptions, type ServerOptions,
 } from 'vscode-languageclient/node';
 import { decideCoexistence, type CoexistenceDecision, type LanguageServerMode } from '../../core/gopls/coexistence';
+import { GOPLS_MODULE, goSatisfies, goVersionOf, installArgs, parseRequiresNewerGo, releasesBelow } from '../../core/gopls/install';
 import { INSTALL_GOPLS_ARGS, locateGo, locateGopls } from '../../core/gopls/locate';
 import { goplsConfigForOwnClient, mergeGoplsSettings, type GoplsDesired, type GoplsManaged } from '../../core/gopls/settings';
 import type { TargetInfo } from '../../core/tinygo/info';
@@ -11,7 +13,13 @@ import type { Ctx } from '../services';
 import { locateDeps, type ToolchainService } from './service';
 
 export const GO_EXTENSION_ID = 'golang.go';
+/** The Go extension's "Go: Restart Language Server" (vscode-go registers it under this id). */
+export const GO_RESTART_COMMAND = 'go.languageserver.restart';
 const MANAGED_KEY = 'tinygo.goplsManaged:';
+/** The answer to "configure the Go extension's gopls?", per workspace: 'yes' or 'no' (no key: not answered yet). */
+const GO_CONSENT_KEY = 'tinygo.goExtensionConsent';
+const CONFIGURE_GO = 'Configure Its gopls';
+const NOT_HERE = 'Not in This Workspace';
 /** More crashes than this within CRASH_WINDOW_MS and the client is left stopped, with one message. */
 const MAX_CRASHES = 4;
 const CRASH_WINDOW_MS = 3 * 60_000;
@@ -38,6 +46,14 @@ class GoplsClient extends LanguageClient {
 
 interface FolderEnv { target?: string; desired?: GoplsDesired }
 
+/** A question put to the user (an information message with buttons) and, once given, the answer. */
+export interface GoplsQuestion {
+  message: string;
+  items: string[];
+  /** undefined while open, or when the notification was dismissed. */
+  answer?: string;
+}
+
 export interface GoplsStart {
   reason: string;
   /** From the request (target change, setting, command) to gopls answering `initialize`. */
@@ -48,9 +64,10 @@ export interface GoplsStart {
 
 /**
  * gopls for TinyGo code. Runs our own LanguageClient, or reconfigures the Go extension's gopls through the `gopls`
- * settings, never both (core/gopls/coexistence.ts decides). Our client gets each folder's target environment as
- * that folder's `gopls` configuration (`build.env`, `build.buildFlags`), in memory, so nothing is written to
- * settings and nothing reaches terminals; a target change restarts it without a window reload.
+ * settings (after asking once per workspace, then restarting it), never both (core/gopls/coexistence.ts decides).
+ * Our client gets each folder's target environment as that folder's `gopls` configuration (`build.env`,
+ * `build.buildFlags`), in memory, so nothing is written to settings and nothing reaches terminals; a target change
+ * restarts it without a window reload.
  */
 export class GoplsManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -68,6 +85,13 @@ export class GoplsManager implements vscode.Disposable {
   private goplsPath: string | undefined;
   decision: CoexistenceDecision | undefined;
   lastStart: GoplsStart | undefined;
+  /** Every question asked in this session, in order (tests; "what did the user see" in bug reports). */
+  readonly questions: GoplsQuestion[] = [];
+  /**
+   * How a question reaches the user: an information message. The integration tests replace it to answer, since a
+   * notification's button cannot be clicked from the extension host; nothing else does.
+   */
+  prompt: (message: string, ...items: string[]) => Thenable<string | undefined> = (message, ...items) => vscode.window.showInformationMessage(message, ...items);
 
   constructor(private readonly ctx: Ctx, private readonly toolchain: ToolchainService) {}
 
@@ -111,7 +135,14 @@ export class GoplsManager implements vscode.Disposable {
       const info = target && (decision.runOwn || decision.configureGoExtension) ? await this.toolchain.targetInfo(f) : undefined;
       envs.set(f.uri.toString(), { target, desired: desiredFrom(info) });
     }
-    if (trusted) await this.configureGoExtension(folders, envs, decision.configureGoExtension);
+    if (trusted) {
+      // The Go extension's settings are only written after the user said yes, once per workspace; there is
+      // nothing to ask while no folder has a target.
+      const consent = this.ctx.extension.workspaceState.get<'yes' | 'no'>(GO_CONSENT_KEY);
+      if (decision.configureGoExtension && consent === undefined && [...envs.values()].some((e) => e.desired)) this.askGoExtensionConsent();
+      const changed = await this.configureGoExtension(folders, envs, decision.configureGoExtension && consent === 'yes');
+      if (changed) this.restartGoExtensionGopls(reason);
+    }
 
     if (!decision.runOwn || !loc.found) {
       if (this.client) {
@@ -134,8 +165,21 @@ export class GoplsManager implements vscode.Disposable {
     await stopped;
   }
 
+  /**
+   * gopls runs `go` from its PATH. A `go` that is not on PATH but in a usual place (VS Code started from a launcher,
+   * a login shell that does not set PATH up) is found the way "Install gopls" finds it, and its directory goes at
+   * the end of gopls' PATH; otherwise gopls answers every request with "no views".
+   */
+  private async serverEnv(): Promise<NodeJS.ProcessEnv> {
+    const go = await locateGo(locateDeps(this.ctx));
+    if (go.found?.source !== 'usual location') return process.env;
+    const dir = path.dirname(go.found.path);
+    this.output.appendLine(`[tinygo] "go" is not on PATH; gopls gets ${dir} at the end of its PATH`);
+    return { ...process.env, PATH: [process.env.PATH, dir].filter((d) => d).join(path.delimiter) };
+  }
+
   private async startClient(goplsPath: string, reason: string, t0: number): Promise<void> {
-    const serverOptions: ServerOptions = { command: goplsPath, args: ['serve'], options: { env: process.env } };
+    const serverOptions: ServerOptions = { command: goplsPath, args: ['serve'], options: { env: await this.serverEnv() } };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ language: 'go', scheme: 'file' }, { language: 'go', scheme: 'untitled' }],
       outputChannel: this.output,
@@ -218,10 +262,12 @@ export class GoplsManager implements vscode.Disposable {
   }
 
   /**
-   * The Go extension's gopls reads the `gopls` settings and picks up changes without a restart. Only our own
-   * values are written and removed (core/gopls/settings.ts); the user's stay, and conflicts are reported once.
+   * The Go extension's gopls reads the `gopls` settings; after a change it is restarted (restartGoExtensionGopls).
+   * Only our own values are written and removed (core/gopls/settings.ts); the user's stay, and conflicts are
+   * reported once. Returns whether a settings file was written.
    */
-  private async configureGoExtension(folders: readonly vscode.WorkspaceFolder[], envs: Map<string, FolderEnv>, enabled: boolean): Promise<void> {
+  private async configureGoExtension(folders: readonly vscode.WorkspaceFolder[], envs: Map<string, FolderEnv>, enabled: boolean): Promise<boolean> {
+    let written = false;
     const multi = folders.length > 1;
     const goCfgFor = (f: vscode.WorkspaceFolder) => vscode.workspace.getConfiguration('go', f.uri);
     for (const f of folders) {
@@ -241,6 +287,7 @@ export class GoplsManager implements vscode.Disposable {
         try {
           await cfg.update('gopls', r.value, multi ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace);
           this.ctx.log.appendLine(`[gopls] ${enabled ? 'set' : 'removed'} the target environment in the "gopls" settings of ${f.name} (the Go extension's gopls)`);
+          written = true;
         } catch (err) {
           this.ctx.log.appendLine(`[gopls] could not write the "gopls" settings: ${err instanceof Error ? err.message : String(err)}`);
           continue;
@@ -249,6 +296,58 @@ export class GoplsManager implements vscode.Disposable {
       await this.ctx.extension.workspaceState.update(key, r.managed);
       if (!multi) break;
     }
+    return written;
+  }
+
+  /**
+   * Asks once per workspace whether the Go extension's gopls may get the target's environment. An answer is kept
+   * in workspaceState; a dismissed notification is asked again in a later session. "TinyGo: Restart Language
+   * Server" forgets a "no" (resetGoExtensionConsent), so the question can come back.
+   */
+  private askGoExtensionConsent(): void {
+    if (this.shown.has('ask-go-extension')) return;
+    this.shown.add('ask-go-extension');
+    void this.ask('TinyGo: the Go extension runs gopls in this workspace. Give its gopls the selected target\'s GOROOT, GOOS/GOARCH ' +
+      'and build tags through this workspace\'s "gopls" settings ("build.env", "build.buildFlags")? Values you set there yourself are kept.',
+    CONFIGURE_GO, NOT_HERE).then(async (a) => {
+      if (a === undefined) return;
+      await this.ctx.extension.workspaceState.update(GO_CONSENT_KEY, a === CONFIGURE_GO ? 'yes' : 'no');
+      this.ctx.log.appendLine(a === CONFIGURE_GO ? '[gopls] the Go extension\'s gopls gets the target\'s environment in this workspace'
+        : '[gopls] the Go extension\'s gopls keeps its own environment in this workspace ("TinyGo: Restart Language Server" asks again)');
+      if (a === CONFIGURE_GO) await this.refresh('the Go extension may be configured');
+    }).then(undefined, (err: unknown) => this.ctx.log.appendLine(`[gopls] configuring the Go extension: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** Forgets a "no" to configuring the Go extension's gopls, so that the next refresh asks again. */
+  async resetGoExtensionConsent(): Promise<void> {
+    if (this.ctx.extension.workspaceState.get(GO_CONSENT_KEY) !== 'no') return;
+    await this.ctx.extension.workspaceState.update(GO_CONSENT_KEY, undefined);
+    this.shown.delete('ask-go-extension');
+  }
+
+  /**
+   * The Go extension's gopls is restarted after its settings changed, so that a new GOROOT/GOOS/GOARCH takes effect
+   * in one go. Not awaited: its restart is the Go extension's business and must not hold up our queue. An inactive
+   * Go extension reads the settings when it starts.
+   */
+  private restartGoExtensionGopls(reason: string): void {
+    if (!vscode.extensions.getExtension(GO_EXTENSION_ID)?.isActive) return;
+    void (async () => {
+      if (!(await vscode.commands.getCommands(true)).includes(GO_RESTART_COMMAND)) {
+        this.ctx.log.appendLine(`[gopls] the Go extension has no "${GO_RESTART_COMMAND}" command; its gopls picks the "gopls" settings up itself`);
+        return;
+      }
+      this.ctx.log.appendLine(`[gopls] restarting the Go extension's gopls (${reason})`);
+      await vscode.commands.executeCommand(GO_RESTART_COMMAND);
+    })().catch((err: unknown) => this.ctx.log.appendLine(`[gopls] ${GO_RESTART_COMMAND}: ${err instanceof Error ? err.message : String(err)}`));
+  }
+
+  /** An information message through `prompt`, recorded in `questions`. */
+  private async ask(message: string, ...items: string[]): Promise<string | undefined> {
+    const q: GoplsQuestion = { message, items };
+    this.questions.push(q);
+    q.answer = await this.prompt(message, ...items);
+    return q.answer;
   }
 
   private warnOnce(message: string): void {
@@ -268,7 +367,7 @@ export class GoplsManager implements vscode.Disposable {
     if (this.shown.has('offer-install') || !vscode.workspace.isTrusted) return;
     this.shown.add('offer-install');
     this.ctx.log.appendLine('[gopls] gopls was not found (tinygo.gopls.path, PATH, GOBIN, GOPATH/bin)');
-    void vscode.window.showInformationMessage(
+    void this.ask(
       'TinyGo: gopls (the Go language server) is not installed, so Go files get no type checking or completion here. Install it now ' +
       `("go ${INSTALL_GOPLS_ARGS.join(' ')}")?`, 'Install gopls', 'Set Path').then((a) => {
       if (a === 'Install gopls') void vscode.commands.executeCommand('tinygo.installGopls');
@@ -287,7 +386,10 @@ export class GoplsManager implements vscode.Disposable {
     });
   }
 
-  /** `go install golang.org/x/tools/gopls@latest` with progress and cancel; trusted workspaces only. */
+  /**
+   * `go install golang.org/x/tools/gopls@latest` with progress and cancel; trusted workspaces only. When this Go is
+   * too old for the latest gopls and may not fetch a newer toolchain, the newest gopls it can build (core/gopls/install.ts).
+   */
   async installGopls(): Promise<boolean> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('TinyGo: this workspace is in Restricted Mode; gopls is not installed from here. Trust the workspace first.');
@@ -299,20 +401,44 @@ export class GoplsManager implements vscode.Disposable {
       return false;
     }
     const goPath = go.found.path;
-    this.output.appendLine(`[tinygo] ${goPath} ${INSTALL_GOPLS_ARGS.join(' ')}`);
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'TinyGo: installing gopls', cancellable: true },
-      (progress, token) => {
+    const { result: r, version, tooNew } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'TinyGo: installing gopls', cancellable: true },
+      async (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         const out = (c: string) => { this.output.append(c); const line = c.trim().split('\n').pop(); if (line) progress.report({ message: line.slice(0, 80) }); };
-        return this.ctx.exec(goPath, INSTALL_GOPLS_ARGS, { signal: abort.signal, timeoutMs: 15 * 60_000, onStdout: out, onStderr: out });
+        const run = (args: readonly string[], stream: boolean) => {
+          this.output.appendLine(`[tinygo] ${goPath} ${args.join(' ')}`);
+          return this.ctx.exec(goPath, args, { signal: abort.signal, timeoutMs: 15 * 60_000, ...(stream ? { onStdout: out, onStderr: out } : {}) });
+        };
+        const latest = await run(INSTALL_GOPLS_ARGS, true);
+        const needsNewer = latest.exitCode !== 0 && !latest.cancelled ? parseRequiresNewerGo(latest.stderr + latest.stdout) : undefined;
+        if (!needsNewer) return { result: latest };
+        // This Go may not fetch a newer toolchain (GOTOOLCHAIN=local): the newest gopls it can build instead.
+        this.output.appendLine(`[tinygo] gopls ${needsNewer.version} needs Go ${needsNewer.requires} or newer; this Go is ${needsNewer.running} and may not ` +
+          'fetch another (GOTOOLCHAIN). Looking for the newest gopls it can build.');
+        progress.report({ message: `gopls ${needsNewer.version} needs Go ${needsNewer.requires}: finding the newest for Go ${needsNewer.running}` });
+        const list = await run(['list', '-m', '-versions', GOPLS_MODULE], false);
+        if (list.exitCode !== 0) return { result: latest, tooNew: needsNewer };
+        for (const v of releasesBelow(list.stdout, needsNewer.version).slice(0, 8)) {
+          if (abort.signal.aborted) return { result: { ...latest, cancelled: true }, tooNew: needsNewer };
+          const mod = await run(['list', '-m', '-json', `${GOPLS_MODULE}@${v}`], false);
+          const wants = mod.exitCode === 0 ? goVersionOf(mod.stdout) : undefined;
+          if (wants && goSatisfies(needsNewer.running, wants)) return { result: await run(installArgs(v), true), version: v, tooNew: needsNewer };
+          this.output.appendLine(`[tinygo] gopls ${v} needs Go ${wants ?? '(unknown)'}`);
+        }
+        return { result: latest, tooNew: needsNewer };
       });
     if (r.cancelled) { this.output.appendLine('[tinygo] gopls install cancelled'); return false; }
     if (r.exitCode !== 0) {
-      this.errorOnce(`TinyGo: "go ${INSTALL_GOPLS_ARGS.join(' ')}" failed (${r.spawnError ?? `exit ${r.exitCode}`}). See the "TinyGo gopls" output.`);
+      const args = version ? installArgs(version) : INSTALL_GOPLS_ARGS;
+      const why = tooNew && !version ? ` gopls ${tooNew.version} needs Go ${tooNew.requires} or newer and no older release fits Go ${tooNew.running}: ` +
+        'install a newer Go, or let Go fetch one (GOTOOLCHAIN=auto).' : '';
+      this.errorOnce(`TinyGo: "go ${args.join(' ')}" failed (${r.spawnError ?? `exit ${r.exitCode}`}).${why} See the "TinyGo gopls" output.`);
       return false;
     }
-    void vscode.window.showInformationMessage('TinyGo: gopls is installed.');
+    void vscode.window.showInformationMessage(version && tooNew
+      ? `TinyGo: gopls ${version} is installed (the latest, ${tooNew.version}, needs Go ${tooNew.requires}; this Go is ${tooNew.running}).`
+      : 'TinyGo: gopls is installed.');
     this.shown.delete('offer-install');
     await this.refresh('gopls installed', { restart: true });
     return true;

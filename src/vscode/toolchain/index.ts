@@ -52,6 +52,8 @@ export const toolchainFeature: Feature = (ctx) => {
     }),
     vscode.commands.registerCommand('tinygo.restartLanguageServer', async () => {
       await toolchain.state(true);
+      // A "no" to configuring the Go extension's gopls is forgotten here, so the question comes again.
+      await gopls.resetGoExtensionConsent();
       await gopls.refresh('restart command', { restart: true });
       if (!gopls.running && gopls.decision && !gopls.decision.runOwn) {
         const why = !vscode.workspace.isTrusted ? 'the workspace is in Restricted Mode'
