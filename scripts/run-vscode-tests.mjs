@@ -4,6 +4,11 @@
 // Why this and not @vscode/test-electron, and every flag below: shared/docs/real-vscode-tests.md.
 //
 //   node scripts/run-vscode-tests.mjs integration   mocha suite (out/test/integration) inside the extension host
+//   node scripts/run-vscode-tests.mjs untrusted     the suites about Restricted Mode, Workspace Trust on and the folder untrusted
+//   node scripts/run-vscode-tests.mjs gopls-install the install offer and "TinyGo: Install gopls", with no gopls to be found
+//                                                   (GOBIN, GOPATH and HOME are empty directories of the run)
+//   node scripts/run-vscode-tests.mjs go-extension  coexistence with golang.go, played by a SCRIPTED STAND-IN
+//                                                   (test/fixtures/golang-go-standin, packed with vsce and installed)
 //   node scripts/run-vscode-tests.mjs ui            Playwright tests (test/ui/*.test.mjs) against the dev extension
 //   node scripts/run-vscode-tests.mjs vsix          the packaged .vsix installed like a user would, then test/ui
 //
@@ -152,8 +157,9 @@ function hostPaths(runDir) {
   };
 }
 
-function codeServerEnv(host, runDir) {
-  return childEnv({ ...hostPaths(runDir).env, PATH: `${host.TGW_NODE24_BIN}:${process.env.PATH}`, TGW_GOPLS: host.TGW_GOPLS ?? '' });
+function codeServerEnv(host, runDir, extra = {}) {
+  const { PATH = process.env.PATH, ...rest } = extra;
+  return childEnv({ ...hostPaths(runDir).env, TGW_GOPLS: host.TGW_GOPLS ?? '', ...rest, PATH: `${host.TGW_NODE24_BIN}:${PATH}` });
 }
 
 /** `code-server --install-extension FILE.vsix` into this run's extensions dir (offline, about a second). */
@@ -209,7 +215,7 @@ const WATCHDOG = 'exec 3<&0; "$@" </dev/null 3<&- & cs=$!; '
   + '(read -r _ <&3; kill -KILL -- -$$ 2>/dev/null) & w=$!; exec 3<&-; '
   + 'wait "$cs"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"';
 
-async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [] }) {
+async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [], env = {} }) {
   runMarks.add(runDir);
   const p = hostPaths(runDir);
   fs.writeFileSync(path.join(p.userData, 'User', 'settings.json'),
@@ -228,7 +234,7 @@ async function startCodeServerOnce({ host, runDir, folder, port, trust = false, 
   const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   const fd = fs.openSync(logFile, 'a');
   const child = spawn('bash', ['-c', WATCHDOG, 'tgw-watchdog', host.TGW_CODE_SERVER, ...args],
-    { detached: true, stdio: ['pipe', fd, fd], env: codeServerEnv(host, runDir) });
+    { detached: true, stdio: ['pipe', fd, fd], env: codeServerEnv(host, runDir, env) });
   fs.closeSync(fd);
   groups.add(child.pid);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => { groups.delete(child.pid); resolve(code ?? signal); }));
@@ -268,7 +274,11 @@ export function tail(file, lines = 40) {
   try { return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n'); } catch { return '(no log)'; }
 }
 
-/** Workbench URL; with a payload the workbench loads the extension from a folder and/or runs its test module. */
+/**
+ * Workbench URL; with a payload the workbench loads the extension from a folder and/or runs its test module.
+ * One development folder only: the web workbench reads the payload into a Map, so a second
+ * `extensionDevelopmentPath` entry replaces the first (other extensions are installed from a .vsix instead).
+ */
 export function workbenchUrl(server, folder, { extensionDevelopmentPath, extensionTestsPath } = {}) {
   const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
   const payload = [];
@@ -333,15 +343,58 @@ function logPrinter(runDir) {
   return { print, counts, close: () => workbenchLog.end() };
 }
 
-async function runIntegration(ctx, { trust = false } = {}) {
+/**
+ * The gopls-install run's environment: no gopls anywhere our locator looks (tinygo.gopls.path is not set in a fresh
+ * run; PATH without any directory holding a gopls; GOBIN, GOPATH and HOME, hence ~/go/bin, empty directories of
+ * this run), so the offer is made and "TinyGo: Install gopls" really installs, into this run's GOBIN. The module
+ * and build caches stay the machine's (and GOENV its settings, e.g. GOPROXY): a warm run only links gopls.
+ * With HOME elsewhere the login shell VS Code reads its environment from skips ~/.bashrc, so `go` may not be on the
+ * extension host's PATH either (here it is added there): the extension must find it in /usr/local/go/bin by itself.
+ */
+function goplsInstallEnv(runDir) {
+  const r = spawnSync('go', ['env', 'GOMODCACHE', 'GOCACHE', 'GOENV'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the gopls-install run needs go on PATH (go env: ${r.error?.message ?? r.stderr})`);
+  const [gomodcache, gocache, goenv] = r.stdout.trim().split('\n');
+  const dirs = {};
+  for (const d of ['gobin', 'gopath', 'home']) fs.mkdirSync(dirs[d] = path.join(runDir, d), { recursive: true });
+  const PATH = (process.env.PATH ?? '').split(':').filter((d) => d && !fs.existsSync(path.join(d, 'gopls'))).join(':');
+  return { GOBIN: dirs.gobin, GOPATH: dirs.gopath, HOME: dirs.home, GOMODCACHE: gomodcache, GOCACHE: gocache, GOENV: goenv, PATH, TGW_GOPLS: '' };
+}
+
+/**
+ * The runs of the mocha suite (out/test/integration). Each but `integration` runs only the suites about it
+ * (TGW_TEST_GREP); the suites tell which run they are in from TGW_HARNESS_MODE and skip themselves elsewhere.
+ */
+const INTEGRATION_RUNS = {
+  integration: {},
+  // Restricted Mode: Workspace Trust on, the folder untrusted.
+  untrusted: { trust: true, grep: '^untrusted' },
+  'gopls-install': { grep: '^gopls install', env: goplsInstallEnv },
+  'go-extension': { grep: '^golang\\.go stand-in', install: [path.join(ROOT, 'test/fixtures/golang-go-standin')] },
+};
+
+/** Packs an extension folder into a .vsix in the run directory (vsce, offline, under a second) and installs it. */
+function installFolder(host, runDir, dir) {
+  const vsix = path.join(runDir, `${path.basename(dir)}.vsix`);
+  const r = spawnSync(path.join(ROOT, 'node_modules/.bin/vsce'),
+    ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', vsix],
+    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`vsce package in ${path.relative(ROOT, dir)} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  return installVsix(host, runDir, vsix);
+}
+
+async function runIntegration(ctx, mode) {
+  const { trust = false, grep, env, install = [] } = INTEGRATION_RUNS[mode];
   const testsJs = path.join(ROOT, 'out/test/integration/index.js');
   if (!fs.existsSync(testsJs)) throw new Error(`${path.relative(ROOT, testsJs)} is missing: run npm run compile-tests first`);
   if (!fs.existsSync(path.join(ROOT, 'dist/extension.js'))) throw new Error('dist/extension.js is missing: run npm run build first');
   const folder = copyWorkspace(path.join(ROOT, 'test/fixtures/workspace'), ctx.runDir);
-  // Restricted Mode run: Workspace Trust on, the folder untrusted, only the suites that are about it.
-  if (trust) process.env.TGW_TEST_GREP = '^untrusted';
-  ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder, trust });
-  log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, folder)}${trust ? ' (untrusted)' : ''}`);
+  if (grep) process.env.TGW_TEST_GREP = grep;
+  const extraEnv = { TGW_HARNESS_MODE: mode, ...(env ? env(ctx.runDir) : {}) };
+  for (const dir of install) log(`installed ${path.relative(ROOT, dir)}: ${installFolder(ctx.host, ctx.runDir, dir).split('\n').pop()}`);
+  ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder, trust, env: extraEnv });
+  log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, folder)}${trust ? ' (untrusted)' : ''}` +
+    `${env ? `, GOBIN ${path.relative(ROOT, extraEnv.GOBIN)}` : ''}`);
   ctx.browser = await launchBrowser(ctx.host, ctx.runDir);
   const printer = logPrinter(ctx.runDir);
   ctx.onClose.push(() => printer.close());
@@ -438,8 +491,8 @@ async function runUi(ctx, kind) {
 // --- main -----------------------------------------------------------------------------------------------
 async function main() {
   const mode = process.argv[2];
-  if (!['integration', 'untrusted', 'ui', 'vsix'].includes(mode)) {
-    console.error('usage: node scripts/run-vscode-tests.mjs integration|untrusted|ui|vsix');
+  if (![...Object.keys(INTEGRATION_RUNS), 'ui', 'vsix'].includes(mode)) {
+    console.error(`usage: node scripts/run-vscode-tests.mjs ${[...Object.keys(INTEGRATION_RUNS), 'ui', 'vsix'].join('|')}`);
     process.exit(2);
   }
   const t0 = performance.now();
@@ -473,7 +526,7 @@ async function main() {
     ctx.host = testHostEnv();
     ctx.runDir = newRunDir(`run-${mode}`);
     log(`mode ${mode}, state in ${path.relative(ROOT, ctx.runDir)}`);
-    const work = mode === 'integration' ? runIntegration(ctx) : mode === 'untrusted' ? runIntegration(ctx, { trust: true }) : runUi(ctx, mode);
+    const work = mode in INTEGRATION_RUNS ? runIntegration(ctx, mode) : runUi(ctx, mode);
     work.catch(() => { /* raced below */ });
     let overall;
     const timedOut = new Promise((_, reject) => {

@@ -3,7 +3,8 @@
 #   deps (npm ci, skipped when node_modules matches package-lock.json), setup (scripts/setup-test-host.sh:
 #   chromium, Node 24, code-server, gopls; cached), tinygo (scripts/install-tinygo.sh: a real tinygo where one
 #   can be had, cached; skipped otherwise), typecheck, lint, unit, integration (real VS Code), untrusted (the
-#   same host in Restricted Mode),
+#   same host in Restricted Mode), gopls-install (no gopls anywhere: the offer and a real `go install`),
+#   go-extension (coexistence with golang.go, played by a scripted stand-in),
 #   ui (Playwright on the workbench), vsix (the packaged extension installed like a user would).
 # A failed check does not stop the later ones (deps and setup do: nothing can run without them).
 # Prints one summary line per stage, the wall time, and last `N passed, N failed` over every stage's tests
@@ -132,6 +133,9 @@ main() {
   stage unit npm run --silent test:unit
   stage integration npm run --silent test:integration
   stage untrusted npm run --silent test:untrusted
+  # dist/ and out/ are fresh from the two stages above: these runs only start their own code-server.
+  stage gopls-install node scripts/run-vscode-tests.mjs gopls-install
+  stage go-extension node scripts/run-vscode-tests.mjs go-extension
   stage ui npm run --silent test:ui
   stage vsix npm run --silent test:vsix
 

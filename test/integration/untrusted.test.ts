@@ -6,10 +6,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, openGo, ruleDiagnostics, waitForDiagnostics } from './helpers';
+import { parts } from './toolchainHelpers';
 
 suite('untrusted workspace', () => {
   const marker = path.join(os.tmpdir(), `tgw-untrusted-ran-${process.pid}`);
   const fake = path.join(os.tmpdir(), `tgw-untrusted-tinygo-${process.pid}`);
+  const fakeGoDir = path.join(os.tmpdir(), `tgw-untrusted-go-${process.pid}`);
 
   suiteSetup(function () {
     if (vscode.workspace.isTrusted) this.skip();
@@ -21,6 +23,7 @@ suite('untrusted workspace', () => {
     if (vscode.workspace.isTrusted) return;
     await vscode.workspace.getConfiguration('tinygo').update('path', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(fake, { force: true });
+    fs.rmSync(fakeGoDir, { recursive: true, force: true });
     fs.rmSync(marker, { force: true });
   });
 
@@ -43,5 +46,26 @@ suite('untrusted workspace', () => {
     await vscode.commands.executeCommand('tinygo.flash', { quiet: true });
     await vscode.commands.executeCommand('tinygo.restartLanguageServer');
     assert.equal(fs.existsSync(marker), false, 'a tool was executed in an untrusted workspace');
+  });
+
+  test('"TinyGo: Install gopls" refuses and runs no go, no install is offered, and the status bar says Restricted Mode', async () => {
+    const p = await parts();
+    // A "go" first on PATH (the extension host's, which the locator reads) that leaves the mark if anything runs it.
+    fs.mkdirSync(fakeGoDir, { recursive: true });
+    fs.writeFileSync(path.join(fakeGoDir, 'go'), `#!/bin/sh\ntouch '${marker}'\nexit 1\n`, { mode: 0o755 });
+    const oldPath = process.env.PATH;
+    process.env.PATH = `${fakeGoDir}${path.delimiter}${oldPath ?? ''}`;
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('tinygo.installGopls'), false);
+    } finally {
+      process.env.PATH = oldPath;
+    }
+    assert.equal(fs.existsSync(marker), false, 'go was executed in an untrusted workspace');
+    assert.equal(p.gopls.questions.length, 0, `asked in Restricted Mode: ${p.gopls.questions.map((q) => q.message).join(' | ')}`);
+    assert.equal(p.gopls.running, false);
+    const view = p.status.view;
+    assert.equal(view.text, '$(workspace-untrusted) TinyGo');
+    assert.match(view.tooltip, /^Restricted Mode: TinyGo Workbench runs no tool \(tinygo, gopls, go\)/);
+    assert.equal(view.command, 'workbench.trust.manage');
   });
 });
