@@ -61,12 +61,13 @@ const BOXING_FUNCS: Record<string, Record<string, number>> = {
 
 /** White space and comments between tokens. */
 const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*)*`;
-const IDENT = String.raw`[_\p{XID_Start}][_\p{XID_Continue}]*`;
-/**
- * What a call of a builtin the rules follow (captured: the name) or of a `x.F` function (captured: x and F) looks
- * like in the text, up to its `(`. Also matches in strings and comments: every match is checked in the tree.
- */
-const CALL_TEXT = new RegExp(String.raw`(?<![_\p{XID_Continue}])(?:(make|new|append|string|any)|(${IDENT})${GAP}\.${GAP}(${IDENT}))(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
+/** A call of a builtin the rules follow, up to its `(` (not after a dot: that is a field). Checked in the tree. */
+const BUILTIN_TEXT = new RegExp(String.raw`(?<![_\p{XID_Continue}.])(?:make|new|append|string|any)(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
+/** `.F(` with F one of the fmt/log functions of BOXING_FUNCS (captured: F). Checked in the tree. */
+const FIELD_TEXT = new RegExp(String.raw`\.${GAP}(${[...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|')})(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
+const GAP_AT = new RegExp(GAP, 'y');
+const IDENT_CHAR = /[_\p{XID_Continue}]/u;
+const IDENT_START = /[_\p{XID_Start}]/u;
 /** A `&` that may be the address-of operator (not `&&`, `&=`, `&^`). */
 const AMP = /(?<!&)(?:&&)*&(?![&=^])/; // a run of `&`s of odd length: the lexer pairs them from the left
 
@@ -78,8 +79,6 @@ const NEXT_TOKEN = /\s*(.?)/y;
 
 const K_ADDR = 0, K_BUILTIN = 1, K_PKG = 2, K_CONV = 3, K_COMPLIT = 4, K_GO = 5, K_FUNCLIT = 6, K_CONCAT = 7, K_LARGEVAR = 8;
 interface Cand { kind: number; node: Node }
-
-const BOXING_FIELDS: ReadonlySet<string> = new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)));
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
@@ -188,10 +187,11 @@ export class AllocAnalysis {
     // these types; a query with the same constraints costs more), filtered by their text and a few child types.
     const roots: Node[] = [];
     const work: Cand[] = [];
-    const decls: Node[] = [];
+    const decls: { node: Node; type: string }[] = [];
     const text = d.text;
     this.src = text;
     this.base = d.startIndex;
+    this.r.setSource(text, this.base);
     if (d.type === 'function_declaration' || d.type === 'method_declaration') {
       const body = d.childForFieldName('body');
       if (!body || !allocTrigger(text.slice(body.startIndex - this.base))) return this;
@@ -263,10 +263,11 @@ export class AllocAnalysis {
   private base = 0;
 
   /** Sorts one node of the walk: a candidate for the rules, a local declaration, a loop or a function. */
-  private collect(n: Node, work: Cand[], decls: Node[]): void {
+  private collect(n: Node, work: Cand[], decls: { node: Node; type: string }[]): void {
     const src = this.src;
     const off = n.startIndex - this.base;
-    switch (n.type) {
+    const type = n.type;
+    switch (type) {
       case 'unary_expression':
         if (src.charCodeAt(off) === 0x26 /* & */) work.push({ kind: K_ADDR, node: n });
         return;
@@ -282,11 +283,11 @@ export class AllocAnalysis {
         return;
       }
       case 'var_spec':
-        decls.push(n);
+        decls.push({ node: n, type });
         if (n.childForFieldName('type')?.type === 'array_type') work.push({ kind: K_LARGEVAR, node: n });
         return;
       case 'short_var_declaration': case 'const_spec': case 'range_clause':
-        decls.push(n);
+        decls.push({ node: n, type });
         return;
       case 'for_statement': {
         const body = n.childForFieldName('body');
@@ -344,27 +345,53 @@ export class AllocAnalysis {
    * in document order: found by their text (name, white space or comments, `(`), each checked in the tree.
    */
   private calls(root: Node): Cand[] {
-    const out: Cand[] = [];
-    const from = root.startIndex - this.base;
-    const text = this.src.slice(from, root.endIndex - this.base);
-    CALL_TEXT.lastIndex = 0;
-    for (let m = CALL_TEXT.exec(text); m; m = CALL_TEXT.exec(text)) {
-      const builtin = m[1] !== undefined;
-      const field = m[3];
-      if (!builtin) {
-        // The field first: the package is a read of the file facts, recorded for the memo.
-        if (field === undefined || !BOXING_FIELDS.has(field)) continue;
-        const pkg = this.ctx.file.importByLocal.get(m[2] as string);
-        const table = pkg ? BOXING_FUNCS[pkg] : undefined;
-        if (!table || table[field] === undefined) continue;
+    const found: { at: number; paren: number; builtin: boolean }[] = [];
+    const rootStart = root.startIndex;
+    const text = this.src.slice(rootStart - this.base, root.endIndex - this.base);
+    BUILTIN_TEXT.lastIndex = 0;
+    for (let m = BUILTIN_TEXT.exec(text); m; m = BUILTIN_TEXT.exec(text)) {
+      found.push({ at: rootStart + m.index, paren: rootStart + m.index + m[0].length - 1, builtin: true });
+    }
+    FIELD_TEXT.lastIndex = 0;
+    for (let m = FIELD_TEXT.exec(text); m; m = FIELD_TEXT.exec(text)) {
+      const field = m[1] as string;
+      // The operand: the identifier before the dot.
+      let operand: string | undefined;
+      let at = -1;
+      let j = m.index - 1;
+      while (j >= 0 && /[ \t\r\n]/.test(text[j] as string)) j--;
+      const end = j + 1;
+      while (j >= 0 && IDENT_CHAR.test(text[j] as string)) j--;
+      const c = j >= 0 ? text.charCodeAt(j) : 0;
+      if (c === 0x2f /* / */ || (c >= 0xd800 && c <= 0xdfff)) {
+        // A comment before the dot, or a character the scan cannot judge: ask the tree.
+        GAP_AT.lastIndex = m.index + 1;
+        GAP_AT.exec(text);
+        const fieldAt = rootStart + GAP_AT.lastIndex;
+        const sel = root.namedDescendantForIndex(fieldAt, fieldAt + field.length)?.parent;
+        const op = sel?.type === 'selector_expression' ? sel.childForFieldName('operand') : null;
+        if (op?.type !== 'identifier') continue;
+        operand = op.text;
+        at = op.startIndex;
+      } else {
+        if (end <= j + 1 || !IDENT_START.test(text[j + 1] as string)) continue;
+        operand = text.slice(j + 1, end);
+        at = rootStart + j + 1;
       }
-      const at = root.startIndex + m.index;
-      const paren = at + m[0].length - 1;
-      const call = root.namedDescendantForIndex(at, paren + 1);
-      if (!call || call.startIndex !== at || call.type !== 'call_expression') continue;
+      // The package is a read of the file facts, recorded for the memo: only for the fmt/log function names.
+      const pkg = this.ctx.file.importByLocal.get(operand);
+      const table = pkg ? BOXING_FUNCS[pkg] : undefined;
+      if (!table || table[field] === undefined) continue;
+      found.push({ at, paren: rootStart + m.index + m[0].length - 1, builtin: false });
+    }
+    found.sort((x, y) => x.at - y.at);
+    const out: Cand[] = [];
+    for (const f of found) {
+      const call = root.namedDescendantForIndex(f.at, f.paren + 1);
+      if (!call || call.startIndex !== f.at || call.type !== 'call_expression') continue;
       const fn = call.childForFieldName('function');
-      if (builtin ? fn?.type !== 'identifier' : fn?.type !== 'selector_expression' || fn.childForFieldName('operand')?.type !== 'identifier') continue;
-      out.push({ kind: builtin ? K_BUILTIN : K_PKG, node: call });
+      if (f.builtin ? fn?.type !== 'identifier' : fn?.type !== 'selector_expression' || fn.childForFieldName('operand')?.type !== 'identifier') continue;
+      out.push({ kind: f.builtin ? K_BUILTIN : K_PKG, node: call });
     }
     return out;
   }

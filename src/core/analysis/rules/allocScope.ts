@@ -9,15 +9,41 @@ import type { FileFacts } from '../fileFacts';
 export type DeclKind = 'param' | 'var' | 'const' | 'range' | 'other';
 
 export interface LocalDecl {
-  name: string;
-  kind: DeclKind;
-  /** Byte offset from which the declaration is visible (a rough scope: blocks are not modelled). */
-  start: number;
-  node: Node;
-  type: Node | null;
-  value: Node | null;
-  scope: FuncScope;
+  readonly name: string;
+  readonly kind: DeclKind;
+  /** Offset from which the declaration is visible (a rough scope: blocks are not modelled). */
+  readonly start: number;
+  readonly node: Node;
+  readonly type: Node | null;
+  readonly value: Node | null;
+  readonly scope: FuncScope;
 }
+
+/**
+ * `a, b := x, y` (the commonest declaration): the name is read from the text; where it becomes visible and its value
+ * are read from the tree only when a lookup of that name needs them.
+ */
+class ShortVarDecl implements LocalDecl {
+  readonly kind = 'var';
+  readonly type = null;
+  private startIndex = -1;
+  private valueNode: Node | null | undefined;
+  constructor(readonly name: string, readonly node: Node, readonly scope: FuncScope, private readonly index: number, private readonly count: number) {}
+  get start(): number {
+    if (this.startIndex < 0) this.startIndex = this.node.endIndex;
+    return this.startIndex;
+  }
+  get value(): Node | null {
+    if (this.valueNode === undefined) {
+      const right = this.node.childForFieldName('right')?.namedChildren ?? [];
+      this.valueNode = this.count === right.length ? right[this.index] ?? null : null;
+    }
+    return this.valueNode;
+  }
+}
+
+/** `a, b :=` at the start of a short variable declaration, with nothing but white space between (captured: the names). */
+const SHORT_VAR_LEFT = /([_\p{XID_Start}][_\p{XID_Continue}]*(?:\s*,\s*[_\p{XID_Start}][_\p{XID_Continue}]*)*)\s*:=/uy;
 
 export class FuncScope {
   readonly locals = new Map<string, LocalDecl[]>();
@@ -30,10 +56,13 @@ export class FuncScope {
 
   add(nameNode: Node | null, kind: DeclKind, start: number, node: Node, type: Node | null, value: Node | null): void {
     if (!nameNode || nameNode.text === '_') return;
-    const name = nameNode.text;
-    let list = this.locals.get(name);
-    if (!list) { list = []; this.locals.set(name, list); }
-    list.push({ name, kind, start, node, type, value, scope: this });
+    this.push({ name: nameNode.text, kind, start, node, type, value, scope: this });
+  }
+
+  push(d: LocalDecl): void {
+    let list = this.locals.get(d.name);
+    if (!list) { list = []; this.locals.set(d.name, list); }
+    list.push(d);
   }
 }
 
@@ -51,14 +80,23 @@ export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_S
 export class Resolver {
   private readonly scopes = new Map<number, FuncScope>();
 
-  /** Local declaration nodes not yet recorded: recorded on the first lookup. */
-  private pending: Node[] = [];
+  /** Local declaration nodes (and their types) not yet recorded: recorded on the first lookup. */
+  private pending: { node: Node; type: string }[] = [];
+
+  /** The source text of the declaration being analysed, and its offset in the file. */
+  private src: string | undefined;
+  private base = 0;
 
   constructor(readonly file: FileFacts, readonly pointerSize: number) {}
 
+  setSource(src: string, base: number): void {
+    this.src = src;
+    this.base = base;
+  }
+
   /** The local declarations (short var, var spec, const spec, range clause) of the declaration's functions. */
-  addDecls(nodes: Node[]): void {
-    for (const n of nodes) this.pending.push(n);
+  addDecls(decls: readonly { node: Node; type: string }[]): void {
+    for (const d of decls) this.pending.push(d);
   }
 
   /** The outermost function of the declaration containing `n`. */
@@ -72,7 +110,7 @@ export class Resolver {
     if (this.pending.length === 0) return;
     const nodes = this.pending;
     this.pending = [];
-    for (const d of nodes) this.addDecl(d);
+    for (const d of nodes) this.addDecl(d.node, d.type);
   }
 
   /** The scope of a function node, created (with its parameters) on first use. */
@@ -133,21 +171,30 @@ export class Resolver {
   }
 
   /** Records a local declaration node (short var, var spec, const spec, range clause). */
-  private addDecl(n: Node): void {
+  private addDecl(n: Node, nodeType: string): void {
     const scope = this.scopeOf(n);
     if (!scope) return;
+    if (nodeType === 'short_var_declaration' && this.src !== undefined) {
+      SHORT_VAR_LEFT.lastIndex = n.startIndex - this.base;
+      const m = SHORT_VAR_LEFT.exec(this.src);
+      if (m) {
+        const names = (m[1] as string).split(/\s*,\s*/);
+        names.forEach((name, i) => { if (name !== '_') scope.push(new ShortVarDecl(name, n, scope, i, names.length)); });
+        return;
+      }
+    }
     const start = n.endIndex;
-    if (n.type === 'short_var_declaration') {
+    if (nodeType === 'short_var_declaration') {
       const left = n.childForFieldName('left')?.namedChildren ?? [];
       const right = n.childForFieldName('right')?.namedChildren ?? [];
       left.forEach((l, i) => { if (l?.type === 'identifier') scope.add(l, 'var', start, n, null, left.length === right.length ? right[i] ?? null : null); });
-    } else if (n.type === 'var_spec' || n.type === 'const_spec') {
+    } else if (nodeType === 'var_spec' || nodeType === 'const_spec') {
       const values = n.childForFieldName('value')?.namedChildren ?? [];
       const type = n.childForFieldName('type');
       const names = n.childrenForFieldName('name');
-      names.forEach((l, i) => scope.add(l, n.type === 'var_spec' ? 'var' : 'const', start, n, type,
+      names.forEach((l, i) => scope.add(l, nodeType === 'var_spec' ? 'var' : 'const', start, n, type,
         names.length === values.length ? values[i] ?? null : null));
-    } else if (n.type === 'range_clause') {
+    } else if (nodeType === 'range_clause') {
       if (!n.children.some((c) => c?.type === ':=')) return;
       for (const l of n.childForFieldName('left')?.namedChildren ?? []) if (l?.type === 'identifier') scope.add(l, 'range', start, n, null, null);
     }
