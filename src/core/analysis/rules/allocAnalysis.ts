@@ -60,7 +60,9 @@ const BOXING_FUNCS: Record<string, Record<string, number>> = {
 };
 
 /** White space and comments between tokens. */
-const GAP = String.raw`(?:\s|/\*[\s\S]*?\*/|//[^\n]*)*`;
+// Each alternative can match in only one way (a line comment runs to the end of its line, a block comment to its
+// first `*/`): with overlapping alternatives a line of `//` or of comments made the search exponential.
+const GAP = String.raw`(?:\s|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*(?:\n|$))*`;
 /** A call of a builtin the rules follow, up to its `(` (not after a dot: that is a field). Checked in the tree. */
 const BUILTIN_TEXT = new RegExp(String.raw`(?<![_\p{XID_Continue}.])(?:make|new|append|string|any)(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
 /** `.F(` with F one of the fmt/log functions of BOXING_FUNCS (captured: F). Checked in the tree. */
@@ -69,6 +71,7 @@ const GAP_AT = new RegExp(GAP, 'y');
 const IDENT_CHAR = /[_\p{XID_Continue}]/u;
 const IDENT_START = /[_\p{XID_Start}]/u;
 /** A `&` that may be the address-of operator (not `&&`, `&=`, `&^`). */
+const KEYWORDS = /\b(?:var|const|range|for|go|func)\b/g;
 const AMP = /(?<!&)(?:&&)*&(?![&=^])/; // a run of `&`s of odd length: the lexer pairs them from the left
 
 /** An identifier (a word of the source text: may also be inside a string, a comment or a number). */
@@ -328,14 +331,19 @@ export class AllocAnalysis {
     const types = ['type_conversion_expression', 'composite_literal'];
     if (text.includes(':=')) types.push('short_var_declaration');
     if (AMP.test(text)) types.push('unary_expression');
-    if (/\bvar\b/.test(text)) types.push('var_spec');
-    if (/\bconst\b/.test(text)) types.push('const_spec');
-    if (/\brange\b/.test(text)) types.push('range_clause');
-    const loops = /\bfor\b/.test(text);
+    // The keywords, in one pass (a declaration's own leading `func` does not count; a func literal root is in its
+    // own walk, as it always was).
+    const seen = new Set<string>();
+    if (root !== this.decl) seen.add('func');
+    KEYWORDS.lastIndex = 0;
+    for (let m = KEYWORDS.exec(text); m && seen.size < 6; m = KEYWORDS.exec(text)) if (m.index > 0) seen.add(m[0]);
+    if (seen.has('var')) types.push('var_spec');
+    if (seen.has('const')) types.push('const_spec');
+    if (seen.has('range')) types.push('range_clause');
+    const loops = seen.has('for');
     if (loops) types.push('for_statement');
-    if (/\bgo\b/.test(text)) types.push('go_statement');
-    // (Not counting a declaration's own `func`; a func literal root is in its own walk, as it always was.)
-    if (root !== this.decl || /\bfunc\b/.test(text.slice(4))) types.push('func_literal');
+    if (seen.has('go')) types.push('go_statement');
+    if (seen.has('func')) types.push('func_literal');
     if (loops && text.includes('+')) types.push('assignment_statement'); // concatenation counts only in loops
     return types;
   }
