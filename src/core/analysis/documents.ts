@@ -28,7 +28,6 @@ function endPoint(start: Position, inserted: string): { row: number; column: num
 export class DocumentTrees {
   private readonly docs = new Map<string, DocState>();
   private clock = 0;
-  private seq = 0;
   constructor(private readonly parser: GoParser, private readonly maxTrees = 64, private readonly parseTimeoutMs = 1000) {}
 
   get size(): number { return this.docs.size; }
@@ -39,7 +38,7 @@ export class DocumentTrees {
     this.close(uri);
     const tree = this.parser.parse(text, null, this.parseTimeoutMs);
     const memo = new DeclMemo();
-    memo.treeSeq = ++this.seq;
+    memo.incremental = true;
     const state: DocState = { uri, version, text, tree, memo, lastUsed: ++this.clock };
     this.docs.set(uri, state);
     this.evict();
@@ -66,6 +65,8 @@ export class DocumentTrees {
         newEndPosition: endPoint(c.range.start, c.text),
       }));
       length += c.text.length - c.rangeLength;
+      const newEnd = endPoint(c.range.start, c.text);
+      state.memo.noteEdit(startIndex, oldEndIndex, startIndex + c.text.length, c.range.end.line, newEnd.row);
     }
     const last = changes[changes.length - 1];
     if (length !== fullText.length || (last && !fullText.startsWith(last.text, last.rangeOffset)) || (changes.length === 0 && fullText !== state.text)) {
@@ -81,10 +82,10 @@ export class DocumentTrees {
       this.close(uri);
       throw e;
     }
+    // What the parse restructured besides the edited text (an unclosed brace or quote, an ERROR node swallowing
+    // declarations before the edit): the memo must not take those top-level nodes from the last analysis.
+    for (const r of tree.getChangedRanges(old)) state.memo.noteChanged(r.startIndex, r.endIndex);
     old.delete();
-    // The memo may reuse findings by node id only for a tree parsed from the tree it last saw (see DeclMemo.byId).
-    state.memo.parentSeq = state.memo.treeSeq;
-    state.memo.treeSeq = ++this.seq;
     Object.assign(state, { version, text, tree, lastUsed: ++this.clock });
     return state;
   }

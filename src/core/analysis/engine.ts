@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { cgoPreambleOf, declFacts, diffFacts, hasFacts, LazyConsts, mergeFacts, readsChanged, trackFacts, type DeclFacts, type FactChanges,
+import { cgoPreambleOf, declFacts, diffFacts, hasFacts, LazyConsts, mergeFacts, readsChanged, sameFacts, trackFacts, type DeclFacts, type FactChanges,
   type FactReads, type FileFacts, type MergedFacts } from './fileFacts';
 import type { GoParser } from './goParser';
 import { compareFindings, targetFactsKey, type Finding, type Fix, type Range, type RuleMeta, type Severity, type TargetFacts } from './model';
@@ -32,43 +32,65 @@ export type RuleSettings = Record<string, { enabled?: boolean; severity?: Severi
 export interface AnalyzeOptions { target: TargetFacts; rules?: RuleSettings }
 
 /**
- * What the memo keeps of one top-level declaration: its contribution to the file facts, and its findings with the
- * line they were computed at (the declaration's text fixes everything else, so they move with it), and which file
- * facts the rules read while computing them.
+ * What the memo keeps of one top-level node: its contribution to the file facts, and its findings with the line
+ * they were computed at (the node's text fixes everything else, so they move with it), and which file facts the
+ * rules read while computing them. Two nodes with the same text, type and start column share one entry.
  */
 interface MemoEntry {
-  /** The declaration's text (detached from the document's text, so an old document text is not kept alive). */
+  /** The node's text (detached from the document's text, so an old document text is not kept alive). */
   text: string;
   type: string;
   startCol: number;
+  hasError: boolean;
   facts: DeclFacts;
   findings?: Finding[];
   startLine: number;
   reads?: FactReads;
-  /** The run that last used this entry (two equal declarations in one file share no entry). */
-  run: number;
 }
+
+/** The top-level nodes of the tree last analysed, in order: offsets, start rows and memo entries. */
+interface Kids { start: number[]; end: number[]; row: number[]; entries: MemoEntry[] }
+
+/** The edits since the tree last analysed: one interval covering all of them (current coordinates), and the shift after it. */
+interface Dirty { lo: number; hi: number; delta: number; dRows: number }
 
 /** Per-document memo: declarations whose text did not change are not analysed again. */
 export class DeclMemo {
   contextKey = '';
-  /** By declaration text. */
+  /** By node text: the current nodes' entries, and recently dropped ones (an undo or a Backspace brings them back). */
   entries = new Map<string, MemoEntry>();
-  /**
-   * By node id, for the tree `idsFrom`. A node of a tree parsed from that tree (`parentSeq`) with the same id is the
-   * same subtree, reused by the incremental parse: same text, no need to read it. DocumentTrees sets `treeSeq` and
-   * `parentSeq` on every parse; a memo used without it (treeSeq -1) never matches by id.
-   */
-  byId = new Map<number, MemoEntry>();
-  idsFrom = -1;
-  treeSeq = -1;
-  parentSeq = -1;
-  run = 0;
+  /** The top-level nodes of the tree last analysed. */
+  kids: Kids | undefined;
+  /** What changed since (DocumentTrees reports every edit through noteEdit); undefined with `kids` set means nothing did. */
+  dirty: Dirty | undefined;
   /** The contributions merged last time, in file order, and the result. */
   factParts: DeclFacts[] = [];
   merged: MergedFacts | undefined;
+  /** Set by DocumentTrees, which reports every edit: only then may the unchanged nodes be taken from `kids`. */
+  incremental = false;
   hits = 0;
   misses = 0;
+  /** Top-level nodes read from the tree in the last analysis (the rest were known from `kids`). */
+  lastVisited = 0;
+
+  /** A range (current coordinates) whose syntax changed in the last parse (`Tree.getChangedRanges`). */
+  noteChanged(start: number, end: number): void {
+    if (!this.kids) return;
+    const d = this.dirty ?? { lo: start, hi: end, delta: 0, dRows: 0 };
+    this.dirty = { ...d, lo: Math.min(d.lo, start), hi: Math.max(d.hi, end) };
+  }
+
+  /** An edit of the text, in the coordinates after the previous one (what `Tree.edit` is given). */
+  noteEdit(start: number, oldEnd: number, newEnd: number, oldEndRow: number, newEndRow: number): void {
+    if (!this.kids) return;
+    const delta = newEnd - oldEnd;
+    const dRows = newEndRow - oldEndRow;
+    const d = this.dirty;
+    if (!d) { this.dirty = { lo: start, hi: newEnd, delta, dRows }; return; }
+    const map = (x: number) => (x <= start ? x : x >= oldEnd ? x + delta : start);
+    this.dirty = { lo: Math.min(map(d.lo), start), hi: Math.max(map(d.hi), newEnd), delta: d.delta + delta, dRows: d.dRows + dRows };
+  }
+
 }
 
 export class QueryStore {
@@ -112,66 +134,46 @@ export class Analyzer {
   /**
    * All findings for a parsed file. With a memo, declarations unchanged since the last call (same text, same target
    * and settings, and none of the file facts they read changed) reuse their findings, so an edit costs the
-   * declarations it touched; the file facts are re-merged only when a declaration contributing to them changed.
+   * declarations it touched; the file facts are re-merged only when a declaration contributing to them changed;
+   * and the top-level nodes outside the edited region are not even read from the tree.
    */
   analyze(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): Finding[] {
     const m = memo ?? new DeclMemo();
-    const run = ++m.run;
     const contextKey = `${targetFactsKey(options.target)}\n${JSON.stringify(options.rules ?? {})}`;
-    if (m.contextKey !== contextKey) { m.entries.clear(); m.byId.clear(); m.contextKey = contextKey; m.merged = undefined; m.factParts = []; }
+    if (m.contextKey !== contextKey) { m.entries.clear(); m.contextKey = contextKey; m.merged = undefined; m.factParts = []; }
     const active = this.rules.filter((r) => options.rules?.[r.id]?.enabled !== false);
+    const root = tree.rootNode;
 
-    // 1. Every top-level node with its memo entry (found by text) and its contribution to the file facts.
-    const children = tree.rootNode.namedChildren as Node[];
-    const nodes: Node[] = [];
-    const entries: MemoEntry[] = [];
-    const factParts: DeclFacts[] = [];
-    const factTexts: string[] = [];
-    const constDecls: Node[] = [];
-    let importC = -1;
-    let factsSame = m.merged !== undefined;
-    const nextEntries: Map<string, MemoEntry> | undefined = memo ? new Map() : undefined;
-    const byId = memo && m.treeSeq >= 0 && (m.idsFrom === m.parentSeq || m.idsFrom === m.treeSeq) ? m.byId : undefined;
-    const nextById = memo ? new Map<number, MemoEntry>() : undefined;
-    for (let i = 0; i < children.length; i++) {
-      const node = children[i];
-      const startCol = node.startPosition.column;
-      let entry = byId?.get(node.id);
-      if (entry && entry.startCol === startCol && entry.run !== run) {
-        entry.run = run;
-        nextEntries?.set(entry.text, entry);
-      } else {
-        const start = node.startIndex;
-        const declText = text.slice(start, node.endIndex);
-        const type = node.type;
-        entry = m.entries.get(declText);
-        // The same text can parse differently (e.g. as an ERROR node after a broken declaration): the type must match too.
-        if (!entry || entry.startCol !== startCol || entry.run === run || entry.type !== type) {
-          entry = { text: detach(declText), type, startCol, facts: declFacts(node, type, declText), startLine: node.startPosition.row, run };
-          if (nextEntries && !nextEntries.has(entry.text)) nextEntries.set(entry.text, entry);
-        } else {
-          entry.run = run;
-          nextEntries?.set(entry.text, entry);
-        }
-      }
-      nextById?.set(node.id, entry);
-      const type = entry.type;
-      if (type === 'comment') continue;
-      if (hasFacts(entry.facts)) {
-        const k = factParts.length;
-        factParts.push(entry.facts);
-        factTexts.push(entry.text);
-        if (factsSame && m.factParts[k] !== entry.facts) factsSame = false;
-        if (importC < 0 && entry.facts.importC) importC = i;
-      }
-      if (type === 'const_declaration') constDecls.push(node);
-      if (type !== 'package_clause') { nodes.push(node); entries.push(entry); }
-    }
-    if (factParts.length !== m.factParts.length) factsSame = false;
-    const cgoPreamble = importC >= 0 ? cgoPreambleOf(children, importC) : '';
-    if (factsSame && m.merged && m.merged.facts.cgoPreamble !== cgoPreamble) factsSame = false;
+    // 1. The top-level nodes: the unchanged ones from the last analysis, the others read from the tree.
+    const nodes = new Map<number, Node>();
+    const kids = ((m.incremental && m.kids) ? this.splice(root, text, m, m.kids, m.dirty ?? { lo: text.length, hi: text.length, delta: 0, dRows: 0 }, nodes) : undefined)
+      ?? this.readAll(root, text, m, nodes);
+    m.lastVisited = nodes.size;
 
     // 2. The file facts: the last merge when no contribution changed; otherwise a new merge, and what changed.
+    const factParts: DeclFacts[] = [];
+    const factTexts: string[] = [];
+    let importC = -1;
+    for (let i = 0; i < kids.entries.length; i++) {
+      const e = kids.entries[i];
+      if (!hasFacts(e.facts)) continue;
+      factParts.push(e.facts);
+      factTexts.push(e.text);
+      if (importC < 0 && e.facts.importC) importC = i;
+    }
+    const node = (i: number): Node => {
+      let n = nodes.get(i);
+      if (!n) { n = root.namedChild(i) as Node; nodes.set(i, n); }
+      return n;
+    };
+    let cgoPreamble = '';
+    if (importC >= 0) {
+      const children: Node[] = [];
+      for (let i = Math.max(0, importC - 64); i <= importC; i++) children.push(node(i));
+      cgoPreamble = cgoPreambleOf(children, children.length - 1);
+    }
+    let factsSame = m.merged !== undefined && factParts.length === m.factParts.length && m.merged.facts.cgoPreamble === cgoPreamble;
+    for (let k = 0; factsSame && k < factParts.length; k++) if (factParts[k] !== m.factParts[k]) factsSame = false;
     let changes: FactChanges | undefined;
     if (!factsSame || !m.merged) {
       const merged = mergeFacts(factParts, factTexts, cgoPreamble);
@@ -179,30 +181,143 @@ export class Analyzer {
       m.merged = merged;
       m.factParts = factParts;
     }
-    const file: FileFacts = { ...m.merged.facts, packageConsts: new LazyConsts(m.merged.constNames, constDecls) };
+    const merged = m.merged;
+    let constDecls: Node[] | undefined;
+    const file: FileFacts = { ...merged.facts, packageConsts: new LazyConsts(merged.constNames, () => {
+      const decls = constDecls ?? kids.entries.flatMap((e, i) => (e.type === 'const_declaration' ? [node(i)] : []));
+      constDecls = decls;
+      return decls;
+    }) };
+    if (memo && changes && changes.size > 0) {
+      // Entries kept for an undo were not checked against this change: keep only the current ones.
+      m.entries = new Map(kids.entries.map((e) => [e.text, e]));
+    }
 
     // 3. Findings: reused where the declaration's text and everything its rules read are unchanged.
     const out: Finding[] = [];
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i];
-      const entry = entries[i];
+    for (let i = 0; i < kids.entries.length; i++) {
+      const entry = kids.entries[i];
+      if (entry.type === 'comment' || entry.type === 'package_clause') continue;
       if (entry.findings && (!changes || changes.size === 0 || !entry.reads || !readsChanged(entry.reads, changes))) {
         m.hits++;
       } else {
+        const decl = node(i);
         const reads: FactReads = new Map();
         // The cgo rule reads the comments above an import "C" declaration (the preamble), outside the declaration.
-        if (node.type === 'import_declaration') reads.set('cgoPreamble', true);
+        if (entry.type === 'import_declaration') reads.set('cgoPreamble', true);
         const view = memo ? trackFacts(file, reads) : file;
-        entry.findings = withErrorBoundary(node, () => this.runDecl(node, view, options, active));
+        // Every rule asks the declaration for its type and most for its text; each ask is a call into the wasm
+        // runtime, so this node object answers them from what is already known.
+        Object.defineProperties(decl, { type: { value: entry.type }, text: { value: entry.text } });
+        entry.findings = withErrorBoundary(decl, () => this.runDecl(decl, view, options, active));
         entry.reads = reads;
-        entry.startLine = node.startPosition.row;
+        entry.startLine = kids.row[i];
         m.misses++;
       }
-      const startLine = node.startPosition.row;
-      for (const f of entry.findings) out.push(shiftFinding(f, startLine - entry.startLine, entry.startLine, 0));
+      const dLine = kids.row[i] - entry.startLine;
+      for (const f of entry.findings) out.push(shiftFinding(f, dLine, entry.startLine, 0));
     }
-    if (memo && nextEntries && nextById) { memo.entries = nextEntries; memo.byId = nextById; memo.idsFrom = memo.treeSeq; }
+    if (memo) {
+      m.kids = kids;
+      m.dirty = undefined;
+      // Dropped entries are kept for a while (an undo brings them back); bounded by the current number of nodes.
+      if (m.entries.size > 2 * kids.entries.length + 256) m.entries = new Map(kids.entries.map((e) => [e.text, e]));
+    }
     return applySuppressions(text, out).sort(compareFindings);
+  }
+
+  /** The memo entry of a top-level node read from the tree: found by text, type and column, or made. */
+  private entryFor(n: Node, text: string, m: DeclMemo): { entry: MemoEntry; end: number } {
+    const end = n.endIndex;
+    const declText = text.slice(n.startIndex, end);
+    const type = n.type;
+    const startCol = n.startPosition.column;
+    let entry = m.entries.get(declText);
+    // The same text can parse differently: as an ERROR node after a broken declaration, or, with a syntax error inside,
+    // recovered differently after different broken code before it. So a node is found by text only if it has the
+    // same type and no syntax error; a node with an error is analysed afresh (its findings stay while it is outside
+    // the edited region, where the parse reused it).
+    const hasError = n.hasError;
+    if (!entry || entry.startCol !== startCol || entry.type !== type || hasError || entry.hasError) {
+      entry = { text: detach(declText), type, startCol, hasError, facts: declFacts(n, type, declText), startLine: n.startPosition.row };
+      if (!hasError) m.entries.set(entry.text, entry);
+    }
+    return { entry, end };
+  }
+
+  /** Every top-level node read from the tree (a first analysis, or when the edited region could not be delimited). */
+  private readAll(root: Node, text: string, m: DeclMemo, nodes: Map<number, Node>): Kids {
+    const kids: Kids = { start: [], end: [], row: [], entries: [] };
+    const children = root.namedChildren;
+    for (let i = 0; i < children.length; i++) {
+      const n = children[i];
+      if (!n) continue;
+      const { entry, end } = this.entryFor(n, text, m);
+      nodes.set(kids.entries.length, n);
+      kids.start.push(n.startIndex); kids.end.push(end); kids.row.push(n.startPosition.row); kids.entries.push(entry);
+    }
+    return kids;
+  }
+
+  /**
+   * The top-level nodes after edits within `d`: the nodes before the edited region and after the end of its last
+   * line are those of the last analysis (the incremental parse reused them: checked by offset, text and type at
+   * both boundaries, and by the count), moved by the edits' shift; only the nodes in between are read. Undefined when
+   * the region cannot be delimited that way (the caller reads every node).
+   */
+  private splice(root: Node, text: string, m: DeclMemo, prev: Kids, d: Dirty, nodes: Map<number, Node>): Kids | undefined {
+    const prevCount = prev.entries.length;
+    const newCount = root.namedChildCount;
+    const lo = Math.max(0, d.lo - 1);
+    let hiLine = text.indexOf('\n', d.hi);
+    if (hiLine < 0) hiLine = text.length;
+    // a: the old nodes ending before the region (prev.end is ascending).
+    let a = 0;
+    for (let l = 0, h = prevCount; l < h;) { const mid = (l + h) >> 1; if (prev.end[mid] <= lo) { a = mid + 1; l = mid + 1; } else h = mid; }
+    const same = (n: Node | null, j: number, shift: number): boolean => {
+      // Not the id: a node next to an edit may be re-lexed (a new id) and still be the same node.
+      if (!n || j < 0 || j >= prevCount || n.startIndex !== prev.start[j] + shift) return false;
+      const e = prev.entries[j];
+      const end = n.endIndex;
+      return end - n.startIndex === e.text.length && n.type === e.type && text.startsWith(e.text, n.startIndex);
+    };
+    const first = root.firstNamedChildForIndex(lo);
+    if (a > 0 && !same(first ? first.previousNamedSibling : root.lastNamedChild, a - 1, 0)) return undefined;
+    if (a === 0 && first?.previousNamedSibling) return undefined;
+    const mid: { n: Node; entry: MemoEntry; end: number }[] = [];
+    let j = prevCount;
+    for (let cur = first, k = a; cur; cur = cur.nextNamedSibling, k++) {
+      if (cur.startIndex > hiLine) {
+        const jj = k + prevCount - newCount;
+        if (jj >= a && same(cur, jj, d.delta)) { j = jj; break; }
+      }
+      const { entry, end } = this.entryFor(cur, text, m);
+      mid.push({ n: cur, entry, end });
+      if (mid.length > 4096) return undefined;
+    }
+    if (a + mid.length + (prevCount - j) !== newCount) return undefined;
+    if (mid.length === j - a) {
+      // Node for node the same kinds of declarations (the usual edit): where a contribution to the file facts says what
+      // the old one said (e.g. an edit in a comment inside a struct), keep the old one, so the facts are not re-merged.
+      // Not for constants: their values are fingerprinted by the whole declaration's text.
+      mid.forEach((x, i) => {
+        const old = prev.entries[a + i];
+        if (x.entry !== old && x.entry.type === old.type && x.entry.type !== 'const_declaration' && hasFacts(x.entry.facts) &&
+          sameFacts(x.entry.facts, old.facts)) x.entry.facts = old.facts;
+      });
+    }
+    const kids: Kids = {
+      start: prev.start.slice(0, a), end: prev.end.slice(0, a), row: prev.row.slice(0, a), entries: prev.entries.slice(0, a),
+    };
+    for (const x of mid) {
+      nodes.set(kids.entries.length, x.n);
+      kids.start.push(x.n.startIndex); kids.end.push(x.end); kids.row.push(x.n.startPosition.row); kids.entries.push(x.entry);
+    }
+    for (let i = j; i < prevCount; i++) {
+      kids.start.push(prev.start[i] + d.delta); kids.end.push(prev.end[i] + d.delta);
+      kids.row.push(prev.row[i] + d.dRows); kids.entries.push(prev.entries[i]);
+    }
+    return kids;
   }
 
   private runDecl(decl: Node, file: FileFacts, options: AnalyzeOptions, active: readonly Rule[]): Finding[] {

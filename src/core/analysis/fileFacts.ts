@@ -56,7 +56,7 @@ function lastPathElement(p: string): string {
 
 interface VarSpecFact { names: string[]; typeText: string | undefined; valueText: string }
 interface FieldFact { type: string | undefined; names: string[]; star: boolean }
-interface TypeSpecFact { name: string; kind: string; fields?: FieldFact[]; text?: string }
+interface TypeSpecFact { name: string; kind: string; fields?: FieldFact[] }
 
 /**
  * The facts one top-level declaration contributes, computed from its syntax once per declaration text (the memo
@@ -140,7 +140,7 @@ export function declFacts(decl: Node, type: string, text: string): DeclFacts {
         const t = spec.childForFieldName('type');
         if (!name || !t) continue;
         const f: TypeSpecFact = { name, kind: TYPE_NODE_KIND[t.type] ?? t.text.replace(/\s+/g, '') };
-        if (t.type === 'struct_type') { f.fields = structFieldFacts(t); f.text = t.text; }
+        if (t.type === 'struct_type') f.fields = structFieldFacts(t);
         types.push(f);
       }
       out = { types };
@@ -175,6 +175,11 @@ function structFieldFacts(struct: Node): FieldFact[] {
 
 /** True when the declaration contributes anything to the file facts. */
 export function hasFacts(f: DeclFacts): boolean { return f !== NONE; }
+
+/** True when two contributions say the same (they hold only strings, numbers, booleans and arrays of them). */
+export function sameFacts(a: DeclFacts, b: DeclFacts): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
 
 // ---- the merged facts ----------------------------------------------------------------------------------------------
 
@@ -250,14 +255,11 @@ export function mergeFacts(parts: readonly DeclFacts[], texts: readonly string[]
         if (pools.has(n) && (v.typeText === `${syncLocal}.Pool` || (!v.typeText && !valueText.startsWith('&')))) poolByValue.add(n);
       }
     }
-    // Struct types holding a Pool by value, directly or through a by-value field of another such struct. Only
-    // structs whose text mentions a Pool (or such a struct) have their fields read.
-    const poolRe = new RegExp(`\\b${escapeRe(syncLocal)}\\.Pool\\b`);
+    // Struct types holding a Pool by value, directly or through a by-value field of another such struct.
     for (let changed = true; changed;) {
       changed = false;
       for (const s of structs) {
-        const text = s.text ?? '';
-        if (poolStructs.has(s.name) || !(poolRe.test(text) || [...poolStructs.keys()].some((k) => new RegExp(`\\b${escapeRe(k)}\\b`).test(text)))) continue;
+        if (poolStructs.has(s.name)) continue;
         const holding: string[] = [];
         for (const f of s.fields ?? []) {
           const ft = f.type ?? '';
@@ -301,11 +303,11 @@ export function cgoPreambleOf(children: readonly Node[], importCIndex: number): 
  */
 export class LazyConsts implements ReadonlyMap<string, Node | null> {
   private map: Map<string, Node | null> | undefined;
-  constructor(private readonly names: ReadonlySet<string>, private readonly decls: readonly Node[]) {}
+  constructor(private readonly names: ReadonlySet<string>, private readonly decls: () => readonly Node[]) {}
   private load(): Map<string, Node | null> {
     if (!this.map) {
       this.map = new Map();
-      for (const decl of this.decls) {
+      for (const decl of this.decls()) {
         for (const spec of decl.namedChildren) {
           if (spec?.type !== 'const_spec') continue;
           const values = spec.childForFieldName('value')?.namedChildren ?? [];

@@ -173,7 +173,8 @@ void test('every line of a real Go file can be deleted and retyped through incre
 
 /**
  * The memo must never change a result: after every edit, the incremental analysis (memoised findings, re-merged
- * file facts, dependency-tracked invalidation) equals a fresh analysis of the same text. The edits are random
+ * file facts, dependency-tracked invalidation, top-level nodes outside the edit taken from the last analysis)
+ * equals an analysis of the same tree without memo, and a fresh analysis where the text is valid Go. The edits are random
  * (seeded), half of them inside the declarations the file facts come from (types, constants, variables, imports,
  * Reset methods, `p.New =` lines), where a stale memo would show; some are analysed only every few edits, as the
  * debounced editor does.
@@ -185,7 +186,7 @@ void test('memoised analysis equals a fresh analysis after random edits, includi
   assert.ok(files.length >= 7, 'fixture files are present');
   // And a large real file (fewer edits: each check re-analyses it from scratch).
   files.push(path.join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(), 'src', 'net', 'http', 'server.go'));
-  let seed = 7;
+  let seed = Number(process.env.TGW_MEMO_SEED ?? 7);
   const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
   const full = (fs: Finding[]) => fs.map((f) => `${brief([f])[0]} ${f.severity} ${f.message}`);
   let checks = 0; let factEdits = 0;
@@ -198,6 +199,7 @@ void test('memoised analysis equals a fresh analysis after random edits, includi
     e.analyzer.analyze(st.tree, st.text, target, st.memo);
     let version = 1;
     const edits = original.length > 20_000 ? 45 : 160;
+    let visited = 0; let nodes = 0;
     for (let i = 0; i < edits; i++) {
       // Where: half the time inside a fact declaration (found by text), else anywhere.
       const factRe = /^(type|const|var|import)\b[\s\S]*?^\S|^func \([^)]*\) Reset\(|\w+\.New\s*=/gm;
@@ -210,7 +212,7 @@ void test('memoised analysis equals a fresh analysis after random edits, includi
       } else {
         at = Math.floor(rnd() * text.length);
       }
-      const chars = 'aZ_09*[]{} \n.:=&';
+      const chars = 'aZ_09*[]{} \n\n.:=&"`/';
       const del = rnd() < 0.4 && at < text.length ? 1 : 0;
       const ins = del && rnd() < 0.5 ? '' : chars[Math.floor(rnd() * chars.length)];
       const c = change(text, at, at + del, ins);
@@ -218,11 +220,20 @@ void test('memoised analysis equals a fresh analysis after random edits, includi
       st = trees.update('m', ++version, [c], text);
       if (i % 3 === 2) continue; // several edits between two analyses
       const got = full(e.analyzer.analyze(st.tree, st.text, target, st.memo));
-      const want = full(analyzeText(e, text, target));
+      // Against an analysis without memo of the same tree: in broken code tree-sitter's incremental tree can differ
+      // from a fresh parse of the same text (error recovery), and the memo must follow the tree it is given.
+      const want = full(e.analyzer.analyze(st.tree, st.text, target));
       assert.deepEqual(got, want, `${path.basename(file)} after edit ${i} at ${at}`);
+      if (!st.tree.rootNode.hasError) {
+        // Where the text is valid Go, the incremental tree is the fresh one, so this is also a fresh analysis.
+        assert.deepEqual(got, full(analyzeText(e, text, target)), `${path.basename(file)} after edit ${i} at ${at} (valid text)`);
+      }
       checks++;
+      visited += st.memo.lastVisited; nodes += st.memo.kids?.entries.length ?? 0;
     }
     trees.dispose();
+    // The top-level nodes outside the edited region are taken from the last analysis, not read from the tree.
+    if (original.length > 20_000) assert.ok(visited < nodes / 2, `${path.basename(file)}: read ${visited} of ${nodes} top-level nodes`);
   }
-  assert.ok(checks > 800 && factEdits > 200, `${checks} checks, ${factEdits} edits in fact declarations`);
+  assert.ok(checks > 800 && factEdits > 150, `${checks} checks, ${factEdits} edits in fact declarations`);
 });

@@ -67,7 +67,14 @@ function namesRe(names: string[]): string { return `(?:${names.map(escapeRe).joi
 
 function putText(site: Site): string { return `${site.recv.text}.Put(${site.arg?.text ?? ''})`; }
 
-function lineOf(n: Node): number { return n.startPosition.row + 1; }
+/**
+ * Where `put` is, said from `at` ("3 lines above"): relative, so the message stays true when the declaration moves
+ * (findings are memoised per declaration and only their ranges are moved).
+ */
+function whereFrom(put: Node, at: Node): string {
+  const d = at.startPosition.row - put.startPosition.row;
+  return d === 0 ? 'on the same line' : d === 1 ? 'on the line above' : d > 0 ? `${d} lines above` : d === -1 ? 'on the line below' : `${-d} lines below`;
+}
 
 /** The Put's argument kind, as the staticcheck SA6002 check sees it, and whether boxing it allocates on TinyGo. */
 function notPointerLike(scan: PoolScan, arg: Node, ctx: RuleContext): string | undefined {
@@ -327,7 +334,7 @@ export const poolUseAfterPut: Rule = {
           if (!ret || enclosingFunction(ret)?.id !== put.fn.id) continue;
           for (const r of ret.namedChildren[0]?.namedChildren ?? []) {
             if (!r || !aliases(r, v.text)) continue;
-            ctx.report(r, `\`${r.text}\` is returned, but the deferred \`${putText(put)}\` (line ${lineOf(put.call)}) hands \`${v.text}\` back to ` +
+            ctx.report(r, `\`${r.text}\` is returned, but the deferred \`${putText(put)}\` (${whereFrom(put.call, r)}) hands \`${v.text}\` back to ` +
               'the pool as the function returns: the next Get reuses the memory the caller is still reading. Copy it out first ' +
               `(e.g. \`bytes.Clone(${v.text}.Bytes())\` or \`${v.text}.String()\`), or Put only after the caller is done.`);
           }
@@ -344,7 +351,7 @@ export const poolUseAfterPut: Rule = {
         const scope = reassigned ? s.childForFieldName('right') : s;
         const use = scope ? identifiersNamed(scope, v.text)[0] : undefined;
         if (use) {
-          ctx.report(use, `\`${v.text}\` is used after \`${putText(put)}\` (line ${lineOf(put.call)}): once put back, it may already be handed ` +
+          ctx.report(use, `\`${v.text}\` is used after \`${putText(put)}\` (${whereFrom(put.call, use)}): once put back, it may already be handed ` +
             'to another Get (another goroutine), so this reads or writes memory the pool no longer reserves for you. Use it before Put.');
           reported = true;
         }
