@@ -68,6 +68,8 @@ export class DeclMemo {
   merged: MergedFacts | undefined;
   /** Set by DocumentTrees, which reports every edit: only then may the unchanged nodes be taken from `kids`. */
   incremental = false;
+  /** False for the throwaway memo of a one-off analysis (no memo given). */
+  keep = true;
   hits = 0;
   misses = 0;
   /** Top-level nodes read from the tree in the last analysis (the rest were known from `kids`). */
@@ -138,7 +140,7 @@ export class Analyzer {
    * and the top-level nodes outside the edited region are not even read from the tree.
    */
   analyze(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): Finding[] {
-    const m = memo ?? new DeclMemo();
+    const m = memo ?? Object.assign(new DeclMemo(), { keep: false });
     const contextKey = `${targetFactsKey(options.target)}\n${JSON.stringify(options.rules ?? {})}`;
     if (m.contextKey !== contextKey) { m.entries.clear(); m.contextKey = contextKey; m.merged = undefined; m.factParts = []; }
     const active = this.rules.filter((r) => options.rules?.[r.id]?.enabled !== false);
@@ -232,6 +234,10 @@ export class Analyzer {
     const declText = text.slice(n.startIndex, end);
     const type = n.type;
     const startCol = n.startPosition.column;
+    if (!m.keep) {
+      // A one-off analysis (workspace scan, CLI): nothing to find, nothing to keep.
+      return { entry: { text: declText, type, startCol, hasError: false, facts: declFacts(n, type, declText), startLine: n.startPosition.row }, end };
+    }
     let entry = m.entries.get(declText);
     // The same text can parse differently: as an ERROR node after a broken declaration, or, with a syntax error inside,
     // recovered differently after different broken code before it. So a node is found by text only if it has the

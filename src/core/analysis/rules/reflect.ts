@@ -5,6 +5,7 @@ import { REFLECT_TABLE, reflectStatus, type ReflectReceiver } from '../tinygoSup
 
 /** Only these names can be findings: checking the name first skips the type inference for every other call. */
 const NAMES = new Set(REFLECT_TABLE.map((e) => e.name));
+const NAMES_RE = new RegExp(`\\.\\s*(?:${[...NAMES].join('|')})\\b`);
 import { ReflectTypes } from './reflectTypes';
 
 function describe(receiver: ReflectReceiver, name: string): string {
@@ -22,6 +23,8 @@ export const reflectUnsupported: Rule = {
     if (!reflectLocal || decl.type === 'import_declaration') return;
     // Every finding needs a reflect value, and every reflect value starts at a `reflect.` in this declaration.
     if (!decl.text.includes(`${reflectLocal}.`)) return;
+    // And every finding is a call of one of the names in the table.
+    if (!NAMES_RE.test(decl.text)) return;
     const types = new ReflectTypes(reflectLocal);
     for (const m of ctx.query('reflect').matches(decl)) {
       const operand = m.captures.find((c) => c.name === 'operand')?.node;

@@ -29,7 +29,9 @@ function scan(decl: Node, ctx: RuleContext): Scan {
   last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, scan: s };
   const text = decl.text;
   const rt = localNameOf(ctx.file, 'runtime');
-  const wanted = (ctx.target.scheduler === 'none' && /\bgo\b/.test(text)) || text.includes('recover') || (!!rt && text.includes(`${rt}.`));
+  // Only what some rule here looks at: `go`, recover, and the runtime names below (calls and runtime.Error).
+  const wanted = (ctx.target.scheduler === 'none' && /\bgo\b/.test(text)) || /\brecover\b/.test(text) ||
+    (!!rt && text.includes(`${rt}.`) && runtimeNamesRe(rt).test(text));
   if (!wanted) return s;
   for (const m of ctx.query('unsupported').matches(decl)) {
     const cap = (n: string) => m.captures.find((c) => c.name === n)?.node;
@@ -43,6 +45,18 @@ function scan(decl: Node, ctx: RuleContext): Scan {
     if (tpkg && tname && qtype) s.qtypes.push({ pkg: tpkg, name: tname, node: qtype });
   }
   return s;
+}
+
+const runtimeRes = new Map<string, RegExp>();
+/** `rt.Name` for the runtime names the rules here look at (stubs, SetFinalizer, the runtime.Error type). */
+function runtimeNamesRe(rt: string): RegExp {
+  let re = runtimeRes.get(rt);
+  if (!re) {
+    const names = [...RUNTIME_STUBS.map((x) => x.name), 'SetFinalizer', 'Error'];
+    re = new RegExp(`\\b${rt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\.\\s*(?:${names.join('|')})\\b`);
+    runtimeRes.set(rt, re);
+  }
+  return re;
 }
 
 function runtimeCalls(decl: Node, ctx: RuleContext, names: ReadonlySet<string>): { sel: Node; call: Node }[] {
