@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Node, Query, Tree } from 'web-tree-sitter';
-import { cgoPreambleOf, declFacts, diffFacts, hasFacts, LazyConsts, mergeFacts, readsChanged, sameFacts, trackFacts, type DeclFacts, type FactChanges,
+import { cgoPreambleOf, declFacts, diffFacts, hasFacts, isCommentAt, LazyConsts, NO_FACTS, mergeFacts, readsChanged, sameFacts, trackFacts, type DeclFacts, type FactChanges,
   type FactReads, type FileFacts, type MergedFacts } from './fileFacts';
 import type { GoParser } from './goParser';
 import { compareFindings, targetFactsKey, type Finding, type Fix, type Range, type RuleMeta, type Severity, type TargetFacts } from './model';
@@ -230,10 +230,15 @@ export class Analyzer {
 
   /** The memo entry of a top-level node read from the tree: found by text, type and column, or made. */
   private entryFor(n: Node, text: string, m: DeclMemo): { entry: MemoEntry; end: number } {
-    const end = n.endIndex;
-    const declText = text.slice(n.startIndex, end);
-    const type = n.type;
+    const start = n.startIndex;
     const startCol = n.startPosition.column;
+    // Comments are about half of the top-level nodes: known by their first characters (no call into the tree for the
+    // type), and in a one-off analysis not even their end is needed.
+    const comment = isCommentAt(text, start);
+    if (comment && !m.keep) return { entry: { text: '', type: 'comment', startCol, hasError: false, facts: NO_FACTS, startLine: 0 }, end: start };
+    const end = n.endIndex;
+    const declText = text.slice(start, end);
+    const type = comment ? 'comment' : n.type;
     if (!m.keep) {
       // A one-off analysis (workspace scan, CLI): nothing to find, nothing to keep.
       return { entry: { text: declText, type, startCol, hasError: false, facts: declFacts(n, type, declText), startLine: n.startPosition.row }, end };
@@ -243,7 +248,7 @@ export class Analyzer {
     // recovered differently after different broken code before it. So a node is found by text only if it has the
     // same type and no syntax error; a node with an error is analysed afresh (its findings stay while it is outside
     // the edited region, where the parse reused it).
-    const hasError = n.hasError;
+    const hasError = comment ? false : n.hasError;
     if (!entry || entry.startCol !== startCol || entry.type !== type || hasError || entry.hasError) {
       entry = { text: detach(declText), type, startCol, hasError, facts: declFacts(n, type, declText), startLine: n.startPosition.row };
       if (!hasError) m.entries.set(entry.text, entry);

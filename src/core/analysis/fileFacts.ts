@@ -82,6 +82,8 @@ const TYPE_NODE_KIND: Record<string, string> = {
 };
 
 const NONE: DeclFacts = Object.freeze({});
+/** The contribution of a declaration that contributes nothing (a comment, most functions). */
+export const NO_FACTS = NONE;
 const RESET_RE = /^func\s*\(\s*(?:\w+\s+)?\*?\s*(\w+)(?:\[[^\]]*\])?\s*\)\s*Reset\s*\(/;
 const NEW_ASSIGN_RE = /(?:^|[^.\w])([\p{L}_][\p{L}\p{N}_]*)\.New\s*=[^=]/gu;
 
@@ -93,6 +95,28 @@ export function declFacts(decl: Node, type: string, text: string): DeclFacts {
     case 'package_clause': return { packageName: decl.namedChildren[0]?.text ?? '' };
     case 'import_declaration': {
       const imports: { path: string; local: string }[] = [];
+      let importC = false;
+      if (!decl.hasError) {
+        // Read from the text at each spec's start (a spec is `[name] "path"`): no node calls per spec.
+        const base = decl.startIndex;
+        const first = decl.namedChildren[0];
+        const specs: Node[] = [];
+        for (const c of decl.namedChildren) {
+          if (!c) continue;
+          const ch = text.charCodeAt(c.startIndex - base);
+          if (ch === 0x28 /* ( */) { for (const sc of c.namedChildren) if (sc && !isCommentAt(text, sc.startIndex - base)) specs.push(sc); }
+          else if (!isCommentAt(text, c.startIndex - base)) specs.push(c);
+        }
+        let ok = true;
+        for (const spec of specs) {
+          const f = importSpecAt(text, spec.startIndex - base);
+          if (!f) { ok = false; break; }
+          imports.push(f);
+          if (spec === first && f.path === 'C') importC = true;
+        }
+        if (ok) return { imports, importC };
+        imports.length = 0;
+      }
       for (const spec of decl.descendantsOfType('import_spec')) {
         if (!spec) continue;
         const path = stringLiteralValue(spec.childForFieldName('path'));
@@ -101,13 +125,23 @@ export function declFacts(decl: Node, type: string, text: string): DeclFacts {
         imports.push({ path, local: name ? name.text : lastPathElement(path) });
       }
       const first = decl.namedChildren[0];
-      const importC = first?.type === 'import_spec' && stringLiteralValue(first.childForFieldName('path')) === 'C';
+      importC = first?.type === 'import_spec' && stringLiteralValue(first.childForFieldName('path')) === 'C';
       return { imports, importC };
     }
     case 'const_declaration': {
       const constNames: string[] = [];
+      const base = decl.startIndex;
+      const clean = !decl.hasError;
       for (const spec of decl.namedChildren) {
-        if (spec?.type !== 'const_spec') continue;
+        if (!spec) continue;
+        // A const declaration's named children are its specs and comments (and ERROR nodes, when it has an error).
+        if (clean) {
+          const at = spec.startIndex - base;
+          if (isCommentAt(text, at)) continue;
+          const names = identifierListAt(text, at);
+          if (names) { constNames.push(...names); continue; }
+        }
+        if (spec.type !== 'const_spec') continue;
         for (const n of spec.childrenForFieldName('name')) if (n) constNames.push(n.text);
       }
       out = { constNames };
@@ -157,6 +191,33 @@ export function declFacts(decl: Node, type: string, text: string): DeclFacts {
     if (names.length > 0) out = { ...out, newAssigned: names };
   }
   return out ?? NONE;
+}
+
+/** True when a comment starts at `at` (a node starting there is a comment: nothing else starts with // or /*). */
+export function isCommentAt(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 0x2f && (text.charCodeAt(at + 1) === 0x2f || text.charCodeAt(at + 1) === 0x2a);
+}
+
+const IDENT_LIST = /[\p{L}_][\p{L}\p{N}_]*(?:[ \t]*,[ \t\r\n]*[\p{L}_][\p{L}\p{N}_]*)*/uy;
+/** The identifier list a spec starts with (`a, b` of `a, b = 1, 2`), or undefined when the text is unusual (a comment in the list). */
+function identifierListAt(text: string, at: number): string[] | undefined {
+  IDENT_LIST.lastIndex = at;
+  const m = IDENT_LIST.exec(text);
+  if (!m) return undefined;
+  let i = at + m[0].length;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  if (text[i] === ',' || text[i] === '/') return undefined;
+  return m[0].split(',').map((x) => x.trim());
+}
+
+const IMPORT_SPEC = /(?:([\p{L}_][\p{L}\p{N}_]*|\.)[ \t]+)?("(?:[^"\\\n]|\\.)*"|`[^`]*`)/uy;
+/** An import spec read from its text (`[name] "path"`), or undefined when it is unusual (a comment inside). */
+function importSpecAt(text: string, at: number): { path: string; local: string } | undefined {
+  IMPORT_SPEC.lastIndex = at;
+  const m = IMPORT_SPEC.exec(text);
+  if (!m) return undefined;
+  const path = m[2].slice(1, -1);
+  return { path, local: m[1] ?? lastPathElement(path) };
 }
 
 function structFieldFacts(struct: Node): FieldFact[] {
