@@ -27,6 +27,9 @@ export interface Rule extends RuleMeta {
   checkDecl(decl: Node, ctx: RuleContext): void;
 }
 
+/** A rule's context during one analysis: `file` and `found` are set per declaration. */
+interface RunContext extends RuleContext { rule: Rule; found: Finding[]; file: FileFacts }
+
 export type RuleSettings = Record<string, { enabled?: boolean; severity?: Severity } | undefined>;
 
 export interface AnalyzeOptions { target: TargetFacts; rules?: RuleSettings }
@@ -196,6 +199,7 @@ export class Analyzer {
     }
 
     // 3. Findings: reused where the declaration's text and everything its rules read are unchanged.
+    let contexts: RunContext[] | undefined;
     const out: Finding[] = [];
     for (let i = 0; i < kids.entries.length; i++) {
       const entry = kids.entries[i];
@@ -211,7 +215,7 @@ export class Analyzer {
         // Every rule asks the declaration for its type and most for its text; each ask is a call into the wasm
         // runtime, so this node object answers them from what is already known.
         Object.defineProperties(decl, { type: { value: entry.type }, text: { value: entry.text } });
-        entry.findings = withErrorBoundary(decl, () => this.runDecl(decl, view, options, active));
+        entry.findings = withErrorBoundary(decl, () => this.runDecl(decl, view, contexts ??= this.contexts(options, active)));
         entry.reads = reads;
         entry.startLine = kids.row[i];
         m.misses++;
@@ -331,26 +335,37 @@ export class Analyzer {
     return kids;
   }
 
-  private runDecl(decl: Node, file: FileFacts, options: AnalyzeOptions, active: readonly Rule[]): Finding[] {
-    const found: Finding[] = [];
-    for (const rule of active) {
+  /** One context per active rule for a whole analysis (a declaration sets `file` and `found`): not 23 new objects per declaration. */
+  private contexts(options: AnalyzeOptions, active: readonly Rule[]): RunContext[] {
+    return active.map((rule) => {
       const severity = options.rules?.[rule.id]?.severity ?? rule.defaultSeverity;
-      const ctx: RuleContext = {
-        file,
+      const c: RunContext = {
+        rule,
+        found: [],
+        file: undefined as unknown as FileFacts,
         target: options.target,
         query: (name) => this.queries.get(name),
         report: (at, message, o) => {
           if ('startPosition' in at && inErrorRegion(at)) return;
-          found.push({ ruleId: rule.id, family: rule.family, message, range: 'startPosition' in at ? nodeRange(at) : at,
+          c.found.push({ ruleId: rule.id, family: rule.family, message, range: 'startPosition' in at ? nodeRange(at) : at,
             severity: o?.severity ?? severity, fixes: o?.fixes });
         },
       };
+      return c;
+    });
+  }
+
+  private runDecl(decl: Node, file: FileFacts, contexts: readonly RunContext[]): Finding[] {
+    const found: Finding[] = [];
+    for (const c of contexts) {
+      c.file = file;
+      c.found = found;
       try {
-        rule.checkDecl(decl, ctx);
+        c.rule.checkDecl(decl, c);
       } catch (e) {
         // A rule bug must cost its own findings, never the others' or the extension host.
-        found.push({ ruleId: 'internal-error', family: rule.family, severity: 'hint', range: nodeRange(decl),
-          message: `TinyGo Workbench: rule ${rule.id} failed here (${e instanceof Error ? e.message : String(e)}); please report it.` });
+        found.push({ ruleId: 'internal-error', family: c.rule.family, severity: 'hint', range: nodeRange(decl),
+          message: `TinyGo Workbench: rule ${c.rule.id} failed here (${e instanceof Error ? e.message : String(e)}); please report it.` });
       }
     }
     return found;
