@@ -206,6 +206,12 @@ export class Analyzer {
       if (entry.type === 'comment' || entry.type === 'package_clause') continue;
       if (entry.findings && (!changes || changes.size === 0 || !entry.reads || !readsChanged(entry.reads, changes))) {
         m.hits++;
+      } else if (entry.type === 'ERROR') {
+        // Everything inside a top-level ERROR node is in an error region, where no finding is reported: the rules
+        // are not run (after an unclosed quote or brace, that node can be the rest of the file).
+        entry.findings = [];
+        entry.reads = new Map();
+        entry.startLine = kids.row[i];
       } else {
         const decl = node(i);
         const reads: FactReads = new Map();
