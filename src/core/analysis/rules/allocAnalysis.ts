@@ -71,8 +71,16 @@ const GAP_AT = new RegExp(GAP, 'y');
 const IDENT_CHAR = /[_\p{XID_Continue}]/u;
 const IDENT_START = /[_\p{XID_Start}]/u;
 /** A `&` that may be the address-of operator (not `&&`, `&=`, `&^`). */
-const KEYWORDS = /\b(?:var|const|range|for|go|func)\b/g;
-const AMP = /(?<!&)(?:&&)*&(?![&=^])/; // a run of `&`s of odd length: the lexer pairs them from the left
+/**
+ * What marks a node `collect` wants: `&`s, `[` (slice/array types), `:=`, the keywords, and (for assignments)
+ * `=` not part of `==`, `!=`, `<=`, `>=`, `:=`, with `<<=`, `>>=` matched whole.
+ */
+const SCAN = /&+|\[|:=|\b(?:var|const|range|for|go|func|map|interface)\b|(?:<<|>>)=|(?<![=!<>:])=(?!=)/g;
+const GO_KEYWORDS: ReadonlySet<string> = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else',
+  'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select',
+  'struct', 'switch', 'type', 'var']);
+/** A composite literal of a map, array or slice type, checked when found. */
+const COMPLIT_CHECKED = '#composite';
 
 /** An identifier (a word of the source text: may also be inside a string, a comment or a number). */
 const WORD = /[_\p{XID_Start}][_\p{XID_Continue}]*/gu;
@@ -213,15 +221,14 @@ export class AllocAnalysis {
     for (const root of roots) {
       // Functions first, so that every node's enclosing function is known; local declarations for the resolver.
       if (root !== d) { this.r.registerFunction(root); work.push({ kind: K_FUNCLIT, node: root }); }
-      const nodes = root.descendantsOfType(this.collectedTypes(root));
+      const nodes = this.candidates(root);
       const calls = this.calls(root);
-      // Calls come from the text: merged in document order (a walked node starting where a call starts contains it).
+      // Calls come from the text: merged in document order (a node starting where a call starts contains it).
       let j = 0;
       for (const n of nodes) {
-        if (!n) continue;
-        const st = n.startIndex;
+        const st = n.start;
         while (j < calls.length && (calls[j] as Cand).node.startIndex < st) work.push(calls[j++] as Cand);
-        this.collect(n, work, decls);
+        this.collect(n.node, n.type, work, decls);
       }
       while (j < calls.length) work.push(calls[j++] as Cand);
     }
@@ -266,11 +273,13 @@ export class AllocAnalysis {
   private base = 0;
 
   /** Sorts one node of the walk: a candidate for the rules, a local declaration, a loop or a function. */
-  private collect(n: Node, work: Cand[], decls: { node: Node; type: string }[]): void {
+  private collect(n: Node, type: string, work: Cand[], decls: { node: Node; type: string }[]): void {
     const src = this.src;
     const off = n.startIndex - this.base;
-    const type = n.type;
     switch (type) {
+      case COMPLIT_CHECKED:
+        work.push({ kind: K_COMPLIT, node: n });
+        return;
       case 'unary_expression':
         if (src.charCodeAt(off) === 0x26 /* & */) work.push({ kind: K_ADDR, node: n });
         return;
@@ -323,29 +332,115 @@ export class AllocAnalysis {
   }
 
   /**
-   * The node types worth walking for in `root`: a type whose keyword or operator does not occur in the text cannot
-   * occur in the tree. (Calls are found by their text, see `calls`.)
+   * The nodes of `root` (root included) the walk used to collect (see `collect`), in document order (an enclosing
+   * node before the nodes it contains), found without walking the tree: each keyword or operator that starts or
+   * marks such a node is found in the text, and the node reached from its offset (`namedDescendantForIndex`: the
+   * tokens are anonymous, so the smallest named node around one is the node it belongs to). Occurrences inside
+   * strings and comments reach a literal or a comment and are dropped by the type check. Only nodes `collect` does
+   * something with are returned: `&` operands, composite literals of map/array/slice types (returned as
+   * COMPLIT_CHECKED), conversions to slice and interface types, and assignments only in bodies with a loop and `+`.
    */
-  private collectedTypes(root: Node): string[] {
-    const text = this.src.slice(root.startIndex - this.base, root.endIndex - this.base);
-    const types = ['type_conversion_expression', 'composite_literal'];
-    if (text.includes(':=')) types.push('short_var_declaration');
-    if (AMP.test(text)) types.push('unary_expression');
-    // The keywords, in one pass (a declaration's own leading `func` does not count; a func literal root is in its
-    // own walk, as it always was).
-    const seen = new Set<string>();
-    if (root !== this.decl) seen.add('func');
-    KEYWORDS.lastIndex = 0;
-    for (let m = KEYWORDS.exec(text); m && seen.size < 6; m = KEYWORDS.exec(text)) if (m.index > 0) seen.add(m[0]);
-    if (seen.has('var')) types.push('var_spec');
-    if (seen.has('const')) types.push('const_spec');
-    if (seen.has('range')) types.push('range_clause');
-    const loops = seen.has('for');
-    if (loops) types.push('for_statement');
-    if (seen.has('go')) types.push('go_statement');
-    if (seen.has('func')) types.push('func_literal');
-    if (loops && text.includes('+')) types.push('assignment_statement'); // concatenation counts only in loops
-    return types;
+  private candidates(root: Node): { node: Node; type: string; start: number }[] {
+    const rootStart = root.startIndex;
+    const text = this.src.slice(rootStart - this.base, root.endIndex - this.base);
+    const assignments = text.includes('+') && /\bfor\b/.test(text); // concatenation counts only in loops
+    const found = new Map<number, { node: Node; type: string; start: number }>();
+    const add = (node: Node, type: string, start: number): void => { if (!found.has(node.id)) found.set(node.id, { node, type, start }); };
+    /** The node of type `type` starting at `pos` around [pos, pos + len), if any. */
+    const at = (pos: number, len: number, type: string): Node | null => {
+      const n = root.namedDescendantForIndex(pos, pos + len);
+      return n && n.type === type && n.startIndex === pos ? n : null;
+    };
+    /** A slice or interface type starting at `pos` (`t`): the conversion whose type it is, through parentheses. */
+    const conversion = (t: Node, pos: number): void => {
+      let cur = t;
+      let p = t.parent;
+      while (p?.type === 'parenthesized_type') { cur = p; p = p.parent; }
+      if (p?.type === 'type_conversion_expression' && p.startIndex === (cur === t ? pos : cur.startIndex)) add(p, 'type_conversion_expression', p.startIndex);
+    };
+    const specs = (d: Node, spec: string): void => {
+      for (const c of d.namedChildren) {
+        if (!c) continue;
+        if (c.type === spec) add(c, spec, c.startIndex);
+        else if (c.type === spec + '_list') for (const e of c.namedChildren) if (e?.type === spec) add(e, spec, e.startIndex);
+      }
+    };
+    SCAN.lastIndex = 0;
+    for (let m = SCAN.exec(text); m; m = SCAN.exec(text)) {
+      const tok = m[0];
+      const i = m.index;
+      const pos = rootStart + i;
+      switch (tok) {
+        case ':=': {
+          const n = root.namedDescendantForIndex(pos, pos + 2);
+          const t = n?.type;
+          if (n && (t === 'short_var_declaration' || t === 'range_clause')) add(n, t, n.startIndex);
+          continue;
+        }
+        case '=': {
+          if (!assignments) continue;
+          const n = root.namedDescendantForIndex(pos, pos + 1);
+          if (n?.type === 'assignment_statement') add(n, 'assignment_statement', n.startIndex);
+          continue;
+        }
+        case '[': {
+          // Not the start of a type after an operand (`a[i]`, `f()[i]`, `[][]T`, `map[K]`): only after a keyword then.
+          const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+          if (prev === 0x29 /* ) */ || prev === 0x5d /* ] */) continue;
+          if (prev !== 0 && IDENT_CHAR.test(text[i - 1] as string)) {
+            let j = i - 1;
+            while (j >= 0 && IDENT_CHAR.test(text[j] as string)) j--;
+            if (!GO_KEYWORDS.has(text.slice(j + 1, i))) continue;
+          }
+          const n = root.namedDescendantForIndex(pos, pos + 1);
+          if (!n || n.startIndex !== pos) continue;
+          const t = n.type;
+          if (t !== 'slice_type' && t !== 'array_type') continue;
+          const p = n.parent;
+          if (p?.type === 'composite_literal' && p.startIndex === pos) add(p, COMPLIT_CHECKED, pos);
+          else if (t === 'slice_type') conversion(n, pos);
+          continue;
+        }
+        case 'map': {
+          const n = at(pos, 3, 'map_type');
+          const p = n?.parent;
+          if (p?.type === 'composite_literal' && p.startIndex === pos) add(p, COMPLIT_CHECKED, pos);
+          continue;
+        }
+        case 'interface': {
+          const n = at(pos, 9, 'interface_type');
+          if (n) conversion(n, pos);
+          continue;
+        }
+        case 'var': { const n = at(pos, 3, 'var_declaration'); if (n) specs(n, 'var_spec'); continue; }
+        case 'const': { const n = at(pos, 5, 'const_declaration'); if (n) specs(n, 'const_spec'); continue; }
+        case 'range': { const n = root.namedDescendantForIndex(pos, pos + 5); if (n?.type === 'range_clause') add(n, 'range_clause', n.startIndex); continue; }
+        case 'for': { const n = at(pos, 3, 'for_statement'); if (n) add(n, 'for_statement', pos); continue; }
+        case 'go': { const n = at(pos, 2, 'go_statement'); if (n) add(n, 'go_statement', pos); continue; }
+        case 'func': { const n = at(pos, 4, 'func_literal'); if (n) add(n, 'func_literal', pos); continue; }
+        default: {
+          if (tok.charCodeAt(0) !== 0x26 /* & */) {
+            // `<<=`, `>>=`, `+=`, ...: the `=` of an assignment.
+            if (!assignments) continue;
+            const e = pos + tok.length - 1;
+            const n = root.namedDescendantForIndex(e, e + 1);
+            if (n?.type === 'assignment_statement') add(n, 'assignment_statement', n.startIndex);
+            continue;
+          }
+          // A run of `&`s: the lexer pairs them from the left; an odd run ends in an address-of unless `&=`, `&^`.
+          const after = text.charCodeAt(i + tok.length);
+          if (tok.length % 2 === 0 || after === 0x3d /* = */ || after === 0x5e /* ^ */) continue;
+          const p = pos + tok.length - 1;
+          const n = at(p, 1, 'unary_expression');
+          if (n) add(n, 'unary_expression', p);
+          continue;
+        }
+      }
+    }
+    const out = [...found.values()];
+    // Document order; at the same start the larger node first (it contains the other).
+    out.sort((x, y) => x.start - y.start || y.node.endIndex - x.node.endIndex);
+    return out;
   }
 
   /**
