@@ -20,7 +20,7 @@ import type { RuleContext } from '../engine';
 import type { Fix, Range } from '../model';
 import { inErrorRegion, nodeRange } from '../syntax';
 import {
-  isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl,
+  isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, shortVarNames, type LocalDecl,
 } from './allocScope';
 
 export const ALLOC_IDS = {
@@ -371,12 +371,11 @@ export class AllocAnalysis {
       const i = m.index;
       const pos = rootStart + i;
       switch (tok) {
-        case ':=': {
-          const n = root.namedDescendantForIndex(pos, pos + 2);
-          const t = n?.type;
-          if (n && (t === 'short_var_declaration' || t === 'range_clause')) add(n, t, n.startIndex);
+        case ':=':
+          // Short variable declarations are read when a name they may declare is looked up (range clauses are
+          // found by their keyword).
+          this.r.addShortVar(root, pos, shortVarNames(text, i));
           continue;
-        }
         case '=': {
           if (!assignments) continue;
           const n = root.namedDescendantForIndex(pos, pos + 1);

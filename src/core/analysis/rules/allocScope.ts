@@ -42,6 +42,49 @@ class ShortVarDecl implements LocalDecl {
   }
 }
 
+interface ShortSite { readonly root: Node; readonly at: number; done: boolean }
+
+const WS = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+const ASCII_IDENT = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+/** Keywords a short variable declaration may follow on the same line (`if x := ...`). */
+const BEFORE_SHORT_VAR: ReadonlySet<string> = new Set(['if', 'for', 'switch']);
+
+/**
+ * The names written before the `:=` at `i` of `text` (`a, b :=`), or null when the text cannot tell for certain that
+ * they are all the names the declaration has (comments, non-ASCII or other expressions in the way).
+ */
+export function shortVarNames(text: string, i: number): string[] | null {
+  const names: string[] = [];
+  let j = i - 1;
+  for (;;) {
+    let nl = false;
+    while (j >= 0 && WS(text.charCodeAt(j))) { if (text.charCodeAt(j) === 0x0a) nl = true; j--; }
+    if (names.length > 0) {
+      const c = j >= 0 ? text.charCodeAt(j) : -1;
+      if (c === 0x2c /* , */) { j--; continue; }
+      // The start of the statement: a line break after a token that ends a statement, `;`, a brace, or a keyword.
+      if (c < 0 || c === 0x3b /* ; */ || c === 0x7b /* { */ || c === 0x7d /* } */) return names;
+      if (nl && (ASCII_IDENT(c) || c === 0x29 /* ) */ || c === 0x5d /* ] */ || c === 0x22 /* " */ || c === 0x60 /* ` */ || c === 0x27 /* ' */)) return names;
+      if (!nl && ASCII_IDENT(c)) {
+        let k = j;
+        while (k >= 0 && ASCII_IDENT(text.charCodeAt(k))) k--;
+        const w = text.slice(k + 1, j + 1);
+        if (BEFORE_SHORT_VAR.has(w) && (k < 0 || !(text.charCodeAt(k) >= 0x80))) return names;
+      }
+      return null;
+    }
+    // An identifier (ASCII only; anything else: not certain).
+    const end = j + 1;
+    while (j >= 0 && ASCII_IDENT(text.charCodeAt(j))) j--;
+    if (j + 1 === end) return null;
+    const c0 = text.charCodeAt(j + 1);
+    if (c0 >= 0x30 && c0 <= 0x39) return null;
+    if (j >= 0 && text.charCodeAt(j) >= 0x80) return null;
+    names.push(text.slice(j + 1, end));
+  }
+}
+
 /** `a, b :=` at the start of a short variable declaration, with nothing but white space between (captured: the names). */
 const SHORT_VAR_LEFT = /([_\p{XID_Start}][_\p{XID_Continue}]*(?:\s*,\s*[_\p{XID_Start}][_\p{XID_Continue}]*)*)\s*:=/uy;
 
@@ -107,10 +150,59 @@ export class Resolver {
   }
 
   private ensureDecls(): void {
-    if (this.pending.length === 0) return;
-    const nodes = this.pending;
-    this.pending = [];
-    for (const d of nodes) this.addDecl(d.node, d.type);
+    if (this.pending.length > 0) {
+      const nodes = this.pending;
+      this.pending = [];
+      for (const d of nodes) this.addDecl(d.node, d.type);
+    }
+    if (this.shortUnknown.length > 0) {
+      const sites = this.shortUnknown;
+      this.shortUnknown = [];
+      for (const site of sites) this.addShortSite(site);
+    }
+  }
+
+  /**
+   * The `:=` of the declaration's functions, read lazily: a short variable declaration is looked up in the tree only
+   * when a name it may declare is looked up (the names written before its `:=`, when the text tells them for certain;
+   * the others on the first lookup of any name).
+   */
+  private readonly shortByName = new Map<string, ShortSite[]>();
+  private shortUnknown: ShortSite[] = [];
+  private readonly shortAll: ShortSite[] = [];
+
+  /** A `:=` at `at` (an offset in the file) inside `root`, declaring `names` if known. */
+  addShortVar(root: Node, at: number, names: readonly string[] | null): void {
+    const site: ShortSite = { root, at, done: false };
+    this.shortAll.push(site);
+    if (!names) { this.shortUnknown.push(site); return; }
+    for (const name of names) {
+      let list = this.shortByName.get(name);
+      if (!list) { list = []; this.shortByName.set(name, list); }
+      list.push(site);
+    }
+  }
+
+  private addShortSite(site: ShortSite): void {
+    if (site.done) return;
+    site.done = true;
+    const n = site.root.namedDescendantForIndex(site.at, site.at + 2);
+    if (n?.type === 'short_var_declaration') this.addDecl(n, 'short_var_declaration');
+  }
+
+  private ensureName(name: string): void {
+    this.ensureDecls();
+    const sites = this.shortByName.get(name);
+    if (!sites) return;
+    this.shortByName.delete(name);
+    for (const site of sites) this.addShortSite(site);
+  }
+
+  private ensureAll(): void {
+    this.ensureDecls();
+    if (this.shortByName.size === 0) return;
+    this.shortByName.clear();
+    for (const site of this.shortAll) this.addShortSite(site);
   }
 
   /** The scope of a function node, created (with its parameters) on first use. */
@@ -159,7 +251,7 @@ export class Resolver {
 
   /** Names of the locals (parameters included) of the functions around `fn`, not counting fn itself. */
   namesAround(fn: Node): Set<string> {
-    this.ensureDecls();
+    this.ensureAll();
     const out = new Set<string>();
     for (let s = this.scopeOf(fn); s; s = s.parent) for (const k of s.locals.keys()) out.add(k);
     return out;
@@ -202,7 +294,7 @@ export class Resolver {
 
   /** The local declaration `name` refers to at `at`, or undefined for package-level and unknown names. */
   lookup(name: string, at: Node, atIndex = at.startIndex): LocalDecl | undefined {
-    this.ensureDecls();
+    this.ensureName(name);
     for (let s = this.scopeOf(at); s; s = s.parent) {
       const list = s.locals.get(name);
       if (!list) continue;
