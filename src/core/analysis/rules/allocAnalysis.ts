@@ -82,8 +82,59 @@ const GO_KEYWORDS: ReadonlySet<string> = new Set(['break', 'case', 'chan', 'cons
 /** A composite literal of a map, array or slice type, checked when found. */
 const COMPLIT_CHECKED = '#composite';
 
-/** An identifier (a word of the source text: may also be inside a string, a comment or a number). */
-const WORD = /[_\p{XID_Start}][_\p{XID_Continue}]*/gu;
+/** Identifiers are words of the source text (which may also be inside a string, a comment or a number). */
+const WORD_START = /^[_\p{XID_Start}]$/u;
+const WORD_CONTINUE = /^[_\p{XID_Continue}]$/u;
+
+/** The code point ending at `j` (exclusive) of `s`, and where it starts. */
+function codePointBefore(s: string, j: number): { ch: string; at: number } {
+  const lo = s.charCodeAt(j - 1);
+  const at = lo >= 0xdc00 && lo <= 0xdfff && j >= 2 && s.charCodeAt(j - 2) >= 0xd800 && s.charCodeAt(j - 2) <= 0xdbff ? j - 2 : j - 1;
+  return { ch: s.slice(at, j), at };
+}
+
+function isWordContinue(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+  return WORD_CONTINUE.test(ch);
+}
+
+function isWordStart(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+  return WORD_START.test(ch);
+}
+
+/**
+ * The words of `text` (maximal runs of XID_Continue characters, each starting at the first XID_Start or `_` after
+ * a character outside XID_Continue) that are in `names`, in document order: found by searching the text for each
+ * name (native string search; a regular expression over every word cost more), each checked to be a whole word.
+ */
+function wordsNamed(text: string, names: ReadonlySet<string>): { index: number; name: string }[] {
+  const out: { index: number; name: string }[] = [];
+  for (const name of names) {
+    if (name.length === 0) continue;
+    for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+      const end = i + name.length;
+      if (end < text.length) {
+        const c = text.charCodeAt(end);
+        const ch = c >= 0xd800 && c <= 0xdbff ? text.slice(end, end + 2) : text[end] as string;
+        if (isWordContinue(ch)) continue;
+      }
+      // Not the tail of a word that starts before: the XID_Continue characters just before start no word.
+      let inside = false;
+      for (let j = i; j > 0;) {
+        const { ch, at } = codePointBefore(text, j);
+        if (!isWordContinue(ch)) break;
+        if (isWordStart(ch)) { inside = true; break; }
+        j = at;
+      }
+      if (!inside) out.push({ index: i, name });
+    }
+  }
+  if (out.length > 1) out.sort((a, b) => a.index - b.index);
+  return out;
+}
 
 /** The first character after white space. */
 const NEXT_TOKEN = /\s*(.?)/y;
@@ -507,11 +558,9 @@ export class AllocAnalysis {
     const out: Node[] = [];
     const from = fn.startIndex - this.base;
     const text = this.src.slice(from, fn.endIndex - this.base);
-    WORD.lastIndex = 0;
-    for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-      if (!names.has(m[0])) continue;
+    for (const m of wordsNamed(text, names)) {
       const at = fn.startIndex + m.index;
-      const id = fn.descendantForIndex(at, at + m[0].length);
+      const id = fn.descendantForIndex(at, at + m.name.length);
       if (!id || id.startIndex !== at || id.type !== 'identifier') continue;
       if (this.inSinkPosition(id)) out.push(id);
     }
@@ -1115,10 +1164,8 @@ export class AllocAnalysis {
     const from = fnStart - this.base;
     const src = this.src;
     const text = src.slice(from, fnEnd - this.base);
-    WORD.lastIndex = 0;
-    for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
-      const name = m[0];
-      if (!names.has(name)) continue;
+    for (const m of wordsNamed(text, names)) {
+      const name = m.name;
       const at = fnStart + m.index;
       const id = fn.descendantForIndex(at, at + name.length);
       if (!id || id.startIndex !== at || id.type !== 'identifier') continue;
