@@ -75,7 +75,9 @@ const IDENT_START = /[_\p{XID_Start}]/u;
  * What marks a node `collect` wants: `&`s, `[` (slice/array types), `:=`, the keywords, and (for assignments)
  * `=` not part of `==`, `!=`, `<=`, `>=`, `:=`, with `<<=`, `>>=` matched whole.
  */
-const SCAN = /&+|\[|:=|\b(?:var|const|range|for|go|func|map|interface)\b|(?:<<|>>)=|(?<![=!<>:])=(?!=)/g;
+const SCAN_ASSIGN = /&+|\[|:=|\b(?:var|const|range|for|go|func|map|interface)\b|(?:<<|>>)=|(?<![=!<>:])=(?!=)/g;
+/** SCAN_ASSIGN without the assignments. */
+const SCAN = /&+|\[|:=|\b(?:var|const|range|for|go|func|map|interface)\b/g;
 const GO_KEYWORDS: ReadonlySet<string> = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else',
   'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select',
   'struct', 'switch', 'type', 'var']);
@@ -352,11 +354,6 @@ export class AllocAnalysis {
       case 'short_var_declaration': case 'const_spec': case 'range_clause':
         decls.push({ node: n, type });
         return;
-      case 'for_statement': {
-        const body = n.childForFieldName('body');
-        if (body?.type === 'block') this.loops.push({ loop: n, start: body.startIndex, end: body.endIndex });
-        return;
-      }
       case 'go_statement': {
         const fn = n.namedChildren[0]?.childForFieldName('function');
         if (fn?.type === 'func_literal') this.goClosures.push(fn);
@@ -416,8 +413,9 @@ export class AllocAnalysis {
         else if (c.type === spec + '_list') for (const e of c.namedChildren) if (e?.type === spec) add(e, spec, e.startIndex);
       }
     };
-    SCAN.lastIndex = 0;
-    for (let m = SCAN.exec(text); m; m = SCAN.exec(text)) {
+    const scan = assignments ? SCAN_ASSIGN : SCAN;
+    scan.lastIndex = 0;
+    for (let m = scan.exec(text); m; m = scan.exec(text)) {
       const tok = m[0];
       const i = m.index;
       const pos = rootStart + i;
@@ -465,9 +463,14 @@ export class AllocAnalysis {
         case 'var': { const n = at(pos, 3, 'var_declaration'); if (n) specs(n, 'var_spec'); continue; }
         case 'const': { const n = at(pos, 5, 'const_declaration'); if (n) specs(n, 'const_spec'); continue; }
         case 'range': { const n = root.namedDescendantForIndex(pos, pos + 5); if (n?.type === 'range_clause') add(n, 'range_clause', n.startIndex); continue; }
-        case 'for': { const n = at(pos, 3, 'for_statement'); if (n) add(n, 'for_statement', pos); continue; }
+        case 'for': this.pendingLoops.push({ root, at: pos }); continue; // read when a loop is asked for
         case 'go': { const n = at(pos, 2, 'go_statement'); if (n) add(n, 'go_statement', pos); continue; }
-        case 'func': { const n = at(pos, 4, 'func_literal'); if (n) add(n, 'func_literal', pos); continue; }
+        case 'func': {
+          if (i === 0 && root === this.decl) continue; // the declaration's own keyword
+          const n = at(pos, 4, 'func_literal');
+          if (n) add(n, 'func_literal', pos);
+          continue;
+        }
         default: {
           if (tok.charCodeAt(0) !== 0x26 /* & */) {
             // `<<=`, `>>=`, `+=`, ...: the `=` of an assignment.
@@ -857,8 +860,21 @@ export class AllocAnalysis {
   /** Loop bodies of the declaration, in document order (from the query: no walk up a deeply nested tree). */
   private readonly loops: { loop: Node; start: number; end: number }[] = [];
 
+  /** `for` keywords not yet looked up in the tree (in document order): looked up on the first `loopOf`. */
+  private pendingLoops: { root: Node; at: number }[] = [];
+
   /** The innermost loop of the same function whose body contains `n`. */
   private loopOf(n: Node): Node | null {
+    if (this.pendingLoops.length > 0) {
+      const pending = this.pendingLoops;
+      this.pendingLoops = [];
+      for (const { root, at } of pending) {
+        const f = root.namedDescendantForIndex(at, at + 3);
+        if (f?.type !== 'for_statement' || f.startIndex !== at) continue;
+        const body = f.childForFieldName('body');
+        if (body?.type === 'block') this.loops.push({ loop: f, start: body.startIndex, end: body.endIndex });
+      }
+    }
     const fn = this.r.enclosingFunction(n);
     const fnStart = fn?.startIndex ?? -1;
     const start = n.startIndex;
