@@ -251,7 +251,7 @@ export class AllocAnalysis {
     // these types; a query with the same constraints costs more), filtered by their text and a few child types.
     const roots: Node[] = [];
     const work: Cand[] = [];
-    const decls: { node: Node; type: string }[] = [];
+    const decls: { node: Node; type: string; off: number }[] = [];
     const text = d.text;
     this.src = text;
     this.base = d.startIndex;
@@ -326,7 +326,7 @@ export class AllocAnalysis {
   private base = 0;
 
   /** Sorts one node of the walk: a candidate for the rules, a local declaration, a loop or a function. */
-  private collect(n: Node, type: string, work: Cand[], decls: { node: Node; type: string }[]): void {
+  private collect(n: Node, type: string, work: Cand[], decls: { node: Node; type: string; off: number }[]): void {
     const src = this.src;
     const off = n.startIndex - this.base;
     switch (type) {
@@ -348,11 +348,11 @@ export class AllocAnalysis {
         return;
       }
       case 'var_spec':
-        decls.push({ node: n, type });
+        decls.push({ node: n, type, off });
         if (n.childForFieldName('type')?.type === 'array_type') work.push({ kind: K_LARGEVAR, node: n });
         return;
       case 'short_var_declaration': case 'const_spec': case 'range_clause':
-        decls.push({ node: n, type });
+        decls.push({ node: n, type, off });
         return;
       case 'go_statement': {
         const fn = n.namedChildren[0]?.childForFieldName('function');

@@ -42,6 +42,43 @@ class ShortVarDecl implements LocalDecl {
   }
 }
 
+interface DeclSite { readonly node: Node; readonly type: string; done: boolean }
+
+/**
+ * The names a var spec, const spec or range clause starting at `off` of `src` declares, read from the text (`a, b`
+ * before the type, `=` or `:=`): [] for a range clause that declares nothing, null when the text cannot tell for
+ * certain (comments, non-ASCII names, anything unexpected).
+ */
+export function declNames(src: string, off: number, type: string): string[] | null {
+  let j = off;
+  if (type === 'range_clause' && src.startsWith('range', j) && !ASCII_IDENT(src.charCodeAt(j + 5))) return [];
+  if (type !== 'range_clause' && type !== 'var_spec' && type !== 'const_spec') return null;
+  const names: string[] = [];
+  for (;;) {
+    const s = j;
+    while (j < src.length && ASCII_IDENT(src.charCodeAt(j))) j++;
+    const c0 = src.charCodeAt(s);
+    if (j === s || (c0 >= 0x30 && c0 <= 0x39) || src.charCodeAt(j) >= 0x80) return null;
+    names.push(src.slice(s, j));
+    let nl = false;
+    while (j < src.length && WS(src.charCodeAt(j))) { if (src.charCodeAt(j) === 0x0a) nl = true; j++; }
+    if (j >= src.length) return null;
+    const c = src.charCodeAt(j);
+    if (c === 0x2c /* , */) {
+      j++;
+      while (j < src.length && WS(src.charCodeAt(j))) j++;
+      continue;
+    }
+    if (c === 0x2f /* / */ || c >= 0x80) return null;
+    if (type === 'range_clause') {
+      if (c === 0x3a /* : */ && src.charCodeAt(j + 1) === 0x3d /* = */) return names;
+      return c === 0x3d /* = */ && src.charCodeAt(j + 1) !== 0x3d ? [] : null;
+    }
+    if (type === 'var_spec') return nl ? null : names;
+    return names;
+  }
+}
+
 interface ShortSite { readonly root: Node; readonly at: number; done: boolean }
 
 const WS = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
@@ -138,8 +175,29 @@ export class Resolver {
   }
 
   /** The local declarations (short var, var spec, const spec, range clause) of the declaration's functions. */
-  addDecls(decls: readonly { node: Node; type: string }[]): void {
-    for (const d of decls) this.pending.push(d);
+  addDecls(decls: readonly { node: Node; type: string; off: number }[]): void {
+    for (const d of decls) {
+      // Recorded on the first lookup of a name they declare (the names read from the text), or of any name when
+      // the text does not tell the names for certain.
+      const names = this.src === undefined ? null : declNames(this.src, d.off, d.type);
+      if (!names) { this.pending.push(d); continue; }
+      const site: DeclSite = { node: d.node, type: d.type, done: false };
+      this.declAll.push(site);
+      for (const name of names) {
+        let list = this.declByName.get(name);
+        if (!list) { list = []; this.declByName.set(name, list); }
+        list.push(site);
+      }
+    }
+  }
+
+  private readonly declByName = new Map<string, DeclSite[]>();
+  private readonly declAll: DeclSite[] = [];
+
+  private addDeclSite(site: DeclSite): void {
+    if (site.done) return;
+    site.done = true;
+    this.addDecl(site.node, site.type);
   }
 
   /** The outermost function of the declaration containing `n`. */
@@ -192,6 +250,11 @@ export class Resolver {
 
   private ensureName(name: string): void {
     this.ensureDecls();
+    const decls = this.declByName.get(name);
+    if (decls) {
+      this.declByName.delete(name);
+      for (const site of decls) this.addDeclSite(site);
+    }
     const sites = this.shortByName.get(name);
     if (!sites) return;
     this.shortByName.delete(name);
@@ -200,6 +263,10 @@ export class Resolver {
 
   private ensureAll(): void {
     this.ensureDecls();
+    if (this.declByName.size > 0) {
+      this.declByName.clear();
+      for (const site of this.declAll) this.addDeclSite(site);
+    }
     if (this.shortByName.size === 0) return;
     this.shortByName.clear();
     for (const site of this.shortAll) this.addShortSite(site);
