@@ -69,6 +69,9 @@ const BUILTIN_TEXT = new RegExp(String.raw`(?<![_\p{XID_Continue}.])(?:make|new|
 const FIELD_TEXT = new RegExp(String.raw`\.${GAP}(${[...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|')})(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
 const GAP_AT = new RegExp(GAP, 'y');
 const IDENT_CHAR = /[_\p{XID_Continue}]/u;
+function isAsciiIdent(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
+}
 const IDENT_START = /[_\p{XID_Start}]/u;
 /** A `&` that may be the address-of operator (not `&&`, `&=`, `&^`). */
 /**
@@ -435,10 +438,11 @@ export class AllocAnalysis {
           // Not the start of a type after an operand (`a[i]`, `f()[i]`, `[][]T`, `map[K]`): only after a keyword then.
           const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
           if (prev === 0x29 /* ) */ || prev === 0x5d /* ] */) continue;
-          if (prev !== 0 && IDENT_CHAR.test(text[i - 1] as string)) {
+          if (isAsciiIdent(prev)) {
+            // (A word with other characters is left to the tree.)
             let j = i - 1;
-            while (j >= 0 && IDENT_CHAR.test(text[j] as string)) j--;
-            if (!GO_KEYWORDS.has(text.slice(j + 1, i))) continue;
+            while (j >= 0 && isAsciiIdent(text.charCodeAt(j))) j--;
+            if (!(j >= 0 && text.charCodeAt(j) >= 0x80) && !GO_KEYWORDS.has(text.slice(j + 1, i))) continue;
           }
           const n = root.namedDescendantForIndex(pos, pos + 1);
           if (!n || n.startIndex !== pos) continue;
