@@ -221,7 +221,7 @@ export class Analyzer {
         // Every rule asks the declaration for its type and most for its text; each ask is a call into the wasm
         // runtime, so this node object answers them from what is already known.
         Object.defineProperties(decl, { type: { value: entry.type }, text: { value: entry.text } });
-        entry.findings = withErrorBoundary(decl, () => this.runDecl(decl, view, contexts ??= this.contexts(options, active)));
+        entry.findings = withErrorBoundary(decl, kids.start[i] + entry.text.length, () => this.runDecl(decl, view, contexts ??= this.contexts(options, active)));
         entry.reads = reads;
         entry.startLine = kids.row[i];
         m.misses++;

@@ -24,18 +24,24 @@ export function stringLiteralValue(n: Node | null): string | undefined {
  * further up than it. In a broken file tree-sitter can report an intact declaration's parent as a neighbouring ERROR
  * node; what the declaration says must not depend on that, or a memoised result would differ from a fresh one.
  */
-let boundary: number | undefined;
-export function withErrorBoundary<T>(decl: Node, fn: () => T): T {
+let boundary: { id: number; start: number; end: number; node: Node; clean?: boolean } | undefined;
+export function withErrorBoundary<T>(decl: Node, end: number, fn: () => T): T {
   const prev = boundary;
-  boundary = decl.id;
+  boundary = { id: decl.id, start: decl.startIndex, end, node: decl };
   try { return fn(); } finally { boundary = prev; }
 }
 
 /** True when `n` is inside a subtree containing a syntax error (within its top-level declaration): rules stay silent there. */
 export function inErrorRegion(n: Node): boolean {
+  const b = boundary;
+  if (b && n.startIndex >= b.start && n.startIndex < b.end) {
+    // Inside a declaration without any syntax error (asked once per declaration): nothing to climb for.
+    b.clean ??= !b.node.hasError;
+    if (b.clean) return false;
+  }
   for (let p: Node | null = n; p; p = p.parent) {
     if (p.type === 'ERROR' || p.isMissing) return true;
-    if (p.type === 'source_file' || p.id === boundary) return false;
+    if (p.type === 'source_file' || p.id === b?.id) return false;
   }
   return false;
 }
