@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../regexp';
 import { stringLiteralValue } from './syntax';
 
 /**
@@ -282,7 +283,7 @@ export function mergeFacts(parts: readonly DeclFacts[], texts: readonly string[]
 
   const packageVars = new Set<string>();
   const pools = new Map<string, { hasNew: boolean }>();
-  const poolLit = new RegExp(`^&?${escapeRe(syncLocal)}\\.Pool\\s*\\{`);
+  const poolLit = new RegExp(`^&?${escapeRegExp(syncLocal)}\\.Pool\\s*\\{`);
   for (const v of vars) {
     for (const n of v.names) packageVars.add(n);
     const typeText = v.typeText ?? '';
@@ -342,7 +343,6 @@ export function mergeFacts(parts: readonly DeclFacts[], texts: readonly string[]
   };
 }
 
-function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
 /** The comment lines directly above the first ungrouped `import "C"` among the top-level nodes (cgo reads its preamble from them). */
 export function cgoPreambleOf(children: readonly Node[], importCIndex: number): string {

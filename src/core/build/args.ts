@@ -4,6 +4,7 @@
  * tinygo's own answer to a bad flag is a one-line error followed by 80 lines of usage text.
  */
 import * as path from 'node:path';
+import { escapeRegExp } from '../regexp';
 
 export const OPT_LEVELS = ['none', '0', '1', '2', 's', 'z'] as const;
 /** `boehm` is newer than 0.33; tinygo itself rejects it on older releases. */
@@ -80,10 +81,6 @@ export function parseStackSize(text: string): { ok: true; bytes: number; normali
   return { ok: true, bytes, normalized: `${m[1]}${m[2].toUpperCase()}` };
 }
 
-function escapeRegExp(s: string): string {
-  // Go's RE2 accepts the same escapes for these characters.
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * A `-print-allocs` regexp that matches only the user's own functions. TinyGo tests it (a substring match) against

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../regexp';
 import type { Rule, RuleContext } from '../engine';
 import type { Fix, TextEdit } from '../model';
 import { enclosingFunction, FUNCTION_TYPES, nodeRange } from '../syntax';
@@ -40,12 +41,10 @@ function assignsTo(s: Node, name: string): boolean {
   return (s.childForFieldName('left')?.namedChildren ?? []).some((n) => n?.type === 'identifier' && n.text === name);
 }
 
-function escapeRe(s: string): string { return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
-
 /** v and the names one assignment away from it in fn: `b := *bp`, `*bp = b`, `buf := bufPool.Get().(*T)`. */
 function relatedNames(fn: Node, v: string): string[] {
   const names = new Set([v]);
-  const re = new RegExp(`\\b${escapeRe(v)}\\b`);
+  const re = new RegExp(`\\b${escapeRegExp(v)}\\b`);
   for (const s of fn.descendantsOfType(['short_var_declaration', 'assignment_statement'])) {
     if (!s) continue;
     const left = s.childForFieldName('left')?.namedChildren ?? [];
@@ -63,7 +62,7 @@ function appends(text: string, names: string): boolean {
   return new RegExp(`\\bappend\\s*\\(\\s*\\(?\\s*\\*?\\s*${names}\\b`).test(text);
 }
 
-function namesRe(names: string[]): string { return `(?:${names.map(escapeRe).join('|')})`; }
+function namesRe(names: string[]): string { return `(?:${names.map(escapeRegExp).join('|')})`; }
 
 function putText(site: Site): string { return `${site.recv.text}.Put(${site.arg?.text ?? ''})`; }
 
@@ -343,7 +342,7 @@ export const poolUseAfterPut: Rule = {
       }
       const stmt = statementOf(put.call, put.fn);
       if (!stmt) continue;
-      const re = new RegExp(`\\b${escapeRe(v.text)}\\b`);
+      const re = new RegExp(`\\b${escapeRegExp(v.text)}\\b`);
       let reported = false;
       for (const s of statementsAfter(stmt, put.fn)) {
         if (reported || !re.test(s.text)) { if (assignsTo(s, v.text)) break; continue; }

@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../regexp';
 import type { RuleContext } from '../engine';
 import { localNameOf } from '../fileFacts';
 import { enclosingFunction, FUNCTION_TYPES } from '../syntax';
@@ -49,7 +50,7 @@ export class PoolScan {
     if (!re) {
       const t = this.ctx.file.types;
       const words = [...this.ctx.file.pools.keys(), ...t.poolStructs.keys(), ...this.poolFields, 'Pool'];
-      re = new RegExp(`\\b(?:${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`);
+      re = new RegExp(`\\b(?:${words.map(escapeRegExp).join('|')})\\b`);
       mentionRe.set(this.ctx.file, re);
     }
     return re.test(this.text);

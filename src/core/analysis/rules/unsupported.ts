@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../regexp';
 import type { Rule, RuleContext } from '../engine';
 import { localNameOf } from '../fileFacts';
 import type { Range } from '../model';
@@ -53,7 +54,7 @@ function runtimeNamesRe(rt: string): RegExp {
   let re = runtimeRes.get(rt);
   if (!re) {
     const names = [...RUNTIME_STUBS.map((x) => x.name), 'SetFinalizer', 'Error'];
-    re = new RegExp(`\\b${rt.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\.\\s*(?:${names.join('|')})\\b`);
+    re = new RegExp(`\\b${escapeRegExp(rt)}\\s*\\.\\s*(?:${names.join('|')})\\b`);
     runtimeRes.set(rt, re);
   }
   return re;
