@@ -96,6 +96,10 @@ export class DeclMemo {
     this.dirty = { lo: Math.min(map(d.lo), start), hi: Math.max(map(d.hi), newEnd), delta: d.delta + delta, dRows: d.dRows + dRows };
   }
 
+  /** Drops the entries of nodes that are gone (kept for an undo until now). */
+  keepOnly(kids: Kids): void {
+    this.entries = new Map(kids.entries.map((e) => [e.text, e]));
+  }
 }
 
 export class QueryStore {
@@ -193,10 +197,8 @@ export class Analyzer {
       constDecls = decls;
       return decls;
     }) };
-    if (memo && changes && changes.size > 0) {
-      // Entries kept for an undo were not checked against this change: keep only the current ones.
-      m.entries = new Map(kids.entries.map((e) => [e.text, e]));
-    }
+    // Entries kept for an undo were not checked against this change: keep only the current ones.
+    if (memo && changes && changes.size > 0) m.keepOnly(kids);
 
     // 3. Findings: reused where the declaration's text and everything its rules read are unchanged.
     let contexts: RunContext[] | undefined;
@@ -233,7 +235,7 @@ export class Analyzer {
       m.kids = kids;
       m.dirty = undefined;
       // Dropped entries are kept for a while (an undo brings them back); bounded by the current number of nodes.
-      if (m.entries.size > 2 * kids.entries.length + 256) m.entries = new Map(kids.entries.map((e) => [e.text, e]));
+      if (m.entries.size > 2 * kids.entries.length + 256) m.keepOnly(kids);
     }
     return applySuppressions(text, out).sort(compareFindings);
   }
