@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { until, workspaceUri } from './helpers';
-import { parts, setSetting, useTinygo, type ToolchainParts } from './toolchainHelpers';
+import { endGoplsSuite, parts, setSetting, startOwnGopls, useTinygo, type ToolchainParts } from './toolchainHelpers';
 
 const GOPLS_MS = 60_000;
 const DIR = 'tgwgopls';
@@ -39,18 +39,12 @@ suite('gopls', function () {
     fs.writeFileSync(path.join(dir, 'typeerr.go'), 'package tgwgopls\n\nvar typeErr int = "not an int"\n');
     // Only in the build of an nRF52840 target: gopls checks it only when the target's tags reach it.
     fs.writeFileSync(path.join(dir, 'board.go'), '//go:build nrf52840\n\npackage tgwgopls\n\nvar boardErr int = "board only"\n');
-    await setSetting('tinygo.gopls.path', process.env.TGW_GOPLS);
-    await setSetting('tinygo.languageServer', 'auto');
-    await until('our gopls to run', () => p.gopls.running, GOPLS_MS);
+    await startOwnGopls(p, GOPLS_MS);
   });
 
   suiteTeardown(async () => {
     if (!p) return;
-    await p.toolchain.setTarget(folder, undefined);
-    await setSetting('tinygo.gopls.path', undefined);
-    await setSetting('tinygo.languageServer', undefined);
-    await setSetting('tinygo.path', undefined);
-    fs.rmSync(path.join(folder.uri.fsPath, DIR), { recursive: true, force: true });
+    await endGoplsSuite(p, folder, DIR);
   });
 
   test('golang.go absent: our client runs gopls ("auto" decides so)', () => {

@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { until, workspaceUri } from './helpers';
-import { parts, setSetting, type ToolchainParts } from './toolchainHelpers';
+import { endGoplsSuite, parts, setSetting, startOwnGopls, type ToolchainParts } from './toolchainHelpers';
 
 const GOPLS_MS = 90_000;
 const DIR = 'tgwrealboard';
@@ -94,18 +94,12 @@ suite('real tinygo: gopls understands the board', function () {
     const dir = path.join(folder.uri.fsPath, DIR);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'blinky.go'), BLINKY);
-    await setSetting('tinygo.gopls.path', process.env.TGW_GOPLS);
-    await setSetting('tinygo.languageServer', 'auto');
-    await until('our gopls to run', () => p!.gopls.running, GOPLS_MS);
+    await startOwnGopls(p!, GOPLS_MS);
   });
 
   suiteTeardown(async () => {
     if (!p) return;
-    await p.toolchain.setTarget(folder, undefined);
-    await setSetting('tinygo.gopls.path', undefined);
-    await setSetting('tinygo.languageServer', undefined);
-    await setSetting('tinygo.path', undefined);
-    fs.rmSync(path.join(folder.uri.fsPath, DIR), { recursive: true, force: true });
+    await endGoplsSuite(p, folder, DIR);
   });
 
   test('target None (plain Go): `import "machine"` is not found and machine.LED has no definition', async () => {

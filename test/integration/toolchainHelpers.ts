@@ -1,12 +1,13 @@
-// Shared by toolchain.test.ts and gopls.test.ts: which tinygo the tests run (a real one when TGW_TINYGO works,
+// Shared by toolchain.test.ts, gopls.test.ts and realTinygo.test.ts: which tinygo the tests run (a real one when TGW_TINYGO works,
 // otherwise the scripted stand-in), and access to the toolchain feature's objects.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GoplsManager } from '../../src/vscode/toolchain/gopls';
 import type { ToolchainService } from '../../src/vscode/toolchain/service';
 import type { TargetStatusBar } from '../../src/vscode/toolchain/statusBar';
-import { api, extension } from './helpers';
+import { api, extension, until } from './helpers';
 
 export interface ToolchainParts {
   toolchain: ToolchainService;
@@ -63,4 +64,20 @@ export async function useTinygo(p: ToolchainParts): Promise<{ path: string; stan
   chosen = { path: fake, standIn: true, note: `SCRIPTED STAND-IN test/fixtures/fake-tinygo/tinygo (real TinyGo 0.33 output; ${note})` };
   console.log(`    [toolchain] using a ${chosen.note}`);
   return chosen;
+}
+
+/** Starts our own gopls (the pinned one CI installs, TGW_GOPLS) for a suite, with "auto" deciding so. */
+export async function startOwnGopls(p: ToolchainParts, timeoutMs: number): Promise<void> {
+  await setSetting('tinygo.gopls.path', process.env.TGW_GOPLS);
+  await setSetting('tinygo.languageServer', 'auto');
+  await until('our gopls to run', () => p.gopls.running, timeoutMs);
+}
+
+/** Undoes a gopls suite: plain Go again, the settings it set removed, its directory in the workspace deleted. */
+export async function endGoplsSuite(p: ToolchainParts, folder: vscode.WorkspaceFolder, dir: string): Promise<void> {
+  await p.toolchain.setTarget(folder, undefined);
+  await setSetting('tinygo.gopls.path', undefined);
+  await setSetting('tinygo.languageServer', undefined);
+  await setSetting('tinygo.path', undefined);
+  fs.rmSync(path.join(folder.uri.fsPath, dir), { recursive: true, force: true });
 }
