@@ -3,8 +3,11 @@
 // build empties import.meta under esbuild and Parser.init() then fails at start-up (shared/docs/tree-sitter.md).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { buildWebview } from './build-webview.mjs';
+
+const { patchWebTreeSitter, PATCHED_VERSION, PATCH_MARKER } = createRequire(import.meta.url)('./patch-web-tree-sitter.cjs');
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -26,6 +29,21 @@ const entries = [
   { in: 'src/calibrate.ts', out: 'calibrate' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
+// web-tree-sitter goes into the bundle patched (scripts/patch-web-tree-sitter.cjs says what and why).
+const wtsVersion = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/web-tree-sitter/package.json'), 'utf8')).version;
+if (wtsVersion !== PATCHED_VERSION) {
+  throw new Error(`web-tree-sitter ${wtsVersion} is installed; scripts/patch-web-tree-sitter.cjs was written for ${PATCHED_VERSION}: check its patterns, then update PATCHED_VERSION`);
+}
+const patchTreeSitter = {
+  name: 'patch-web-tree-sitter',
+  setup(build) {
+    build.onLoad({ filter: /web-tree-sitter[\\/]web-tree-sitter\.cjs$/ }, async (args) => ({
+      contents: patchWebTreeSitter(await fs.promises.readFile(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
 const options = {
   absWorkingDir: root,
   entryPoints: entries,
@@ -36,6 +54,7 @@ const options = {
   target: 'node20',
   external: ['vscode'],
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' },
+  plugins: [patchTreeSitter],
   sourcemap: !production,
   minify: production,
   logLevel: 'info',
@@ -56,6 +75,8 @@ if (watch) {
     fs.chmodSync(cli, 0o755);
   }
   for (const e of entries) {
+    const body = fs.readFileSync(path.join(dist, `${e.out}.js`), 'utf8');
+    if (body.includes('ts_parser_parse_wasm') && !body.includes(PATCH_MARKER)) throw new Error(`dist/${e.out}.js holds web-tree-sitter unpatched`);
     const size = fs.statSync(path.join(dist, `${e.out}.js`)).size;
     console.log(`dist/${e.out}.js ${(size / 1024).toFixed(1)} KiB`);
   }
