@@ -3,6 +3,7 @@
  * Prints a table per section and, at the end, one JSON document (also written to test-output/bench.json).
  *   --only=keystroke,workspace,alternatives   run some sections
  *   --files=N                                 cap the workspace scan (default: all of GOROOT/src)
+ *   --runs=N                                  workspace scans of GOROOT/src (default 3; the target is judged on the median)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -99,6 +100,22 @@ function keystrokes(engine: AnalysisEngine): void {
   ]);
 }
 
+/**
+ * CPU seconds of this process's main thread (Linux: /proc/self/task/<pid>/stat, utime + stime), or undefined. Unlike
+ * the wall clock it leaves out time the machine gave to others, and unlike process.cpuUsage() it leaves out V8's
+ * compiler and GC threads: what "one core" spends.
+ */
+function mainThreadCpuSeconds(): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state is field 3, utime field 14 and stime field 15 (1-based over the whole line).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 function listGoFiles(dir: string, acc: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
@@ -110,6 +127,7 @@ function listGoFiles(dir: string, acc: string[] = []): string[] {
 function workspace(engine: AnalysisEngine, files: string[], label: string): Json {
   let bytes = 0; let findings = 0; let slowest = { file: '', ms: 0 }; let failures = 0;
   let parseMs = 0; let analyseMs = 0; let freeMs = 0;
+  const cpu0 = mainThreadCpuSeconds();
   const t0 = performance.now();
   for (const f of files) {
     const text = fs.readFileSync(f, 'utf8');
@@ -130,7 +148,10 @@ function workspace(engine: AnalysisEngine, files: string[], label: string): Json
     if (ms > slowest.ms) slowest = { file: path.relative(goroot, f), ms: +ms.toFixed(1) };
   }
   const s = (performance.now() - t0) / 1000;
+  const cpu1 = mainThreadCpuSeconds();
+  const cpu = cpu0 !== undefined && cpu1 !== undefined ? cpu1 - cpu0 : undefined;
   return { label, files: files.length, mb: +(bytes / 1e6).toFixed(2), seconds: +s.toFixed(2), filesPerSec: Math.round(files.length / s),
+    cpuSeconds: cpu === undefined ? null : +cpu.toFixed(2), mbPerCpuSecond: cpu ? +(bytes / 1e6 / cpu).toFixed(2) : null,
     mbPerSec: +(bytes / 1e6 / s).toFixed(2), parseSeconds: +(parseMs / 1000).toFixed(2), freeSeconds: +(freeMs / 1000).toFixed(2),
     analysisSeconds: +(analyseMs / 1000).toFixed(2), parseOnlyMbPerSec: +(bytes / 1e6 / (parseMs / 1000)).toFixed(2),
     treeSitterMbPerSec: +(bytes / 1e6 / ((parseMs + freeMs) / 1000)).toFixed(2), findings, failures, slowest, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
@@ -290,21 +311,27 @@ async function main(): Promise<void> {
     let files = listGoFiles(path.join(goroot, 'src'));
     const cap = Number(args.get('files') ?? 0);
     if (cap > 0) files = files.slice(0, cap);
-    const w = workspace(engine, files, 'GOROOT/src');
-    results.workspace = { ...w, targetMbPerSec: 3, targetRssMb: 300 };
-    table('Workspace scan (one core, file by file, no trees kept)', [
-      ['files', 'MB', 's', 'files/s', 'MB/s', 'peak RSS MB', 'slowest file', 'findings', 'targets'],
-      [w.files as number, w.mb as number, w.seconds as number, w.filesPerSec as number, w.mbPerSec as number, w.peakRssMb as number,
-        `${(w.slowest as Json).file} ${(w.slowest as Json).ms} ms`, w.findings as number,
-        `>= 3 MB/s: ${(w.mbPerSec as number) >= 3 ? 'met' : 'MISSED'}; RSS < 300 MB: ${(w.peakRssMb as number) < 300 ? 'met' : 'MISSED'}`],
+    // Several scans: this machine's speed moves by up to a third between runs (other guests), so the target is judged
+    // on the median scan, and every scan is printed.
+    const runs: Json[] = [];
+    const nRuns = Math.max(1, Number(args.get('runs') ?? 3));
+    for (let i = 0; i < nRuns; i++) runs.push(workspace(engine, files, 'GOROOT/src'));
+    const byRate = [...runs].sort((a, b) => (a.mbPerSec as number) - (b.mbPerSec as number));
+    const w = byRate[Math.floor((byRate.length - 1) / 2)];
+    const met = (w.mbPerSec as number) >= 3 && (w.peakRssMb as number) < 300;
+    results.workspace = { ...w, runs, judgedOn: `median of ${runs.length} scans`, targetMbPerSec: 3, targetRssMb: 300, met };
+    table(`Workspace scan (one core, file by file, no trees kept): ${runs.length} scans, the target judged on the median`, [
+      ['scan', 'files', 'MB', 's', 'files/s', 'MB/s', 'main-thread CPU s', 'MB per CPU s', 'peak RSS MB', 'slowest file', 'findings'],
+      ...runs.map((r, i) => [`${i + 1}${r === w ? ' (median)' : ''}`, r.files as number, r.mb as number, r.seconds as number, r.filesPerSec as number,
+        r.mbPerSec as number, String(r.cpuSeconds ?? 'n/a'), String(r.mbPerCpuSecond ?? 'n/a'), r.peakRssMb as number,
+        `${(r.slowest as Json).file} ${(r.slowest as Json).ms} ms`, r.findings as number]),
     ]);
-    table('Where the workspace scan spends its time (tree-sitter alone, parse and free, bounds the rate)', [
-      ['part', 's', 'MB/s of that part alone'],
-      ['tree-sitter parse (web-tree-sitter wasm)', w.parseSeconds as number, w.parseOnlyMbPerSec as number],
-      ['tree-sitter free (Tree.delete)', w.freeSeconds as number, +((w.mb as number) / (w.freeSeconds as number)).toFixed(2)],
-      ['tree-sitter parse + free', +((w.parseSeconds as number) + (w.freeSeconds as number)).toFixed(2), w.treeSitterMbPerSec as number],
-      ['analysis (facts, all rules, suppressions)', w.analysisSeconds as number, +((w.mb as number) / (w.analysisSeconds as number)).toFixed(2)],
-      ['analysis / (parse + free)', +((w.analysisSeconds as number) / ((w.parseSeconds as number) + (w.freeSeconds as number))).toFixed(3), ''],
+    console.log(`targets (median scan): >= 3 MB/s: ${(w.mbPerSec as number) >= 3 ? 'met' : 'MISSED'} (${w.mbPerSec}); RSS < 300 MB: ${(w.peakRssMb as number) < 300 ? 'met' : 'MISSED'} (${w.peakRssMb} MB)`);
+    table('Where the workspace scan spends its time, per scan (tree-sitter alone, parse and free, bounds the rate)', [
+      ['scan', 'parse s', 'parse MB/s', 'free s', 'parse + free MB/s', 'analysis s', 'analysis MB/s', 'analysis / (parse + free)'],
+      ...runs.map((r, i) => [i + 1, r.parseSeconds as number, r.parseOnlyMbPerSec as number, r.freeSeconds as number, r.treeSitterMbPerSec as number,
+        r.analysisSeconds as number, +((r.mb as number) / (r.analysisSeconds as number)).toFixed(2),
+        +((r.analysisSeconds as number) / ((r.parseSeconds as number) + (r.freeSeconds as number))).toFixed(3)]),
     ]);
   }
   if (want('alternatives')) {
