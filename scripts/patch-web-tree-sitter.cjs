@@ -9,7 +9,11 @@
 //  - marshalNode/unmarshalNode do five of those calls each;
 //  - the Node class declares its fields as class fields, and one of them is the element `[0]`: every construction
 //    defines seven properties and an elements store before the constructor assigns them (5x slower than plain
-//    assignments). The patched class assigns named properties in one order and answers `node[0]` from a getter.
+//    assignments). The patched class assigns named properties in one order and answers `node[0]` from a getter;
+//  - `type` asks the runtime again on every read (a third of the reads in the analysis are repeats): a node's symbol
+//    never changes, so the Node object keeps it, as it already keeps its `children`;
+//  - childForFieldName/childrenForFieldName look the field name up with indexOf over the language's field names: a
+//    Map per language instead (the same id: the first index of the name).
 //
 // Each replacement must match exactly: a web-tree-sitter whose text differs fails the build with the pattern that
 // was not found, instead of shipping a half-patched runtime. test/unit/analysis/treeSitterPatch.test.ts compares the
@@ -48,6 +52,21 @@ function unmarshalNode(tree, address = TRANSFER_BUFFER) {
 __name(unmarshalNode, "unmarshalNode");
 `;
 
+/** What the patched code uses, put after the file's "use strict". */
+const PRELUDE = `const __tgwLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const __tgwFieldIds = new WeakMap();
+function __tgwFieldId(language, name) {
+  let ids = __tgwFieldIds.get(language);
+  if (!ids) {
+    ids = new Map();
+    language.fields.forEach((field, i) => { if (field !== null && !ids.has(field)) ids.set(field, i); });
+    __tgwFieldIds.set(language, ids);
+  }
+  const id = ids.get(name);
+  return id === void 0 ? -1 : id;
+}
+`;
+
 /** The patched text of web-tree-sitter.cjs. Throws when the text is not the one the patch was written for. */
 function patchWebTreeSitter(source) {
   let out = source;
@@ -83,9 +102,21 @@ function patchWebTreeSitter(source) {
     'Node constructor end');
   out = out.slice(0, start) + cls + out.slice(end);
 
+  // 4. The node's type, kept on the Node object after the first read.
+  out = replaceOnce(out, '    this._namedChildren = void 0;\n  }\n', '    this._namedChildren = void 0;\n    this._type = void 0;\n  }\n', 'Node _type');
+  out = replaceOnce(out, '  get type() {\n    return this.tree.language.types[this.typeId] || "ERROR";\n  }\n',
+    '  get type() {\n    let type = this._type;\n    if (type === void 0) type = this._type = this.tree.language.types[this.typeId] || "ERROR";\n    return type;\n  }\n',
+    'Node type');
+
+  // 5. Field ids by name through a Map per language.
+  out = replaceOnce(out, '  childForFieldName(fieldName) {\n    const fieldId = this.tree.language.fields.indexOf(fieldName);\n',
+    '  childForFieldName(fieldName) {\n    const fieldId = __tgwFieldId(this.tree.language, fieldName);\n', 'childForFieldName');
+  out = replaceOnce(out, '  childrenForFieldName(fieldName) {\n    const fieldId = this.tree.language.fields.indexOf(fieldName);\n',
+    '  childrenForFieldName(fieldName) {\n    const fieldId = __tgwFieldId(this.tree.language, fieldName);\n', 'childrenForFieldName');
+
   const strict = '"use strict";\n';
   if (!out.startsWith(strict)) throw new Error('web-tree-sitter patch: file start: pattern not found: "use strict"');
-  return strict + 'const __tgwLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;\n' + out.slice(strict.length);
+  return strict + PRELUDE + out.slice(strict.length);
 }
 
 /** A string that survives minification: a bundle that contains web-tree-sitter contains it only if it was patched. */
