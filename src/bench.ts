@@ -4,6 +4,8 @@
  *   --only=keystroke,workspace,alternatives   run some sections
  *   --files=N                                 cap the workspace scan (default: all of GOROOT/src)
  *   --runs=N                                  workspace scans of GOROOT/src (default 3; the target is judged on the median)
+ * The workspace scans run in a fresh child process (--workspace-child), so their peak RSS is the scanner's own and not
+ * what the keystroke section (a large tree, 20 full re-analyses) left in this process.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -43,7 +45,7 @@ function posOf(text: string, offset: number): { line: number; character: number 
   return { line, character: offset - last - 1 };
 }
 
-interface KeystrokeFigures { p50: number; p95: number; max: number }
+interface KeystrokeFigures { p50: number; p95: number; max: number; parseP95: number; rulesP95: number }
 
 /**
  * 500 single-character edits at random positions: 250 keystrokes, each followed by its deletion (what Backspace
@@ -56,16 +58,18 @@ function keystrokeRun(engine: AnalysisEngine, original: string, chars: string, s
   let st = trees.open('bench', 1, text);
   engine.analyzer.analyze(st.tree, st.text, { target: facts }, st.memo);
   const r = rng(seed);
-  const times: number[] = [];
+  const times: number[] = []; const parseTimes: number[] = []; const ruleTimes: number[] = [];
   let version = 1;
   const edit = (at: number, removed: number, insert: string) => {
     const change: ContentChange = { range: { start: posOf(text, at), end: posOf(text, at + removed) }, rangeOffset: at, rangeLength: removed, text: insert };
     const next = text.slice(0, at) + insert + text.slice(at + removed);
     const t0 = performance.now();
     st = trees.update('bench', ++version, [change], next);
+    const t1 = performance.now();
     const findings = engine.analyzer.analyze(st.tree, st.text, { target: facts }, st.memo);
     const diags = findings.map((f) => ({ range: f.range, message: f.message, severity: f.severity, code: f.ruleId }));
-    times.push(performance.now() - t0);
+    const t2 = performance.now();
+    times.push(t2 - t0); parseTimes.push(t1 - t0); ruleTimes.push(t2 - t1);
     text = next;
     return diags.length;
   };
@@ -76,7 +80,8 @@ function keystrokeRun(engine: AnalysisEngine, original: string, chars: string, s
   }
   trees.dispose();
   if (text !== original) throw new Error('bench edits did not restore the file');
-  return { figures: { p50: +percentile(times, 50).toFixed(3), p95: +percentile(times, 95).toFixed(3), max: +Math.max(...times).toFixed(3) }, times };
+  return { figures: { p50: +percentile(times, 50).toFixed(3), p95: +percentile(times, 95).toFixed(3), max: +Math.max(...times).toFixed(3),
+    parseP95: +percentile(parseTimes, 95).toFixed(3), rulesP95: +percentile(ruleTimes, 95).toFixed(3) }, times };
 }
 
 function keystrokes(engine: AnalysisEngine): void {
@@ -93,10 +98,10 @@ function keystrokes(engine: AnalysisEngine): void {
     fullReanalysisP50: fullP50, ratioFullVsIncrementalP50: +(fullP50 / typing.p50).toFixed(1), targetP95: 5 };
   results.keystroke = k;
   table('Keystroke latency: change event -> incremental parse + all rules + diagnostics list (500 edits each)', [
-    ['characters typed', 'p50 ms', 'p95 ms', 'max ms', 'target p95 <= 5 ms'],
-    ['letters, digits, space, _ .', typing.p50, typing.p95, typing.max, typing.p95 <= 5 ? 'met' : 'MISSED'],
-    ['brackets, quotes, newline', structural.p50, structural.p95, structural.max, structural.p95 <= 5 ? 'met' : 'MISSED'],
-    ['(full parse + analysis per edit)', fullP50, '', '', `${k.ratioFullVsIncrementalP50}x the incremental p50`],
+    ['characters typed', 'p50 ms', 'p95 ms', 'max ms', 'target p95 <= 5 ms', 'p95 of the parse alone', 'p95 of the rules + list alone'],
+    ['letters, digits, space, _ .', typing.p50, typing.p95, typing.max, typing.p95 <= 5 ? 'met' : 'MISSED', typing.parseP95, typing.rulesP95],
+    ['brackets, quotes, newline', structural.p50, structural.p95, structural.max, structural.p95 <= 5 ? 'met' : 'MISSED', structural.parseP95, structural.rulesP95],
+    ['(full parse + analysis per edit)', fullP50, '', '', `${k.ratioFullVsIncrementalP50}x the incremental p50`, '', ''],
   ]);
 }
 
@@ -154,7 +159,33 @@ function workspace(engine: AnalysisEngine, files: string[], label: string): Json
     cpuSeconds: cpu === undefined ? null : +cpu.toFixed(2), mbPerCpuSecond: cpu ? +(bytes / 1e6 / cpu).toFixed(2) : null,
     mbPerSec: +(bytes / 1e6 / s).toFixed(2), parseSeconds: +(parseMs / 1000).toFixed(2), freeSeconds: +(freeMs / 1000).toFixed(2),
     analysisSeconds: +(analyseMs / 1000).toFixed(2), parseOnlyMbPerSec: +(bytes / 1e6 / (parseMs / 1000)).toFixed(2),
-    treeSitterMbPerSec: +(bytes / 1e6 / ((parseMs + freeMs) / 1000)).toFixed(2), findings, failures, slowest, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    treeSitterMbPerSec: +(bytes / 1e6 / ((parseMs + freeMs) / 1000)).toFixed(2), findings, failures, slowest, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), ...memoryNow() };
+}
+
+/** What the resident memory is made of after a scan: the JS heap V8 reserved and used, and memory outside it
+ * (mostly tree-sitter's wasm linear memory, which grows to fit the largest tree and never shrinks). */
+function memoryNow(): Json {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / (1 << 20));
+  return { rssNowMb: mb(m.rss), heapReservedMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external) };
+}
+
+/** The workspace scans, in a fresh process: returns the runs it printed as its last stdout line. */
+function workspaceScansInChild(nRuns: number, cap: number): Json[] {
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--workspace-child', `--runs=${nRuns}`, `--files=${cap}`],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    const runs = (JSON.parse(last) as { workspaceRuns?: Json[] }).workspaceRuns;
+    if (Array.isArray(runs) && runs.length > 0) return runs;
+  } catch { /* reported below */ }
+  throw new Error(`the workspace scan process ended with status ${r.status ?? r.signal} and no result: ${last.slice(0, 200)}`);
+}
+
+function goFilesToScan(): string[] {
+  const files = listGoFiles(path.join(goroot, 'src'));
+  const cap = Number(args.get('files') ?? 0);
+  return cap > 0 ? files.slice(0, cap) : files;
 }
 
 function timeCommand(cmd: string, argv: string[], env: NodeJS.ProcessEnv): { seconds: number; status: number | null; error?: string } {
@@ -305,22 +336,24 @@ async function benchBuild(): Promise<void> {
 
 async function main(): Promise<void> {
   const engine = await createEngine(assetsIn(__dirname));
+  if (args.has('workspace-child')) {
+    const files = goFilesToScan();
+    const runs: Json[] = [];
+    for (let i = 0; i < Math.max(1, Number(args.get('runs') ?? 3)); i++) runs.push(workspace(engine, files, 'GOROOT/src'));
+    console.log(JSON.stringify({ workspaceRuns: runs }));
+    return;
+  }
   if (want('size')) await benchSize();
   if (want('keystroke')) keystrokes(engine);
   if (want('workspace')) {
-    let files = listGoFiles(path.join(goroot, 'src'));
-    const cap = Number(args.get('files') ?? 0);
-    if (cap > 0) files = files.slice(0, cap);
     // Several scans: this machine's speed moves by up to a third between runs (other guests), so the target is judged
-    // on the median scan, and every scan is printed.
-    const runs: Json[] = [];
-    const nRuns = Math.max(1, Number(args.get('runs') ?? 3));
-    for (let i = 0; i < nRuns; i++) runs.push(workspace(engine, files, 'GOROOT/src'));
+    // on the median scan, and every scan is printed. Peak RSS is the child's, so it grows over the scans if at all.
+    const runs = workspaceScansInChild(Math.max(1, Number(args.get('runs') ?? 3)), Number(args.get('files') ?? 0));
     const byRate = [...runs].sort((a, b) => (a.mbPerSec as number) - (b.mbPerSec as number));
     const w = byRate[Math.floor((byRate.length - 1) / 2)];
     const met = (w.mbPerSec as number) >= 3 && (w.peakRssMb as number) < 300;
     results.workspace = { ...w, runs, judgedOn: `median of ${runs.length} scans`, targetMbPerSec: 3, targetRssMb: 300, met };
-    table(`Workspace scan (one core, file by file, no trees kept): ${runs.length} scans, the target judged on the median`, [
+    table(`Workspace scan (one core, file by file, no trees kept, in a fresh ${process.version} process): ${runs.length} scans, the target judged on the median`, [
       ['scan', 'files', 'MB', 's', 'files/s', 'MB/s', 'main-thread CPU s', 'MB per CPU s', 'peak RSS MB', 'slowest file', 'findings'],
       ...runs.map((r, i) => [`${i + 1}${r === w ? ' (median)' : ''}`, r.files as number, r.mb as number, r.seconds as number, r.filesPerSec as number,
         r.mbPerSec as number, String(r.cpuSeconds ?? 'n/a'), String(r.mbPerCpuSecond ?? 'n/a'), r.peakRssMb as number,
@@ -332,6 +365,10 @@ async function main(): Promise<void> {
       ...runs.map((r, i) => [i + 1, r.parseSeconds as number, r.parseOnlyMbPerSec as number, r.freeSeconds as number, r.treeSitterMbPerSec as number,
         r.analysisSeconds as number, +((r.mb as number) / (r.analysisSeconds as number)).toFixed(2),
         +((r.analysisSeconds as number) / ((r.parseSeconds as number) + (r.freeSeconds as number))).toFixed(3)]),
+    ]);
+    table('Memory after each scan (MB): RSS, the JS heap V8 reserved and used, and outside it (tree-sitter\'s wasm memory)', [
+      ['scan', 'peak RSS', 'RSS now', 'JS heap reserved', 'JS heap used', 'external'],
+      ...runs.map((r, i) => [i + 1, r.peakRssMb as number, r.rssNowMb as number, r.heapReservedMb as number, r.heapUsedMb as number, r.externalMb as number]),
     ]);
   }
   if (want('alternatives')) {
