@@ -4,15 +4,21 @@
  * holds for (`until` exclusive). Keep every such table in this file.
  */
 
-export function parseVersion(v: string): [number, number, number] {
-  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(v);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [0, 0, 0];
+import { atLeast } from '../tinygo/version';
+
+/**
+ * The version token in `v` (`0.39.0`, `v0.34.0-dev-abc123`, `tinygo 0.33`), or undefined. Ordering is the toolchain's
+ * (src/core/tinygo/version.ts): semver, so a `0.34.0-dev` build counts as older than 0.34.0 — it may lack what
+ * 0.34.0 shipped, and a table entry `since: '0.34.0'` does not yet hold for it. An unreadable version counts as
+ * older than every release.
+ */
+function versionToken(v: string): string | undefined {
+  return /\d+\.\d+(?:\.\d+)?(?:-[0-9A-Za-z.+-]+)?/.exec(v)?.[0];
 }
 
 export function versionAtLeast(v: string, min: string): boolean {
-  const a = parseVersion(v); const b = parseVersion(min);
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
-  return true;
+  const t = versionToken(v);
+  return t !== undefined && atLeast(t, min);
 }
 
 export function inVersionRange(v: string, since?: string, until?: string): boolean {
