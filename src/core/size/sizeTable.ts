@@ -1,3 +1,5 @@
+import { outputLines, withoutCR } from '../tinygo/lines';
+
 /**
  * The `-size=short` and `-size=full` tables TinyGo prints on stdout after linking, and which part of the program
  * each package row belongs to (the user's code, the standard library, TinyGo's runtime, C libraries, or TinyGo's
@@ -150,10 +152,7 @@ function num(s: string): number | undefined {
 /** Never throws. Other lines of the same stdout are kept in `unparsed`. */
 export function parseSizeTable(text: string, options: ClassifyOptions = {}): SizeTable {
   const table: SizeTable = { rows: [], incomplete: false, ignored: [], unparsed: [], warnings: [], lineCount: 0 };
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') {
-    lines.pop();
-  }
+  const lines = outputLines(text);
   table.lineCount = lines.length;
   // The `total` row is the one after the second separator; a real package could be named "total".
   let separators = 0;
@@ -166,7 +165,7 @@ export function parseSizeTable(text: string, options: ClassifyOptions = {}): Siz
     table.totalIndex = index;
   };
   lines.forEach((raw, index) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = withoutCR(raw);
     if (line.trim() === '') {
       table.ignored.push(index);
       return;

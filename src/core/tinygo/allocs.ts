@@ -3,6 +3,8 @@
  * go/token.Position.String(): the column is left out when 0, and the whole position is `-` when unknown.
  */
 
+import { outputLines, withoutCR } from './lines';
+
 export type AllocReason =
   | { kind: 'escapes'; line: number }
   | { kind: 'escapes-unknown-line' }
@@ -53,12 +55,9 @@ export function parseAllocReason(text: string): AllocReason | undefined {
 export function parseAllocs(text: string): AllocsParseResult {
   const allocs: HeapAlloc[] = [];
   const unparsed: AllocsParseResult['unparsed'] = [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') {
-    lines.pop();
-  }
+  const lines = outputLines(text);
   lines.forEach((raw, index) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = withoutCR(raw);
     if (line.trim() === '') {
       return;
     }

@@ -6,6 +6,7 @@
  */
 
 import * as path from 'node:path';
+import { outputLines, withoutCR } from './lines';
 
 export type BuildDiagnosticKind =
   | 'compile'
@@ -213,7 +214,7 @@ class Parser {
   }
 
   line(rawText: string, index: number): void {
-    const text = rawText.endsWith('\r') ? rawText.slice(0, -1) : rawText;
+    const text = withoutCR(rawText);
     if (text.trim() === '') {
       // Interp errors put a blank line before `traceback:`; keep the diagnostic open across it.
       this.ignore(index);
@@ -413,10 +414,7 @@ class Parser {
 /** Never throws; see BuildOutputResult for how every input line is accounted for. */
 export function parseBuildOutput(text: string, options: BuildOutputOptions): BuildOutputResult {
   const p = new Parser(options.cwd);
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') {
-    lines.pop();
-  }
+  const lines = outputLines(text);
   for (let i = 0; i < lines.length; i++) {
     p.line(lines[i], i);
   }

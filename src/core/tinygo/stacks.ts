@@ -3,6 +3,8 @@
  * scheduler). Rows are `%-32s` names followed by a byte count or a reason the size is unknown.
  */
 
+import { outputLines, withoutCR } from './lines';
+
 export type StackUsage =
   | { kind: 'bytes'; bytes: number }
   | { kind: 'unknown'; reason: string; missingFrameInfo?: string; callsFunctionPointer?: string }
@@ -51,12 +53,9 @@ function parseUsage(rest: string): StackUsage | undefined {
 
 export function parseStacks(text: string): StacksParseResult {
   const result: StacksParseResult = { rows: [], header: false, unparsed: [] };
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') {
-    lines.pop();
-  }
+  const lines = outputLines(text);
   lines.forEach((raw, index) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const line = withoutCR(raw);
     if (line.trim() === '') {
       return;
     }
