@@ -102,6 +102,27 @@ suite('real tinygo: gopls understands the board', function () {
     await endGoplsSuite(p, folder, DIR);
   });
 
+  test('the picker describes boards never asked with `tinygo info` from TinyGo\'s own target files: chip, flash method, application memory', async () => {
+    const tp = p!;
+    tp.toolchain.lastPickerItems = [];
+    const picked = vscode.commands.executeCommand<string | undefined>('tinygo.selectTarget');
+    const items = await until('the picker to be filled from the real "tinygo targets"', () => (tp.toolchain.lastPickerItems.length > 0 ? tp.toolchain.lastPickerItems : undefined), GOPLS_MS);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await picked, undefined);
+    assert.equal(tp.toolchain.currentTarget(folder), undefined);
+    const line = (name: string) => { const e = items.find((x) => x.kind === 'target' && x.name === name); return e?.kind === 'target' ? e.description : undefined; };
+    for (const name of ['xiao-ble', 'nicenano', 'microbit-v2', 'pca10040']) console.log(`    [real tinygo] picker: ${name} — ${line(name)}`);
+    // XIAO BLE: UF2 bootloader with SoftDevice s140 v7; its linker script leaves less than the whole chip.
+    assert.match(line('xiao-ble') ?? '', /^nRF52840 · UF2 drive XIAO-SENSE · [\d.]+ KB flash, [\d.]+ KB RAM$/);
+    assert.notEqual(line('xiao-ble'), 'nRF52840 · UF2 drive XIAO-SENSE · 1024 KB flash, 256 KB RAM');
+    assert.match(line('microbit-v2') ?? '', /^nRF52833 · HEX drive MICROBIT · [\d.]+ KB flash, [\d.]+ KB RAM$/);
+    assert.match(line('pca10040') ?? '', /^nRF52832 · OpenOCD \(jlink\) · 512 KB flash, 64 KB RAM$/);
+    const nrf = items.filter((x) => x.kind === 'target' && x.nrf52);
+    const without = nrf.filter((x) => x.kind === 'target' && x.description.split(' · ').length < 3).map((x) => (x.kind === 'target' ? `${x.name}: ${x.description}` : ''));
+    console.log(`    [real tinygo] picker: ${nrf.length} nRF52 boards, ${nrf.length - without.length} with chip, flash method and memory`);
+    assert.deepEqual(without, []);
+  });
+
   test('target None (plain Go): `import "machine"` is not found and machine.LED has no definition', async () => {
     const tp = p!;
     assert.equal(tp.toolchain.currentTarget(folder), undefined);

@@ -9,6 +9,7 @@ import {
   analysisFactsFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
 } from '../../core/tinygo/toolchain';
 import type { MemorySize } from '../../core/tinygo/targets';
+import { TargetFileResolver } from '../../core/tinygo/targetFiles';
 import { Config } from '../config';
 import type { Ctx, ToolchainApi, ToolchainState } from '../services';
 import { showTargetPicker } from './picker';
@@ -56,6 +57,8 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   private readonly changeState = new vscode.EventEmitter<ToolchainState>();
   private readonly reported = new Set<string>();
   private readonly memory = new Map<string, MemorySize | null>();
+  /** Target files under TINYGOROOT, resolved as TinyGo does: describes targets never asked with `tinygo info`. */
+  private targetFiles: { root: string; resolver: TargetFileResolver } | undefined;
   readonly onDidChangeTarget = this.changeTarget.event;
   /** What the last target picker offered (tests; "what did the user see" in bug reports). */
   lastPickerItems: readonly PickerEntry[] = [];
@@ -79,6 +82,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     if (refresh || !this.statePromise) {
       this.targetsPromise = undefined;
       this.rootPromise = undefined;
+      this.targetFiles = undefined;
       this.statePromise = this.detect();
       void this.statePromise.then((s) => this.changeState.fire(s));
     }
@@ -146,7 +150,9 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
       onItems: (entries) => { this.lastPickerItems = entries; },
       known: (name) => {
         const info = this.cache.peek(install.version.version.raw, name);
-        return info ? { spec: info.target, memory: this.memoryOf(info, root) } : undefined;
+        if (info?.target) return { spec: info.target, memory: this.memoryOf(info.target.linkerscript, root) };
+        const spec = root ? this.fileResolver(root).spec(name) : undefined;
+        return spec ? { spec, memory: this.memoryOf(spec.linkerscript, root) } : undefined;
       },
     });
     if (picked === undefined) return undefined;
@@ -160,8 +166,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   }
 
   /** The application's flash and RAM from the target's linker script (one small file, read once per script). */
-  private memoryOf(info: TargetInfo, root: string | undefined): MemorySize | undefined {
-    const ld = info.target?.linkerscript;
+  private memoryOf(ld: string | undefined, root: string | undefined): MemorySize | undefined {
     if (!ld || !root) return undefined;
     const key = `${root}|${ld}`;
     if (!this.memory.has(key)) {
@@ -177,6 +182,16 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
       this.memory.set(key, result);
     }
     return this.memory.get(key) ?? undefined;
+  }
+
+  private fileResolver(root: string): TargetFileResolver {
+    if (this.targetFiles?.root !== root) {
+      const dir = path.join(root, 'targets');
+      this.targetFiles = { root, resolver: new TargetFileResolver((name) => {
+        try { return fs.readFileSync(path.join(dir, `${name}.json`), 'utf8'); } catch { return undefined; }
+      }) };
+    }
+    return this.targetFiles.resolver;
   }
 
   /** TINYGOROOT (where targets/*.ld live), asked once per tinygo. */
