@@ -194,9 +194,22 @@ function timeCommand(cmd: string, argv: string[], env: NodeJS.ProcessEnv): { sec
   return { seconds: +((performance.now() - t0) / 1000).toFixed(2), status: r.status, error: r.error?.message };
 }
 
+const STATICCHECK = 'v0.8.2';
+
+/** staticcheck for the comparison: found in the cache or ~/go/bin, else installed once with `go install` into the cache. */
 function staticcheckPath(): string | undefined {
   const cache = process.env.TGW_CACHE ?? path.join(os.homedir(), '.cache', 'tinygo-workbench');
-  for (const c of [path.join(cache, 'gobin-staticcheck-v0.8.2', 'staticcheck'), path.join(os.homedir(), 'go', 'bin', 'staticcheck')]) if (fs.existsSync(c)) return c;
+  const gobin = path.join(cache, `gobin-staticcheck-${STATICCHECK}`);
+  for (const c of [path.join(gobin, 'staticcheck'), path.join(os.homedir(), 'go', 'bin', 'staticcheck')]) if (fs.existsSync(c)) return c;
+  console.log(`installing staticcheck ${STATICCHECK} into ${gobin} (go install, once) ...`);
+  const t = performance.now();
+  const r = spawnSync('go', ['install', `honnef.co/go/tools/cmd/staticcheck@${STATICCHECK}`], { env: { ...process.env, GOBIN: gobin }, encoding: 'utf8' });
+  const bin = path.join(gobin, 'staticcheck');
+  if (r.status === 0 && fs.existsSync(bin)) {
+    console.log(`installed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    return bin;
+  }
+  console.log(`staticcheck could not be installed (${(r.stderr || r.error?.message || '').trim().split('\n').pop()}): its rows say so`);
   return undefined;
 }
 
