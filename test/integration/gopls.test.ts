@@ -107,11 +107,17 @@ suite('gopls', function () {
     await vscode.commands.executeCommand('tinygo.selectTarget', null);
   });
 
-  test('"TinyGo: Restart Language Server" restarts our gopls', async () => {
+  test('"TinyGo: Restart Language Server" restarts our gopls, writing to the same output and trace channels', async () => {
     const before = p.gopls.lastStart;
+    const channels = p.gopls.clientChannels;
+    assert.ok(channels, 'no client before the restart');
     await vscode.commands.executeCommand('tinygo.restartLanguageServer');
     assert.notEqual(p.gopls.lastStart, before);
     assert.ok(p.gopls.running);
+    const after = p.gopls.clientChannels;
+    assert.ok(after && after.output === channels.output && after.trace === channels.trace, 'the restarted client has new channels');
+    assert.equal(channels.output.name, 'TinyGo gopls');
+    assert.equal(channels.trace.name, 'TinyGo gopls (trace)');
   });
 
   test('a gopls that keeps crashing is given up after a few restarts, with one message', async () => {

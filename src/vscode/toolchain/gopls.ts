@@ -85,6 +85,10 @@ export class GoplsManager implements vscode.Disposable {
   private goplsPath: string | undefined;
   decision: CoexistenceDecision | undefined;
   lastStart: GoplsStart | undefined;
+  /** The channels the running client writes to (tests: the same two across restarts, not one pair per start). */
+  get clientChannels(): { output: vscode.OutputChannel; trace: vscode.OutputChannel } | undefined {
+    return this.client ? { output: this.client.outputChannel, trace: this.client.traceOutputChannel } : undefined;
+  }
   /** Every question asked in this session, in order (tests; "what did the user see" in bug reports). */
   readonly questions: GoplsQuestion[] = [];
   /**
