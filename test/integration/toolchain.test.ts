@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, openGo, until } from './helpers';
+import { api, openGo, revert, ruleDiagnostics, until, waitForDiagnostics } from './helpers';
 import { fakeDir, parts, setSetting, useTinygo, type ToolchainParts } from './toolchainHelpers';
 
 suite('toolchain', () => {
@@ -51,7 +51,7 @@ suite('toolchain', () => {
     await until('the status bar to recover', () => !p.status.view.text.startsWith('$(warning)'));
   });
 
-  test('"tinygo.path" pointing nowhere: state "missing", saying how to install and which setting', async () => {
+  test('"tinygo.path" pointing nowhere: state "missing", saying how to install and which setting; the analysis still reports', async () => {
     await setSetting('tinygo.path', '/nonexistent/tinygo');
     try {
       const st = await p.toolchain.state(true);
@@ -59,6 +59,19 @@ suite('toolchain', () => {
       assert.ok(st.kind === 'missing');
       assert.match(st.message, /tinygo\.path is set to "\/nonexistent\/tinygo"/);
       assert.match(st.message, /tinygo\.org\/getting-started\/install/);
+      // Without tinygo the editing-time analysis keeps working: a finding typed now is reported.
+      const editor = await openGo('diagnostics.go');
+      try {
+        const doc = editor.document;
+        const end = doc.lineAt(doc.lineCount - 1).range.end;
+        await editor.edit((e) => e.insert(end, '\nfunc noTinygoHere(v reflect.Value) { v.MethodByName("X") }'));
+        const line = doc.lineCount - 1;
+        assert.match(doc.lineAt(line).text, /^func noTinygoHere/);
+        await waitForDiagnostics(editor.document.uri, 'a reflect finding on the line typed without tinygo',
+          (ds) => ruleDiagnostics(ds).some((d) => d.range.start.line === line));
+      } finally {
+        await revert(editor);
+      }
     } finally {
       await useTinygo(p);
     }
