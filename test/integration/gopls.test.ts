@@ -108,9 +108,9 @@ suite('gopls', function () {
   });
 
   test('"TinyGo: Restart Language Server" restarts our gopls, writing to the same output and trace channels', async () => {
+    // The previous test went back to plain Go, which restarts the client: wait for it to be up again.
+    const channels = await until('our gopls to run', () => (p.gopls.running ? p.gopls.clientChannels : undefined), GOPLS_MS);
     const before = p.gopls.lastStart;
-    const channels = p.gopls.clientChannels;
-    assert.ok(channels, 'no client before the restart');
     await vscode.commands.executeCommand('tinygo.restartLanguageServer');
     assert.notEqual(p.gopls.lastStart, before);
     assert.ok(p.gopls.running);
