@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TargetFacts } from '../../core/analysis';
 import type { TargetInfo } from '../../core/tinygo/info';
-import { flashAndRam, parseLinkerScript } from '../../core/size/linkerScript';
+import { capacityFromRoot } from '../size/capacity';
 import {
   analysisFactsFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
 } from '../../core/tinygo/toolchain';
@@ -172,12 +172,8 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     if (!this.memory.has(key)) {
       let result: MemorySize | null = null;
       try {
-        const read = (name: string): string | undefined => { try { return fs.readFileSync(path.join(root, name), 'utf8'); } catch { return undefined; } };
-        const text = read(ld);
-        if (text !== undefined) {
-          const { flash, ram } = flashAndRam(parseLinkerScript(text, { readFile: read }, ld).regions);
-          if (flash && ram) result = { flash: flash.length, ram: ram.length };
-        }
+        const cap = capacityFromRoot(root, ld).capacity;
+        if (cap) result = { flash: cap.flash, ram: cap.ram };
       } catch { /* the description falls back to the chip's totals */ }
       this.memory.set(key, result);
     }
