@@ -15,6 +15,7 @@ import { analyzeText, assetsIn, createEngine, DocumentTrees, targetFactsFor, typ
 import { benchBuildFigures } from './core/build/bench';
 import { execFile, spawn } from 'node:child_process';
 import { runSerialBench } from './core/monitor/bench';
+import { nativeTreeSitterCeiling } from './benchNative';
 
 type Json = Record<string, unknown>;
 const results: Json = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } };
@@ -381,6 +382,23 @@ async function main(): Promise<void> {
         r.analysisSeconds as number, +((r.mb as number) / (r.analysisSeconds as number)).toFixed(2),
         +((r.analysisSeconds as number) / ((r.parseSeconds as number) + (r.freeSeconds as number))).toFixed(3)]),
     ]);
+    // The yardstick: tree-sitter's C library with the same grammar, compiled natively, parsing the same files.
+    const cacheRoot = process.env.TGW_CACHE ?? path.join(os.homedir(), '.cache', 'tinygo-workbench');
+    const native = nativeTreeSitterCeiling(goFilesToScan(), runs.length, path.resolve(__dirname, '..', 'node_modules', 'tree-sitter-go', 'src'), cacheRoot);
+    results.workspace = { ...(results.workspace as Json), nativeTreeSitter: native };
+    if ('skipped' in native) {
+      console.log(`\ntree-sitter compiled natively: not measured (${native.skipped})`);
+    } else {
+      const nat = native.medianMbPerSec;
+      const ws = w.treeSitterMbPerSec as number;
+      table(`The yardstick: tree-sitter's C library (${native.runtime.split('@')[1]}) and ${native.grammar}, compiled natively (${native.compiler}), parse + free of the same ${native.files} files on one core, after the scans`, [
+        ['', 'MB/s (median)', 'x native', 'runs'],
+        ['tree-sitter natively (C, UTF-8 input)', nat, 1, native.runs.join(' / ')],
+        ['web-tree-sitter (wasm, UTF-16 input): parse + free in the median scan', ws, +(ws / nat).toFixed(2), runs.map((r) => r.treeSitterMbPerSec).join(' / ')],
+        ['our scan (web-tree-sitter + every rule), median', w.mbPerSec as number, +((w.mbPerSec as number) / nat).toFixed(2), runs.map((r) => r.mbPerSec).join(' / ')],
+        ['the target', 3, +(3 / nat).toFixed(2), ''],
+      ]);
+    }
     table('Memory after each scan (MB): RSS, the JS heap V8 reserved and used, and outside it (tree-sitter\'s wasm memory)', [
       ['scan', 'peak RSS', 'RSS now', 'JS heap reserved', 'JS heap used', 'external'],
       ...runs.map((r, i) => [i + 1, r.peakRssMb as number, r.rssNowMb as number, r.heapReservedMb as number, r.heapUsedMb as number, r.externalMb as number]),
