@@ -21,40 +21,58 @@ interface Scan {
 let last: { tree: unknown; id: number; start: number; end: number; scan: Scan } | undefined;
 
 /**
- * One query pass per declaration, shared by the rules of this file (they run one after another on the same node).
- * Declarations whose text cannot contain anything of interest (most of them) skip the query.
+ * What the rules of this file look at in a declaration, found once (they run one after another on the same node).
+ * Found from the declaration's text: each occurrence of `go`, `recover` or a runtime name is looked up in the tree
+ * (`descendantForIndex`) and kept when it is the construct (not a comment, a string or another use of the word).
+ * Walking every call of a large function through a query cost more than the rest of these rules together.
  */
 function scan(decl: Node, ctx: RuleContext): Scan {
   if (last && last.tree === decl.tree && last.id === decl.id && last.start === decl.startIndex && last.end === decl.endIndex) return last.scan;
   const s: Scan = { goStmts: [], calls: [], pkgCalls: [], qtypes: [] };
   last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, scan: s };
   const text = decl.text;
+  const base = decl.startIndex;
+  const at = (offset: number, length: number) => decl.descendantForIndex(base + offset, base + offset + length);
+  if (ctx.target.scheduler === 'none') {
+    for (const m of text.matchAll(/\bgo\b/g)) {
+      const kw = at(m.index, 2);
+      const stmt = kw?.type === 'go' ? kw.parent : null;
+      if (stmt?.type === 'go_statement' && stmt.startIndex === kw!.startIndex) s.goStmts.push(stmt);
+    }
+  }
+  for (const m of text.matchAll(/\brecover\b/g)) {
+    const name = at(m.index, 7);
+    const call = name?.type === 'identifier' ? name.parent : null;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === name!.startIndex) s.calls.push({ name: name!, call });
+  }
   const rt = localNameOf(ctx.file, 'runtime');
-  // Only what some rule here looks at: `go`, recover, and the runtime names below (calls and runtime.Error).
-  const wanted = (ctx.target.scheduler === 'none' && /\bgo\b/.test(text)) || /\brecover\b/.test(text) ||
-    (!!rt && text.includes(`${rt}.`) && runtimeNamesRe(rt).test(text));
-  if (!wanted) return s;
-  for (const m of ctx.query('unsupported').matches(decl)) {
-    const cap = (n: string) => m.captures.find((c) => c.name === n)?.node;
-    const go = cap('go');
-    if (go) { s.goStmts.push(go); continue; }
-    const fn = cap('fn'); const call = cap('call');
-    if (fn && call) { s.calls.push({ name: fn, call }); continue; }
-    const pkg = cap('pkg'); const sel = cap('sel'); const pcall = cap('pcall');
-    if (pkg && sel && pcall) { s.pkgCalls.push({ pkg, sel, call: pcall }); continue; }
-    const tpkg = cap('tpkg'); const tname = cap('tname'); const qtype = cap('qtype');
-    if (tpkg && tname && qtype) s.qtypes.push({ pkg: tpkg, name: tname, node: qtype });
+  if (rt && text.includes(`${rt}.`)) {
+    for (const m of text.matchAll(runtimeNamesRe(rt))) {
+      const word = m[1];
+      const name = at(m.index + m[0].length - word.length, word.length);
+      const parent = name?.parent;
+      if (!name || !parent) continue;
+      if (name.type === 'field_identifier' && parent.type === 'selector_expression') {
+        const pkg = parent.childForFieldName('operand');
+        const call = parent.parent;
+        if (pkg?.type === 'identifier' && call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === parent.startIndex &&
+          call.childForFieldName('function')?.endIndex === parent.endIndex) s.pkgCalls.push({ pkg, sel: name, call });
+      } else if (name.type === 'type_identifier' && parent.type === 'qualified_type') {
+        const pkg = parent.childForFieldName('package');
+        if (pkg) s.qtypes.push({ pkg, name, node: parent });
+      }
+    }
   }
   return s;
 }
 
 const runtimeRes = new Map<string, RegExp>();
-/** `rt.Name` for the runtime names the rules here look at (stubs, SetFinalizer, the runtime.Error type). */
+/** `rt.Name` for the runtime names the rules here look at (stubs, SetFinalizer, the runtime.Error type); group 1 is the name. */
 function runtimeNamesRe(rt: string): RegExp {
   let re = runtimeRes.get(rt);
   if (!re) {
     const names = [...RUNTIME_STUBS.map((x) => x.name), 'SetFinalizer', 'Error'];
-    re = new RegExp(`\\b${escapeRegExp(rt)}\\s*\\.\\s*(?:${names.join('|')})\\b`);
+    re = new RegExp(`\\b${escapeRegExp(rt)}\\s*\\.\\s*(${names.join('|')})\\b`, 'g');
     runtimeRes.set(rt, re);
   }
   return re;
