@@ -40,7 +40,8 @@ function scan(decl: Node, ctx: RuleContext): Scan {
       if (stmt?.type === 'go_statement' && stmt.startIndex === kw!.startIndex) s.goStmts.push(stmt);
     }
   }
-  for (const m of text.matchAll(/\brecover\b/g)) {
+  // includes() first: most declarations have no recover, and a plain search is several times cheaper than the regexp.
+  if (text.includes('recover')) for (const m of text.matchAll(/\brecover\b/g)) {
     const name = at(m.index, 7);
     const call = name?.type === 'identifier' ? name.parent : null;
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === name!.startIndex) s.calls.push({ name: name!, call });
