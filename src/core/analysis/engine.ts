@@ -329,16 +329,25 @@ export class Analyzer {
           sameFacts(x.entry.facts, old.facts)) x.entry.facts = old.facts;
       });
     }
-    const kids: Kids = {
-      start: prev.start.slice(0, a), end: prev.end.slice(0, a), row: prev.row.slice(0, a), entries: prev.entries.slice(0, a),
-    };
+    // The arrays of the last analysis are updated in place (a keystroke in a large file would otherwise copy four
+    // arrays of a thousand entries: half of what an edit allocated). Until the analysis ends the memo has no `kids`,
+    // so one that throws half-way leaves the next to read every node instead of trusting half-updated arrays.
+    m.kids = undefined;
+    const kids = prev;
+    const starts: number[] = []; const ends: number[] = []; const rows: number[] = []; const entries: MemoEntry[] = [];
     for (const x of mid) {
-      nodes.set(kids.entries.length, x.n);
-      kids.start.push(x.n.startIndex); kids.end.push(x.end); kids.row.push(x.n.startPosition.row); kids.entries.push(x.entry);
+      nodes.set(a + entries.length, x.n);
+      starts.push(x.n.startIndex); ends.push(x.end); rows.push(x.n.startPosition.row); entries.push(x.entry);
     }
-    for (let i = j; i < prevCount; i++) {
-      kids.start.push(prev.start[i] + d.delta); kids.end.push(prev.end[i] + d.delta);
-      kids.row.push(prev.row[i] + d.dRows); kids.entries.push(prev.entries[i]);
+    if (mid.length === j - a) {
+      for (let k = 0; k < mid.length; k++) {
+        kids.start[a + k] = starts[k]; kids.end[a + k] = ends[k]; kids.row[a + k] = rows[k]; kids.entries[a + k] = entries[k];
+      }
+    } else {
+      kids.start.splice(a, j - a, ...starts); kids.end.splice(a, j - a, ...ends); kids.row.splice(a, j - a, ...rows); kids.entries.splice(a, j - a, ...entries);
+    }
+    if (d.delta !== 0 || d.dRows !== 0) {
+      for (let i = a + mid.length; i < newCount; i++) { kids.start[i] += d.delta; kids.end[i] += d.delta; kids.row[i] += d.dRows; }
     }
     return kids;
   }
