@@ -1,29 +1,13 @@
 /**
  * The chip's capacity for the program, from the target's own linker script in the TinyGo installation:
  * TINYGOROOT/targets/<linkerscript of `tinygo info -json`>, with INCLUDEs resolved relative to TINYGOROOT. The
- * MEMORY regions there already leave out the SoftDevice and the bootloader.
+ * MEMORY regions there already leave out the SoftDevice and the bootloader. TINYGOROOT itself comes from
+ * core/tinygo/root.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { capacityFromLinkerScript, type Capacity } from '../../core/size/model';
 import { parseLinkerScript } from '../../core/size/linkerScript';
-import type { ExecFn } from '../../core/process/exec';
-
-const roots = new Map<string, Promise<string | undefined>>();
-
-/** `tinygo env TINYGOROOT`, once per tinygo path. */
-export function tinygoRoot(exec: ExecFn, tinygo: string): Promise<string | undefined> {
-  let p = roots.get(tinygo);
-  if (!p) {
-    p = exec(tinygo, ['env', 'TINYGOROOT'], { timeoutMs: 15_000 }).then((r) => {
-      const line = r.exitCode === 0 ? r.stdout.trim().split('\n').pop()?.trim().replace(/^TINYGOROOT="(.*)"$/, '$1') : undefined;
-      if (!line) roots.delete(tinygo);
-      return line || undefined;
-    });
-    roots.set(tinygo, p);
-  }
-  return p;
-}
 
 export interface CapacityResult {
   capacity?: Capacity;

@@ -9,6 +9,7 @@ import {
   analysisFactsFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
 } from '../../core/tinygo/toolchain';
 import type { MemorySize } from '../../core/tinygo/targets';
+import { tinygoRoot } from '../../core/tinygo/root';
 import { TargetFileResolver } from '../../core/tinygo/targetFiles';
 import { Config } from '../config';
 import type { Ctx, ToolchainApi, ToolchainState } from '../services';
@@ -50,7 +51,6 @@ export function resolveFolder(folder: vscode.WorkspaceFolder | undefined): vscod
 export class ToolchainService implements ToolchainApi, vscode.Disposable {
   private statePromise: Promise<ToolchainState> | undefined;
   private targetsPromise: Promise<{ targets: string[]; error?: string }> | undefined;
-  private rootPromise: Promise<string | undefined> | undefined;
   private readonly infoInFlight = new Map<string, ReturnType<typeof targetInfoCached>>();
   private readonly cache: TargetInfoCache;
   private readonly changeTarget = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder | undefined; target: string | undefined }>();
@@ -81,7 +81,6 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   state(refresh = false): Promise<ToolchainState> {
     if (refresh || !this.statePromise) {
       this.targetsPromise = undefined;
-      this.rootPromise = undefined;
       this.targetFiles = undefined;
       this.statePromise = this.detect();
       void this.statePromise.then((s) => this.changeState.fire(s));
@@ -140,7 +139,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     }
     const install = st.install;
     this.targetsPromise ??= listTargets(install.path, this.deps());
-    const root = await Promise.race([this.tinygoRoot(install.path), new Promise<undefined>((r) => setTimeout(r, 1500))]);
+    const root = await Promise.race([tinygoRoot(this.ctx.exec, install.path), new Promise<undefined>((r) => setTimeout(r, 1500))]);
     const picked = await showTargetPicker({
       targets: this.targetsPromise,
       recent: this.recentTargets(),
@@ -188,13 +187,6 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
       }) };
     }
     return this.targetFiles.resolver;
-  }
-
-  /** TINYGOROOT (where targets/*.ld live), asked once per tinygo. */
-  private tinygoRoot(tinygo: string): Promise<string | undefined> {
-    this.rootPromise ??= this.ctx.exec(tinygo, ['env', 'TINYGOROOT'], { timeoutMs: 10_000 })
-      .then((r) => (r.exitCode === 0 && r.stdout.trim() !== '' ? r.stdout.trim() : undefined));
-    return this.rootPromise;
   }
 
   async targetInfo(folder?: vscode.WorkspaceFolder): Promise<TargetInfo | undefined> {

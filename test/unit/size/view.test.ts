@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecFn } from '../../../src/core/process/exec';
 import { allocSitesOf, flagValue, stacksOf } from '../../../src/vscode/size/adapter';
-import { capacityFromRoot, tinygoRoot } from '../../../src/vscode/size/capacity';
+import { capacityFromRoot } from '../../../src/vscode/size/capacity';
+import { tinygoRoot } from '../../../src/core/tinygo/root';
 import { FIXTURES, fixture } from './fixtures';
 
 function load(n: 1 | 2): SizeReport {
