@@ -237,8 +237,10 @@ export interface PickerOptions {
 export function pickerModel(targets: readonly string[], options: PickerOptions = {}): PickerEntry[] {
   const recent = options.recent ?? [];
   const specs: Record<string, { inherits: string[] } | undefined> = {};
+  // Asked once per target: the answer may come from resolving a target file.
+  const known = new Map(targets.map((n) => [n, options.known?.(n)] as const));
   for (const n of targets) {
-    const s = options.known?.(n)?.spec;
+    const s = known.get(n)?.spec;
     if (s) specs[n] = { inherits: s.inherits };
   }
   const ordered = orderTargets(targets, { recent, specs });
@@ -247,7 +249,7 @@ export function pickerModel(targets: readonly string[], options: PickerOptions =
     if (names.length === 0) return;
     entries.push({ kind: 'separator', label });
     for (const name of names) {
-      const k = options.known?.(name);
+      const k = known.get(name);
       entries.push({
         kind: 'target', name, description: describeTarget(name, k?.spec, k?.memory),
         current: name === options.current, recent: recent.includes(name), nrf52: classifyTarget(name, specs[name]).nrf52,

@@ -201,6 +201,10 @@ void test('picker: nRF52 boards first under a heading, recent first, None (plain
   const spec = (await queryTargetInfo('/t', undefined, 'feather-nrf52840', { exec: scripted({ 'info -json -target=feather-nrf52840': result(fs.readFileSync(SHARED_INFO, 'utf8')) }) })).info?.target;
   const known = pickerModel(['feather-nrf52840'], { known: () => ({ spec, memory: { flash: 796 * 1024, ram: 239.6 * 1024 } }) });
   assert.equal(known[1].kind === 'target' && known[1].description, 'nRF52840 · UF2 drive FTHR840BOOT · 796 KB flash, 239.6 KB RAM');
+  // known() may resolve a target file: it is asked once per target, not once for the order and again for the line.
+  const asked: string[] = [];
+  pickerModel(targets, { known: (n) => { asked.push(n); return undefined; } });
+  assert.deepEqual(asked, targets);
   assert.deepEqual(pushRecent(['a', 'b', 'c'], 'b'), ['b', 'a', 'c']);
 });
 
