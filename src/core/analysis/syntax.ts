@@ -54,6 +54,12 @@ export function ancestor(n: Node, types: ReadonlySet<string>, stopAt?: ReadonlyS
   return null;
 }
 
+/** The call that calls `n` (`n(...)`: `n` is the call's function, not an argument), or null. */
+export function callOf(n: Node): Node | null {
+  const call = n.parent;
+  return call?.type === 'call_expression' && call.childForFieldName('function')?.id === n.id ? call : null;
+}
+
 /** The innermost function (declaration, method or literal) containing `n`. */
 export const FUNCTION_TYPES: ReadonlySet<string> = new Set(['function_declaration', 'method_declaration', 'func_literal']);
 export function enclosingFunction(n: Node): Node | null {

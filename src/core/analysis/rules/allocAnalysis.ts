@@ -18,7 +18,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { RuleContext } from '../engine';
 import type { Fix, Range } from '../model';
-import { inErrorRegion, nodeRange } from '../syntax';
+import { callOf, inErrorRegion, nodeRange } from '../syntax';
 import {
   isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, shortVarNames, type LocalDecl,
 } from './allocScope';
@@ -1135,11 +1135,11 @@ export class AllocAnalysis {
   }
 
   private funcLiteral(n: Node): void {
-    const parent = n.parent;
+    const call = callOf(n);
     // go func(){...}(): the literal is started as a goroutine.
-    if (parent?.type === 'call_expression' && parent.childForFieldName('function')?.id === n.id) {
-      if (parent.parent?.type === 'go_statement') this.closureFinding(n, 'it is started by `go`');
-      else if (parent.parent?.type === 'defer_statement') this.deferFinding(n);
+    if (call) {
+      if (call.parent?.type === 'go_statement') this.closureFinding(n, 'it is started by `go`');
+      else if (call.parent?.type === 'defer_statement') this.deferFinding(n);
       return; // called directly: does not outlive the call
     }
     const sink = this.sinkOf(n);

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import { escapeRegExp } from '../../regexp';
 import type { RuleContext } from '../engine';
 import { localNameOf } from '../fileFacts';
-import { enclosingFunction, FUNCTION_TYPES } from '../syntax';
+import { callOf, enclosingFunction, FUNCTION_TYPES } from '../syntax';
 
 /**
  * What the pool rules know about one top-level declaration: its Put and Get calls on values recognised as a
@@ -71,9 +71,8 @@ export class PoolScan {
       const at = base + m.index + m[0].indexOf(method, 1);
       const field = decl.descendantForIndex(at, at + 3);
       const sel = field?.type === 'field_identifier' ? field.parent : null;
-      const call = sel?.type === 'selector_expression' ? sel.parent : null;
-      const fnOfCall = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-      if (!sel || !call || !fnOfCall || fnOfCall.startIndex !== sel.startIndex || fnOfCall.endIndex !== sel.endIndex) continue;
+      const call = sel?.type === 'selector_expression' ? callOf(sel) : null;
+      if (!sel || !call) continue;
       const recv = sel.childForFieldName('operand');
       const args = call.childForFieldName('arguments');
       if (!recv || args?.type !== 'argument_list') continue;

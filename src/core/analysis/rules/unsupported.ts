@@ -3,7 +3,7 @@ import { escapeRegExp } from '../../regexp';
 import type { Rule, RuleContext } from '../engine';
 import { localNameOf } from '../fileFacts';
 import type { Range } from '../model';
-import { enclosingFunction, stringLiteralValue } from '../syntax';
+import { callOf, enclosingFunction, stringLiteralValue } from '../syntax';
 import {
   CGO_DIRECTIVES, FINALIZER_NOOP_GCS, packageStatus, recoverSupport, RUNTIME_STUBS,
 } from '../tinygoSupport';
@@ -43,8 +43,8 @@ function scan(decl: Node, ctx: RuleContext): Scan {
   // includes() first: most declarations have no recover, and a plain search is several times cheaper than the regexp.
   if (text.includes('recover')) for (const m of text.matchAll(/\brecover\b/g)) {
     const name = at(m.index, 7);
-    const call = name?.type === 'identifier' ? name.parent : null;
-    if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === name!.startIndex) s.calls.push({ name: name!, call });
+    const call = name?.type === 'identifier' ? callOf(name) : null;
+    if (call) s.calls.push({ name: name!, call });
   }
   const rt = localNameOf(ctx.file, 'runtime');
   if (rt && text.includes(`${rt}.`)) {
@@ -55,9 +55,8 @@ function scan(decl: Node, ctx: RuleContext): Scan {
       if (!name || !parent) continue;
       if (name.type === 'field_identifier' && parent.type === 'selector_expression') {
         const pkg = parent.childForFieldName('operand');
-        const call = parent.parent;
-        if (pkg?.type === 'identifier' && call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === parent.startIndex &&
-          call.childForFieldName('function')?.endIndex === parent.endIndex) s.pkgCalls.push({ pkg, sel: name, call });
+        const call = pkg?.type === 'identifier' ? callOf(parent) : null;
+        if (call) s.pkgCalls.push({ pkg: pkg!, sel: name, call });
       } else if (name.type === 'type_identifier' && parent.type === 'qualified_type') {
         const pkg = parent.childForFieldName('package');
         if (pkg) s.qtypes.push({ pkg, name, node: parent });
