@@ -339,13 +339,7 @@ export class Analyzer {
       nodes.set(a + entries.length, x.n);
       starts.push(x.n.startIndex); ends.push(x.end); rows.push(x.n.startPosition.row); entries.push(x.entry);
     }
-    if (mid.length === j - a) {
-      for (let k = 0; k < mid.length; k++) {
-        kids.start[a + k] = starts[k]; kids.end[a + k] = ends[k]; kids.row[a + k] = rows[k]; kids.entries[a + k] = entries[k];
-      }
-    } else {
-      kids.start.splice(a, j - a, ...starts); kids.end.splice(a, j - a, ...ends); kids.row.splice(a, j - a, ...rows); kids.entries.splice(a, j - a, ...entries);
-    }
+    kids.start.splice(a, j - a, ...starts); kids.end.splice(a, j - a, ...ends); kids.row.splice(a, j - a, ...rows); kids.entries.splice(a, j - a, ...entries);
     if (d.delta !== 0 || d.dRows !== 0) {
       for (let i = a + mid.length; i < newCount; i++) { kids.start[i] += d.delta; kids.end[i] += d.delta; kids.row[i] += d.dRows; }
     }
