@@ -198,11 +198,12 @@ function timeCommand(cmd: string, argv: string[], env: NodeJS.ProcessEnv): { sec
 }
 
 const STATICCHECK = 'v0.8.2';
+/** Where the bench keeps what it installs or builds once (staticcheck, the native tree-sitter), as the test set-up does. */
+const CACHE_ROOT = process.env.TGW_CACHE ?? path.join(os.homedir(), '.cache', 'tinygo-workbench');
 
 /** staticcheck for the comparison: found in the cache or ~/go/bin, else installed once with `go install` into the cache. */
 function staticcheckPath(): string | undefined {
-  const cache = process.env.TGW_CACHE ?? path.join(os.homedir(), '.cache', 'tinygo-workbench');
-  const gobin = path.join(cache, `gobin-staticcheck-${STATICCHECK}`);
+  const gobin = path.join(CACHE_ROOT, `gobin-staticcheck-${STATICCHECK}`);
   for (const c of [path.join(gobin, 'staticcheck'), path.join(os.homedir(), 'go', 'bin', 'staticcheck')]) if (fs.existsSync(c)) return c;
   console.log(`installing staticcheck ${STATICCHECK} into ${gobin} (go install, once) ...`);
   const t = performance.now();
@@ -383,8 +384,7 @@ async function main(): Promise<void> {
         +((r.analysisSeconds as number) / ((r.parseSeconds as number) + (r.freeSeconds as number))).toFixed(3)]),
     ]);
     // The yardstick: tree-sitter's C library with the same grammar, compiled natively, parsing the same files.
-    const cacheRoot = process.env.TGW_CACHE ?? path.join(os.homedir(), '.cache', 'tinygo-workbench');
-    const native = nativeTreeSitterCeiling(goFilesToScan(), runs.length, path.resolve(__dirname, '..', 'node_modules', 'tree-sitter-go', 'src'), cacheRoot);
+    const native = nativeTreeSitterCeiling(goFilesToScan(), runs.length, path.resolve(__dirname, '..', 'node_modules', 'tree-sitter-go', 'src'), CACHE_ROOT);
     results.workspace = { ...(results.workspace as Json), nativeTreeSitter: native };
     if ('skipped' in native) {
       console.log(`\ntree-sitter compiled natively: not measured (${native.skipped})`);

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { executableNames, pathDirs } from './core/tinygo/locate';
 
 /** The tree-sitter C library: go-tree-sitter carries it (lib.c, include/), at the release web-tree-sitter 0.25-0.27 share. */
 export const NATIVE_RUNTIME_MODULE = 'github.com/tree-sitter/go-tree-sitter@v0.25.0';
@@ -53,10 +54,12 @@ int main(int argc, char **argv) {
 }
 `;
 
+/** The first of `names` on PATH, read as the tinygo locator reads it (core/tinygo/locate.ts). */
 function onPath(names: string[]): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    for (const n of names) {
-      const p = path.join(dir, n);
+  const deps = { env: process.env, platform: process.platform };
+  for (const dir of pathDirs(deps)) {
+    for (const file of names.flatMap((n) => executableNames(n, deps))) {
+      const p = path.join(dir, file);
       try { fs.accessSync(p, fs.constants.X_OK); return p; } catch { /* next */ }
     }
   }
