@@ -45,7 +45,7 @@ async function terminalText(page) {
 
 export const tests = [
   ['Connected Devices lists the boards on the bus with their targets', async (wb) => {
-    const { writeSysfsTree } = require(path.join(wb.root, 'out/src/core/ports/sysfsTree.js'));
+    const { writeSysfsTree } = require(path.join(wb.root, 'out/test/support/sysfsTree.js'));
     const desk = JSON.parse(fs.readFileSync(path.join(wb.root, 'test/fixtures/sysfs/desk.json'), 'utf8'));
     state.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-ui-dev-'));
     await writeSysfsTree(path.join(state.dir, 'sys'), desk.devices);

@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { calibrate, type Judged } from '../../../src/calibrate';
+import { calibrate, type Judged } from '../../../tools/calibrate';
 import { REPO_ROOT } from './harness';
 
 const OVERALL_FLOOR = 0.5;

@@ -50,9 +50,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
-import { analyzeText, assetsFromSource, createEngine, targetFactsFor, type AnalysisEngine, type TargetFacts } from './core/analysis';
-import { parseAllocs, type HeapAlloc } from './core/tinygo/allocs';
-import { parseInfo } from './core/tinygo/info';
+import { analyzeText, assetsFromSource, createEngine, targetFactsFor, type AnalysisEngine, type TargetFacts } from '../src/core/analysis';
+import { parseAllocs, type HeapAlloc } from '../src/core/tinygo/allocs';
+import { parseInfo } from '../src/core/tinygo/info';
 
 // --- model ------------------------------------------------------------------------------------------------
 
