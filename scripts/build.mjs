@@ -29,8 +29,8 @@ const entries = [
   { in: 'src/vscode/extension.ts', out: 'extension' },
   { in: 'src/cli.ts', out: 'cli' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
-// Run from the repository (`npm run bench`, `npm run calibrate`): they find the wasm and queries in dist/ or the
-// sources, and the repository's fixtures and test-output/ through their own location (dist-tools/..).
+// They run from the repository (`npm run bench`, `npm run calibrate`) and find it as dist-tools/..: the bench
+// measures with the wasm and queries in dist/, the calibration reads the fixtures and writes to test-output/.
 const toolEntries = [
   { in: 'tools/bench/main.ts', out: 'bench' },
   { in: 'tools/calibrate.ts', out: 'calibrate' },
