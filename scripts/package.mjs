@@ -97,7 +97,7 @@ for (const must of [pkg.main.replace(/^\.\//, ''), 'package.json', 'dist/tree-si
   if (!shipped.has(must)) problems.push(`missing ${must}`);
 }
 for (const f of shipped) {
-  if (/\.map$|\.ts$|^(src|test|out|node_modules|examples|scripts|\.vscode-test)\/|^dist\/(bench|calibrate)\.js$/.test(f)) problems.push(`should not ship ${f}`);
+  if (/\.map$|\.ts$|^(src|test|tools|dist-tools|out|node_modules|examples|scripts|\.vscode-test)\//.test(f)) problems.push(`should not ship ${f}`);
 }
 if (problems.length) {
   console.error(`package: ${out} is wrong:\n  ${problems.join('\n  ')}`);

@@ -5,7 +5,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeSysfsTree, type FakeUsbSerialDevice } from '../../src/core/ports/sysfsTree';
+import { writeSysfsTree, type FakeUsbSerialDevice } from '../support/sysfsTree';
 import { parseInfoJson } from '../../src/core/tinygo/info';
 import type { DevicesService } from '../../src/vscode/devices/feature';
 import type { ToolchainApi } from '../../src/vscode/services';

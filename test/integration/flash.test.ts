@@ -6,7 +6,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { writeSysfsTree } from '../../src/core/ports/sysfsTree';
+import { writeSysfsTree } from '../support/sysfsTree';
 import type { FlashOutcome, FlashService } from '../../src/vscode/flash/feature';
 import { devicesOf, useStubToolchain } from './devices.test';
 import { until, within } from './helpers';

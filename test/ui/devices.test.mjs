@@ -1,6 +1,6 @@
 // What a user sees of ports and the monitor: the Connected Devices view naming the boards on a (stand-in) USB bus,
 // and a serial monitor terminal where a TinyGo panic is red and its position is a link that opens the source.
-// The bus is a sysfs tree built like Linux's (src/core/ports/sysfsTree.ts) and the board a socat PTY pair; both are
+// The bus is a sysfs tree built like Linux's (test/support/sysfsTree.ts) and the board a socat PTY pair; both are
 // handed to the extension through undeclared test-only settings (tinygo.devices.sysfsRoot / devRoot) written into
 // the run's user settings, since Playwright cannot reach the extension host's objects.
 import { spawn } from 'node:child_process';
@@ -45,7 +45,7 @@ async function terminalText(page) {
 
 export const tests = [
   ['Connected Devices lists the boards on the bus with their targets', async (wb) => {
-    const { writeSysfsTree } = require(path.join(wb.root, 'out/src/core/ports/sysfsTree.js'));
+    const { writeSysfsTree } = require(path.join(wb.root, 'out/test/support/sysfsTree.js'));
     const desk = JSON.parse(fs.readFileSync(path.join(wb.root, 'test/fixtures/sysfs/desk.json'), 'utf8'));
     state.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-ui-dev-'));
     await writeSysfsTree(path.join(state.dir, 'sys'), desk.devices);

@@ -10,7 +10,7 @@ export { DocumentTrees, type ContentChange, type DocState } from './documents';
 export { GoParser, ParseTimeoutError } from './goParser';
 export { ALL_RULES } from './rules';
 export { targetFactsFor, type TargetInfoLike } from './targetFacts';
-export { SUPPRESS_MARKER, suppressionComment } from './suppress';
+export { SUPPRESS_MARKER, suppressionComment, suppressionsIn, type Suppressible } from './suppress';
 
 export interface AnalysisAssets extends GrammarFiles { queriesDir: string }
 

@@ -22,24 +22,37 @@ function parseLine(line: string): Suppression | undefined {
   return { all: names.size === 0 || names.has('all'), names, ownLine };
 }
 
-function covers(s: Suppression, f: Finding): boolean {
+function covers(s: Suppression, f: Suppressible): boolean {
   return s.all || s.names.has(f.ruleId) || s.names.has(f.family);
 }
 
-export function applySuppressions(text: string, findings: Finding[]): Finding[] {
-  if (findings.length === 0 || !text.includes(SUPPRESS_MARKER)) return findings;
+/** What a suppression comment is matched against: a finding's rule and family. */
+export type Suppressible = Pick<Finding, 'ruleId' | 'family'>;
+
+/**
+ * Whether a finding of `f`'s rule on the 0-based `line` of `text` is silenced: by a comment on that line, or by a
+ * comment alone on the line above. Each line is parsed once, when first asked about.
+ */
+export function suppressionsIn(text: string): (line: number, f: Suppressible) => boolean {
+  if (!text.includes(SUPPRESS_MARKER)) return () => false;
   const lines = text.split('\n');
   const cache = new Map<number, Suppression | undefined>();
   const at = (l: number) => {
     if (!cache.has(l)) cache.set(l, l >= 0 && l < lines.length ? parseLine(lines[l]) : undefined);
     return cache.get(l);
   };
-  return findings.filter((f) => {
-    const same = at(f.range.start.line);
-    if (same && covers(same, f)) return false;
-    const above = at(f.range.start.line - 1);
-    return !(above && above.ownLine && covers(above, f));
-  });
+  return (line, f) => {
+    const same = at(line);
+    if (same && covers(same, f)) return true;
+    const above = at(line - 1);
+    return !!above && above.ownLine && covers(above, f);
+  };
+}
+
+export function applySuppressions(text: string, findings: Finding[]): Finding[] {
+  if (findings.length === 0 || !text.includes(SUPPRESS_MARKER)) return findings;
+  const silenced = suppressionsIn(text);
+  return findings.filter((f) => !silenced(f.range.start.line, f));
 }
 
 /** The edit text that suppresses `ruleId` on a line: appended as a trailing comment. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { runSerialBench } from '../../../src/core/monitor/bench';
+import { runSerialBench } from '../../../tools/bench/monitor';
 import type { ExecFn } from '../../../src/core/monitor/serialMonitor';
 
 const exec: ExecFn = (file, args) =>

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tty from 'node:tty';
 import { ExecFn, MonitorLine, SerialMonitor, describeOpenError, sttyArgs } from '../../../src/core/monitor/serialMonitor';
-import { openPtyPair, PtyPair } from '../../../src/core/monitor/ptyPair';
+import { openPtyPair, PtyPair } from '../../support/ptyPair';
 
 const exec: ExecFn = (file, args) =>
   new Promise((resolve) => {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { findBoard, rememberBoard, waitForBoard } from '../../../src/core/ports/follow';
 import { listUsbSerialPorts, UsbSerialPort } from '../../../src/core/ports/sysfs';
-import { addUsbSerialDevice, removeUsbSerialDevice, writeSysfsTree, FakeUsbSerialDevice } from '../../../src/core/ports/sysfsTree';
+import { addUsbSerialDevice, removeUsbSerialDevice, writeSysfsTree, FakeUsbSerialDevice } from '../../support/sysfsTree';
 
 const app: UsbSerialPort = { path: '/dev/ttyACM0', name: 'ttyACM0', vid: '239a', pid: '8029', serialNumber: 'E2A3B1C4D5F60718', busnum: 1, devpath: '2' };
 const bootloader: UsbSerialPort = { ...app, path: '/dev/ttyACM1', name: 'ttyACM1', pid: '0029' };

@@ -4,7 +4,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { listUsbSerialPorts } from '../../../src/core/ports/sysfs';
-import { writeSysfsTree, removeUsbSerialDevice, FakeUsbSerialDevice } from '../../../src/core/ports/sysfsTree';
+import { writeSysfsTree, removeUsbSerialDevice, FakeUsbSerialDevice } from '../../support/sysfsTree';
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'sysfs');
 const desk = (JSON.parse(readFileSync(path.join(FIXTURES, 'desk.json'), 'utf8')) as { devices: FakeUsbSerialDevice[] }).devices;

@@ -2,11 +2,11 @@ import { constants as fsc, openSync, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tty from 'node:tty';
-import { ExecFn, SerialMonitor } from './serialMonitor';
-import { SpawnFn, openPtyPair } from './ptyPair';
-import { listUsbSerialPorts } from '../ports/sysfs';
-import { addUsbSerialDevice, removeUsbSerialDevice, writeSysfsTree, FakeUsbSerialDevice } from '../ports/sysfsTree';
-import { rememberBoard, waitForBoard } from '../ports/follow';
+import { ExecFn, SerialMonitor } from '../../src/core/monitor/serialMonitor';
+import { SpawnFn, openPtyPair } from '../../test/support/ptyPair';
+import { listUsbSerialPorts } from '../../src/core/ports/sysfs';
+import { addUsbSerialDevice, removeUsbSerialDevice, writeSysfsTree, FakeUsbSerialDevice } from '../../test/support/sysfsTree';
+import { rememberBoard, waitForBoard } from '../../src/core/ports/follow';
 
 export interface SerialBenchOptions {
   readonly spawn: SpawnFn;

@@ -1,6 +1,8 @@
 /**
  * npm run bench: figures for the performance targets, each beside the alternative a user has, in the same run.
  * Prints a table per section and, at the end, one JSON document (also written to test-output/bench.json).
+ * `npm run bench` builds the extension and this tool (scripts/build.mjs --tools) and runs dist-tools/bench.js, which
+ * measures the analysis with the grammar and queries the extension ships (dist/).
  *   --only=keystroke,workspace,alternatives   run some sections
  *   --files=N                                 cap the workspace scan (default: all of GOROOT/src)
  *   --runs=N                                  workspace scans of GOROOT/src (default 3; the target is judged on the median)
@@ -11,11 +13,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeText, assetsIn, createEngine, DocumentTrees, targetFactsFor, type AnalysisEngine, type ContentChange } from './core/analysis';
-import { benchBuildFigures } from './core/build/bench';
+import { analyzeText, assetsIn, createEngine, DocumentTrees, targetFactsFor, type AnalysisEngine, type ContentChange } from '../../src/core/analysis';
+import { benchBuildFigures } from './build';
 import { execFile, spawn } from 'node:child_process';
-import { runSerialBench } from './core/monitor/bench';
-import { nativeTreeSitterCeiling } from './benchNative';
+import { runSerialBench } from './monitor';
+import { nativeTreeSitterCeiling } from './native';
 
 type Json = Record<string, unknown>;
 const results: Json = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } };
@@ -41,6 +43,8 @@ function table(title: string, rows: (string | number)[][]): void {
   for (const r of rows) console.log(r.map((c, i) => String(c).padEnd(widths[i])).join('  '));
 }
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+/** The bundle runs from dist-tools/ (scripts/build.mjs --tools), one level below the repository. */
+const repoRoot = path.resolve(__dirname, '..');
 const facts = targetFactsFor('feather-nrf52840');
 
 function posOf(text: string, offset: number): { line: number; character: number } {
@@ -241,8 +245,8 @@ function syntheticReport(n: number, seed: number, base?: Json): Json {
 }
 
 async function benchSize(): Promise<void> {
-  const panelJs = path.resolve(__dirname, '..', 'webview', 'dist', 'panel.js');
-  const panelCss = path.resolve(__dirname, '..', 'webview', 'dist', 'panel.css');
+  const panelJs = path.join(repoRoot, 'webview', 'dist', 'panel.js');
+  const panelCss = path.join(repoRoot, 'webview', 'dist', 'panel.css');
   if (!fs.existsSync(panelJs)) throw new Error(`${panelJs} is missing: run npm run build first`);
   // Loaded at run time (a name esbuild cannot follow): playwright-core is a dev dependency, not bundled.
   const pwName = 'playwright-core';
@@ -338,7 +342,7 @@ async function benchMonitor(): Promise<void> {
 
 /** --only=build: the extension's overhead around a build against the same command run directly, and a 10,000-line log. */
 async function benchBuild(): Promise<void> {
-  const b = await benchBuildFigures({ repoRoot: path.resolve(__dirname, '..'), tinygo: process.env.TGW_TINYGO || undefined });
+  const b = await benchBuildFigures({ repoRoot, tinygo: process.env.TGW_TINYGO || undefined });
   results.build = b;
   const row = (o: typeof b.standIn | typeof b.realTinygo): (string | number)[] =>
     !o ? ['n/a', '', '', '', ''] : 'skipped' in o ? [o.skipped, '', '', '', ''] : [o.command, o.directMs, o.oursMs, o.overheadMs, `${o.ratio}x`];
@@ -352,7 +356,7 @@ async function benchBuild(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const engine = await createEngine(assetsIn(__dirname));
+  const engine = await createEngine(assetsIn(path.join(repoRoot, 'dist')));
   if (args.has('workspace-child')) {
     const files = goFilesToScan();
     const runs: Json[] = [];
@@ -384,7 +388,7 @@ async function main(): Promise<void> {
         +((r.analysisSeconds as number) / ((r.parseSeconds as number) + (r.freeSeconds as number))).toFixed(3)]),
     ]);
     // The yardstick: tree-sitter's C library with the same grammar, compiled natively, parsing the same files.
-    const native = nativeTreeSitterCeiling(goFilesToScan(), runs.length, path.resolve(__dirname, '..', 'node_modules', 'tree-sitter-go', 'src'), CACHE_ROOT);
+    const native = nativeTreeSitterCeiling(goFilesToScan(), runs.length, path.join(repoRoot, 'node_modules', 'tree-sitter-go', 'src'), CACHE_ROOT);
     results.workspace = { ...(results.workspace as Json), nativeTreeSitter: native };
     if ('skipped' in native) {
       console.log(`\ntree-sitter compiled natively: not measured (${native.skipped})`);
@@ -433,7 +437,7 @@ async function main(): Promise<void> {
   }
   if (want('monitor')) await benchMonitor();
   if (want('build')) await benchBuild();
-  const outDir = path.resolve(__dirname, '..', 'test-output');
+  const outDir = path.join(repoRoot, 'test-output');
   fs.mkdirSync(outDir, { recursive: true });
   fs.writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify(results, null, 2));
   console.log('\n' + JSON.stringify(results));

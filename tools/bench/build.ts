@@ -7,12 +7,12 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runProcess } from '../process/exec';
-import { planBuild } from './args';
-import { mergeAllocs, type AllocHint } from './merge';
-import { buildOutcome } from './outcome';
-import { resolveBuildPackage } from './package';
-import { runBuild } from './run';
+import { runProcess } from '../../src/core/process/exec';
+import { planBuild } from '../../src/core/build/args';
+import { mergeAllocs, type AllocHint } from '../../src/core/build/merge';
+import { buildOutcome } from '../../src/core/build/outcome';
+import { resolveBuildPackage } from '../../src/core/build/package';
+import { runBuild } from '../../src/core/build/run';
 
 export interface OverheadFigures {
   command: string;

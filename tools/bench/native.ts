@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { executableNames, pathDirs } from './core/tinygo/locate';
+import { executableNames, pathDirs } from '../../src/core/tinygo/locate';
 
 /** The tree-sitter C library: go-tree-sitter carries it (lib.c, include/), at the release web-tree-sitter 0.25-0.27 share. */
 export const NATIVE_RUNTIME_MODULE = 'github.com/tree-sitter/go-tree-sitter@v0.25.0';

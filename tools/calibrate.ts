@@ -2,8 +2,8 @@
  * Calibration of the heap-allocation hints against the real compilers on this machine: the `alloc` family, plus
  * `pool-put-not-pointer` (an allocation claim too: Put boxes a non-pointer value).
  *
- *   npm run build && node dist/calibrate.js [--tinygo=0.39.0,0.33.0|env|none] [--dirs=alloc,pool,...]
- *                                           [--no-example] [--go=go] [--json=test-output/calibration.json]
+ *   npm run calibrate -- [--tinygo=0.39.0,0.33.0|env|none] [--dirs=alloc,pool,...]
+ *                        [--no-example] [--go=go] [--json=test-output/calibration.json]
  *
  * --tinygo: versions are installed/located with scripts/install-tinygo.sh (cached: under a second each); `env` uses
  * the environment as it is (after `eval "$(bash scripts/install-tinygo.sh)"`); default: `env` when TGW_TINYGO is
@@ -50,9 +50,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Node, Tree } from 'web-tree-sitter';
-import { analyzeText, assetsFromSource, createEngine, targetFactsFor, type AnalysisEngine, type TargetFacts } from './core/analysis';
-import { parseAllocs, type HeapAlloc } from './core/tinygo/allocs';
-import { parseInfo } from './core/tinygo/info';
+import {
+  ALL_RULES, analyzeText, assetsFromSource, createEngine, suppressionsIn, targetFactsFor, type AnalysisEngine, type Suppressible, type TargetFacts,
+} from '../src/core/analysis';
+import { parseAllocs, type HeapAlloc } from '../src/core/tinygo/allocs';
+import { parseInfo } from '../src/core/tinygo/info';
+import { parseVersionOutput } from '../src/core/tinygo/version';
 
 // --- model ------------------------------------------------------------------------------------------------
 
@@ -175,7 +178,7 @@ export function findRepoRoot(start: string): string {
   }
 }
 
-// --- source facts (tree-sitter) -----------------------------------------------------------------------------
+// --- fixture files (tree-sitter) ----------------------------------------------------------------------------
 
 interface TopFunc { name: string; recv?: string; generic: boolean; startLine: number; endLine: number; node: Node }
 
@@ -234,8 +237,8 @@ function usesOf(fn: Node, name: string, decl: Node): Node[] {
 }
 
 /** 1-based line and UTF-8 byte column to tree-sitter's (row, UTF-16 column). */
-function tsPoint(ff: FileFacts, line: number, col: number): { row: number; column: number } {
-  const text = ff.lines[line - 1] ?? '';
+function tsPoint(pf: ParsedFile, line: number, col: number): { row: number; column: number } {
+  const text = pf.lines[line - 1] ?? '';
   return { row: line - 1, column: Buffer.from(text, 'utf8').subarray(0, Math.max(0, col - 1)).toString('utf8').length };
 }
 
@@ -243,10 +246,10 @@ function tsPoint(ff: FileFacts, line: number, col: number): { row: number; colum
  * The variables of the enclosing function a func literal starting at (line, col) uses: identifiers inside it
  * declared in the enclosing top-level function outside the literal. undefined when no literal starts there.
  */
-export function capturesAt(ff: FileFacts, line: number, col: number): string[] | undefined {
-  let lit: Node | null = ff.tree.rootNode.descendantForPosition(tsPoint(ff, line, col));
+export function capturesAt(pf: ParsedFile, line: number, col: number): string[] | undefined {
+  let lit: Node | null = pf.tree.rootNode.descendantForPosition(tsPoint(pf, line, col));
   while (lit && lit.type !== 'func_literal') lit = lit.parent;
-  const fn = enclosing(ff.funcs, line);
+  const fn = enclosing(pf.funcs, line);
   if (!lit || !fn) return undefined;
   const names = new Set<string>();
   const visit = (n: Node) => {
@@ -267,24 +270,29 @@ function isLenCapArg(n: Node): boolean {
   return args?.type === 'argument_list' && call?.type === 'call_expression' && ['len', 'cap'].includes(call.childForFieldName('function')?.text ?? '');
 }
 
-export interface FileFacts {
+/** A fixture file as the calibration reads it: its tree, its lines, its top-level functions. */
+export interface ParsedFile {
   tree: Tree;
   lines: string[];
   funcs: TopFunc[];
-  /** 1-based lines where a `tinygo-workbench:ignore` comment silences the alloc family (or everything). */
+  /** 1-based lines where a suppression comment silences an allocation hint (as the extension reads the comment). */
   suppressed: Set<number>;
 }
 
-export function fileFacts(engine: AnalysisEngine, text: string): FileFacts {
+/** The findings whose silencing makes a line's allocations "suppressed": every allocation claim calibrated here. */
+const ALLOCATION_CLAIMS: readonly Suppressible[] = ALLOC_RULES.map((id) => {
+  const rule = ALL_RULES.find((r) => r.id === id);
+  if (!rule) throw new Error(`ALLOC_RULES names ${id}, which is not a rule`);
+  return { ruleId: id, family: rule.family };
+});
+
+export function parseFile(engine: AnalysisEngine, text: string): ParsedFile {
   const tree = engine.parser.parse(text, null, 5000);
   const lines = text.split('\n');
+  const silenced = suppressionsIn(text);
   const suppressed = new Set<number>();
-  lines.forEach((l, i) => {
-    const m = /\/\/\s*tinygo-workbench:ignore\b([^-\n]*)/.exec(l);
-    if (!m) return;
-    const names = m[1].split(/[,\s]+/).filter(Boolean);
-    if (names.length > 0 && !names.some((n) => n === 'all' || n === 'alloc' || n.startsWith('alloc-'))) return;
-    suppressed.add(l.slice(0, m.index).trim() === '' ? i + 2 : i + 1);
+  lines.forEach((_, i) => {
+    if (ALLOCATION_CLAIMS.some((f) => silenced(i, f))) suppressed.add(i + 1);
   });
   return { tree, lines, funcs: topFuncs(tree), suppressed };
 }
@@ -307,19 +315,19 @@ function hintNames(ruleId: string, message: string, lineText: string): { operand
   return { operand, names };
 }
 
-export function makeHint(dir: string, file: string, ff: FileFacts, f: { ruleId: string; message: string; range: { start: { line: number; character: number } } }): Hint {
+export function makeHint(dir: string, file: string, pf: ParsedFile, f: { ruleId: string; message: string; range: { start: { line: number; character: number } } }): Hint {
   const row = f.range.start.line;
-  const lineText = ff.lines[row] ?? '';
+  const lineText = pf.lines[row] ?? '';
   const line = row + 1;
   const { operand, names } = hintNames(f.ruleId, f.message, lineText);
-  const fn = enclosing(ff.funcs, line);
+  const fn = enclosing(pf.funcs, line);
   const decls: DeclPos[] = [];
   let dead: string | undefined;
   if (fn) {
     for (const name of names) {
       const ds = declsOf(fn.node, name).filter((d) => d.startPosition.row < row || (d.startPosition.row === row && d.startPosition.column <= f.range.start.character));
       const d = ds[ds.length - 1];
-      if (d) decls.push({ name, line: d.startPosition.row + 1, col: byteCol(ff.lines[d.startPosition.row] ?? '', d.startPosition.column) });
+      if (d) decls.push({ name, line: d.startPosition.row + 1, col: byteCol(pf.lines[d.startPosition.row] ?? '', d.startPosition.column) });
     }
     if (/^\s*_\s*=/.test(lineText)) dead = 'discarded with `_ =`';
     const assigned = /^\s*(?:var\s+)?([A-Za-z_]\w*)\b(?:\s*:=|\s+\[|\s*=)/.exec(lineText);
@@ -357,7 +365,7 @@ export function keepAliveMain(funcs: TopFunc[], hasMain: boolean): string {
     else refs.push(f.recv.startsWith('*') ? `(${f.recv}).${f.name}` : `${f.recv}.${f.name}`);
   }
   return [
-    '// Code generated by src/calibrate.ts. Keeps every function of the package alive without calling it.',
+    '// Code generated by tools/calibrate.ts. Keeps every function of the package alive without calling it.',
     'package main',
     '',
     'import calibos "os"',
@@ -397,12 +405,12 @@ export function prepareDir(engine: AnalysisEngine, repoRoot: string, srcDir: str
   let hasMain = false;
   for (const f of out.files) {
     if (!out.compiled.has(f.name)) continue;
-    const ff = fileFacts(engine, f.text);
-    for (const fn of ff.funcs) {
+    const pf = parseFile(engine, f.text);
+    for (const fn of pf.funcs) {
       funcs.push(fn);
       if (!fn.recv && fn.name === 'main') hasMain = true;
     }
-    ff.tree.delete();
+    pf.tree.delete();
   }
   fs.writeFileSync(path.join(work, GENERATED), keepAliveMain(funcs, hasMain));
   return out;
@@ -454,16 +462,16 @@ export function gcKind(expr: string): GcKind {
  * When it does not, the message comes from a callee inlined there (`&errors.errorString{...}` at a fmt.Errorf call,
  * `append` at strings.Builder.WriteString).
  */
-export function sourceShows(ff: FileFacts, line: number, col: number, expr: string): boolean {
+export function sourceShows(pf: ParsedFile, line: number, col: number, expr: string): boolean {
   const token = /[A-Za-z_]\w*/.exec(expr.replace(/^\(?\[\]/, ''))?.[0];
   if (!token) return true;
-  const bytes = Buffer.from(ff.lines[line - 1] ?? '', 'utf8');
+  const bytes = Buffer.from(pf.lines[line - 1] ?? '', 'utf8');
   const window = bytes.subarray(Math.max(0, col - 1 - 40), col - 1 + 60).toString('utf8');
   return new RegExp(`\\b${token}\\b`).test(window);
 }
 
 /** `-m` lines of the fixture files (paths resolved against the package directory; other files dropped). */
-export function parseGcM(stderr: string, work: string, files: Set<string>, facts?: Map<string, FileFacts>): GcMsg[] {
+export function parseGcM(stderr: string, work: string, files: Set<string>, parsedFiles?: Map<string, ParsedFile>): GcMsg[] {
   const out: GcMsg[] = [];
   const seen = new Set<string>();
   for (const raw of stderr.split('\n')) {
@@ -480,10 +488,10 @@ export function parseGcM(stderr: string, work: string, files: Set<string>, facts
     else if ((mm = /^(.*) does not escape$/.exec(m[4]))) out.push({ ...base, kind: gcKind(mm[1]), heap: false, expr: mm[1] });
   }
   for (const m of out) {
-    const ff = facts?.get(m.file);
-    if (!ff) continue;
-    if (m.kind === 'closure' && capturesAt(ff, m.line, m.col)?.length === 0) m.kind = 'static';
-    else if (!['varargs', 'const', 'static'].includes(m.kind) && !sourceShows(ff, m.line, m.col, m.name ?? m.expr ?? '')) m.kind = 'inlined';
+    const pf = parsedFiles?.get(m.file);
+    if (!pf) continue;
+    if (m.kind === 'closure' && capturesAt(pf, m.line, m.col)?.length === 0) m.kind = 'static';
+    else if (!['varargs', 'const', 'static'].includes(m.kind) && !sourceShows(pf, m.line, m.col, m.name ?? m.expr ?? '')) m.kind = 'inlined';
   }
   return out;
 }
@@ -526,8 +534,8 @@ function sameDecl(m: { line: number; col: number }, d: DeclPos): boolean {
   return m.line === d.line && m.col === d.col;
 }
 
-export function judgeGc(hints: Hint[], msgs: GcMsg[], factsOf: (file: string) => FileFacts | undefined): { judged: Judged[]; missed: Missed[]; suppressed: Missed[]; allocations: number; predicted: number } {
-  const funcsOf = (file: string) => factsOf(file)?.funcs ?? [];
+export function judgeGc(hints: Hint[], msgs: GcMsg[], parsedOf: (file: string) => ParsedFile | undefined): { judged: Judged[]; missed: Missed[]; suppressed: Missed[]; allocations: number; predicted: number } {
+  const funcsOf = (file: string) => parsedOf(file)?.funcs ?? [];
   const used = new Set<GcMsg>();
   const judged: Judged[] = hints.map((h) => {
     const kinds = GC_KINDS_FOR_RULE[h.ruleId] ?? [];
@@ -561,7 +569,7 @@ export function judgeGc(hints: Hint[], msgs: GcMsg[], factsOf: (file: string) =>
     return { ...base, status: 'not-confirmed', reason, evidence: [...against, ...other].map((m) => `${m.line}:${m.col}: ${m.text}`) } as Judged;
   });
   const allocs = msgs.filter((m) => m.heap && !NOT_ALLOCATION.has(m.kind));
-  const isSuppressed = (m: GcMsg) => !used.has(m) && !!factsOf(m.file)?.suppressed.has(m.line);
+  const isSuppressed = (m: GcMsg) => !used.has(m) && !!parsedOf(m.file)?.suppressed.has(m.line);
   const suppressed = allocs.filter(isSuppressed).map((m): Missed => ({ dir: '', file: m.file, line: m.line, col: m.col, message: m.text, rule: GC_RULE_FOR_KIND[m.kind], reason: 'the hints are silenced here by a tinygo-workbench:ignore comment' }));
   const counted = allocs.filter((m) => !isSuppressed(m));
   const missed: Missed[] = counted.filter((m) => !used.has(m)).map((m) => {
@@ -575,8 +583,8 @@ export function judgeGc(hints: Hint[], msgs: GcMsg[], factsOf: (file: string) =>
     else if (m.kind === 'concat') reason = 'string concatenation outside a loop: the hint covers loops only';
     else if (m.kind === 'make') reason = 'constant-size make or slice literal whose backing array escapes (returned, captured, stored, put in a pool): no rule covers it';
     else if (m.kind === 'var') {
-      const ff = factsOf(m.file);
-      const body = ff && fn ? ff.lines.slice(fn.startLine - 1, fn.endLine).join('\n') : '';
+      const pf = parsedOf(m.file);
+      const body = pf && fn ? pf.lines.slice(fn.startLine - 1, fn.endLine).join('\n') : '';
       const name = m.name ?? '';
       if (new RegExp(`&${name}\\b`).test(body)) reason = `its address (&${name}) goes to a callee that keeps it: interprocedural, the hints cannot see it`;
       else if (new RegExp(`\\b${name}\\.[\\w.]*\\w\\(`).test(body)) reason = `a pointer-receiver method call on \`${name}\` keeps its address (implicit &${name}; e.g. sync.Pool.Get): interprocedural`;
@@ -622,13 +630,13 @@ const RUNTIME_CALL_SOURCE: [RegExp, string, RegExp][] = [
   [/^internal\/task\.start$/, 'alloc-goroutine', /\bgo\b/],
 ];
 
-function attributeCall(c: IrCall, ff: FileFacts | undefined): IrCall {
+function attributeCall(c: IrCall, pf: ParsedFile | undefined): IrCall {
   const row = RUNTIME_CALL_SOURCE.find(([re]) => re.test(c.fn));
-  const text = ff?.lines[c.line - 1] ?? '';
+  const text = pf?.lines[c.line - 1] ?? '';
   const window = Buffer.from(text, 'utf8').subarray(Math.max(0, c.col - 1 - 12), c.col - 1 + 60).toString('utf8');
   if (!row || !row[2].test(window)) return { ...c, rule: '(none)', reason: 'made by an inlined callee (fmt.Sprint*, fmt.Errorf, strings.Builder): not visible in the caller\'s syntax' };
-  const inLoop = !!ff && (() => {
-    let n: Node | null = ff.tree.rootNode.descendantForPosition(tsPoint(ff, c.line, c.col));
+  const inLoop = !!pf && (() => {
+    let n: Node | null = pf.tree.rootNode.descendantForPosition(tsPoint(pf, c.line, c.col));
     for (; n; n = n.parent) if (n.type === 'for_statement') return true;
     return false;
   })();
@@ -715,11 +723,11 @@ function lineAt(files: Map<string, string[]>, file: string, line: number): strin
 }
 
 /** Func literals of `fn` that capture `name`, with how each is used (deferred, started by go, other). */
-function closuresCapturing(ff: FileFacts, fn: TopFunc, name: string): { line: number; how: 'defer' | 'go' | 'other' }[] {
+function closuresCapturing(pf: ParsedFile, fn: TopFunc, name: string): { line: number; how: 'defer' | 'go' | 'other' }[] {
   const out: { line: number; how: 'defer' | 'go' | 'other' }[] = [];
   for (const lit of fn.node.descendantsOfType('func_literal')) {
     if (!lit) continue;
-    const caps = capturesAt(ff, lit.startPosition.row + 1, byteCol(ff.lines[lit.startPosition.row] ?? '', lit.startPosition.column));
+    const caps = capturesAt(pf, lit.startPosition.row + 1, byteCol(pf.lines[lit.startPosition.row] ?? '', lit.startPosition.column));
     if (!caps?.includes(name)) continue;
     const call = lit.parent?.type === 'call_expression' ? lit.parent : null;
     const how = call?.parent?.type === 'defer_statement' ? 'defer' : call?.parent?.type === 'go_statement' ? 'go' : 'other';
@@ -729,14 +737,14 @@ function closuresCapturing(ff: FileFacts, fn: TopFunc, name: string): { line: nu
 }
 
 /** The rule expected to catch a TinyGo allocation no hint matched, from the source at its position (heuristic). */
-function attributeTg(a: TgAlloc, files: Map<string, string[]>, ff: FileFacts | undefined): { rule: string; reason: string } {
+function attributeTg(a: TgAlloc, files: Map<string, string[]>, pf: ParsedFile | undefined): { rule: string; reason: string } {
   if (/exceeds maximum stack allocation size/.test(a.text)) return { rule: 'alloc-large-object', reason: 'larger than MaxStackAlloc, not recognised by the hint' };
   if (/size is not constant/.test(a.text)) return { rule: 'alloc-make-nonconst', reason: 'non-constant size not recognised by the hint' };
   const text = lineAt(files, a.file, a.line);
   const bytes = Buffer.from(text, 'utf8');
   const at = bytes.subarray(Math.max(0, a.col - 1)).toString('utf8');
   const before = bytes.subarray(0, Math.max(0, a.col - 1)).toString('utf8');
-  const fn = ff ? enclosing(ff.funcs, a.line) : undefined;
+  const fn = pf ? enclosing(pf.funcs, a.line) : undefined;
   const where = fn ? '' : ' (in a package-level initializer)';
   const ident = /^([A-Za-z_]\w*)/.exec(at)?.[1];
   if (/^func\b/.test(at)) {
@@ -748,8 +756,8 @@ function attributeTg(a: TgAlloc, files: Map<string, string[]>, ff: FileFacts | u
   if (/\bnew\s*$/.test(before) || (/^\{/.test(at) && /&\s*[\w.]+\s*$/.test(before))) return { rule: 'alloc-escape', reason: `&T{} / new(T) passed to a callee that keeps it${where}: interprocedural, the hints cannot see it` };
   if (/^\{/.test(at)) return { rule: 'alloc-interface-box', reason: `composite literal that escapes (boxed or stored)${where}` };
   if (/^\)/.test(at)) return { rule: '(none)', reason: 'allocation inside an inlined callee (e.g. the closure log.Printf builds): not visible in the caller\'s syntax' };
-  if (ident && fn && ff) {
-    const caps = closuresCapturing(ff, fn, ident);
+  if (ident && fn && pf) {
+    const caps = closuresCapturing(pf, fn, ident);
     const d = caps.find((c) => c.how === 'defer');
     if (d) return { rule: 'alloc-closure', reason: `\`${ident}\` is captured by the deferred closure at line ${d.line}: TinyGo heap-allocates variables captured by defer closures (the rule treats defer closures as not outliving the call)` };
     const g = caps.find((c) => c.how === 'go');
@@ -767,7 +775,7 @@ function attributeTg(a: TgAlloc, files: Map<string, string[]>, ff: FileFacts | u
 
 export interface TinygoJudgement { judged: Judged[]; missed: Missed[]; suppressed: Missed[]; unhintedCalls: IrCall[] }
 
-export function judgeTinygo(hints: Hint[], allocs: TgAlloc[], calls: IrCall[] | undefined, files: Map<string, string[]>, facts: Map<string, FileFacts>): TinygoJudgement {
+export function judgeTinygo(hints: Hint[], allocs: TgAlloc[], calls: IrCall[] | undefined, files: Map<string, string[]>, parsedFiles: Map<string, ParsedFile>): TinygoJudgement {
   // -print-allocs reports before LLVM's inliner runs: an allocation it lists may be gone from the final code.
   const allocCalls = calls?.filter((c) => c.fn === 'runtime.alloc');
   const rtCalls = calls?.filter((c) => c.fn !== 'runtime.alloc');
@@ -795,27 +803,28 @@ export function judgeTinygo(hints: Hint[], allocs: TgAlloc[], calls: IrCall[] | 
     return { ...h, status: 'not-confirmed', evidence, reason };
   });
   const unmatched = allocs.filter((a) => !used.has(a)).map((a): Missed & { suppressed: boolean } => {
-    const { rule, reason } = attributeTg(a, files, facts.get(a.file));
-    const ff = facts.get(a.file);
-    const suppressed = !!ff && (ff.suppressed.has(a.line) || (a.escapesAt !== undefined && ff.suppressed.has(a.escapesAt)));
+    const { rule, reason } = attributeTg(a, files, parsedFiles.get(a.file));
+    const pf = parsedFiles.get(a.file);
+    const suppressed = !!pf && (pf.suppressed.has(a.line) || (a.escapesAt !== undefined && pf.suppressed.has(a.escapesAt)));
     const gone = a.inFinalCode === false;
     return { dir: '', file: a.file, line: a.line, col: a.col, message: a.text, rule, reason: gone ? `${reason}; gone from the final code (LLVM's later passes, inlining included, removed it)` : reason, suppressed, ...(gone ? { goneFromFinalCode: true } : {}) };
   });
   const strip = ({ suppressed: _s, ...m }: Missed & { suppressed: boolean }): Missed => m;
   const hinted = (file: string, line: number) => hints.some((h) => h.file === file && h.line === line);
   const unhintedCalls = [
-    ...(rtCalls ?? []).filter((c) => !usedCalls.has(c)).map((c) => attributeCall(c, facts.get(c.file))),
+    ...(rtCalls ?? []).filter((c) => !usedCalls.has(c)).map((c) => attributeCall(c, parsedFiles.get(c.file))),
     // Heap allocations in the final code that -print-allocs did not list: made by callees inlined at that line.
     ...(allocCalls ?? []).filter((c) => !allocs.some((a) => a.file === c.file && a.line === c.line && a.col === c.col) && !hinted(c.file, c.line))
       .map((c): IrCall => ({ ...c, rule: '(none)', reason: 'a heap allocation of a callee inlined here (not in -print-allocs, which reports before LLVM inlines)' })),
-  ].filter((c) => !facts.get(c.file)?.suppressed.has(c.line));
+  ].filter((c) => !parsedFiles.get(c.file)?.suppressed.has(c.line));
   return { judged, missed: unmatched.filter((m) => !m.suppressed).map(strip), suppressed: unmatched.filter((m) => m.suppressed).map(strip), unhintedCalls };
 }
 
-interface TinygoInstall { version: string; env: NodeJS.ProcessEnv; tinygo: string; hostBuilds: boolean; note?: string }
+/** A tinygo to calibrate against and the environment that runs it (not the extension's view of an install). */
+interface CalibrationTinygo { version: string; env: NodeJS.ProcessEnv; tinygo: string; hostBuilds: boolean; note?: string }
 
 /** `env`: the current environment (after `eval "$(bash scripts/install-tinygo.sh ...)"`); a version: the script's. */
-export function tinygoInstall(repoRoot: string, spec: string): TinygoInstall | { note: string } {
+export function findCalibrationTinygo(repoRoot: string, spec: string): CalibrationTinygo | { note: string } {
   let env: NodeJS.ProcessEnv;
   if (spec === 'env') {
     env = process.env;
@@ -833,11 +842,12 @@ export function tinygoInstall(repoRoot: string, spec: string): TinygoInstall | {
   const tinygo = env.TGW_TINYGO;
   if (!tinygo) return { note: 'TGW_TINYGO is not set (run eval "$(bash scripts/install-tinygo.sh)" or pass --tinygo=0.39.0)' };
   const v = run(tinygo, ['version'], { env });
-  const version = /tinygo version (\S+)/.exec(v.stdout)?.[1] ?? spec;
+  const parsed = parseVersionOutput(v.stdout);
+  const version = parsed.ok ? parsed.info.version.raw : spec;
   return { version, env, tinygo, hostBuilds: env.TGW_TINYGO_HOST_BUILDS === '1', note: `${v.stdout.trim()}` };
 }
 
-function hostFacts(inst: TinygoInstall): TargetFacts {
+function hostFacts(inst: CalibrationTinygo): TargetFacts {
   const r = run(inst.tinygo, ['info', '-json'], { env: inst.env, timeoutMs: 120_000 });
   const info = r.status === 0 ? parseInfo(r.stdout).info : undefined;
   return targetFactsFor(info?.goos ?? 'linux', {
@@ -925,24 +935,24 @@ async function calibrateIn(opts: CalibrationOptions, tmp: string): Promise<Calib
   if (opts.example !== false && fs.existsSync(example)) sources.push({ src: path.dirname(example), files: ['diagnostics.go'] });
 
   const dirs: CalibrationResult['dirs'] = [];
-  const prepared: { p: PreparedDir; facts: Map<string, FileFacts>; nrfHints: Hint[] }[] = [];
+  const prepared: { p: PreparedDir; parsedFiles: Map<string, ParsedFile>; nrfHints: Hint[] }[] = [];
   for (const s of sources) {
     const dirRel = path.relative(repoRoot, s.src).split(path.sep).join('/');
     const ignored = s.files.filter((f) => /^\/\/go:build ignore\s*$/m.test(fs.readFileSync(path.join(s.src, f), 'utf8').split(/^package /m)[0]));
     const files = s.files.filter((f) => !ignored.includes(f));
     if (ignored.length) notes.push(`${dirRel}: skipped ${ignored.join(', ')} (//go:build ignore: deliberately broken, not compilable)`);
-    const facts = new Map<string, FileFacts>();
+    const parsedFiles = new Map<string, ParsedFile>();
     const nrfHints: Hint[] = [];
     for (const f of files) {
       const text = fs.readFileSync(path.join(s.src, f), 'utf8');
-      const ff = fileFacts(engine, text);
-      facts.set(f, ff);
-      for (const x of analyzeText(engine, text, { target: nrf52 })) if (isAllocationHint(x)) nrfHints.push(makeHint(dirRel, f, ff, x));
+      const pf = parseFile(engine, text);
+      parsedFiles.set(f, pf);
+      for (const x of analyzeText(engine, text, { target: nrf52 })) if (isAllocationHint(x)) nrfHints.push(makeHint(dirRel, f, pf, x));
     }
-    if (nrfHints.length === 0) { for (const ff of facts.values()) ff.tree.delete(); continue; }
+    if (nrfHints.length === 0) { for (const pf of parsedFiles.values()) pf.tree.delete(); continue; }
     const p = prepareDir(engine, repoRoot, s.src, files, tmp, goCmd);
     dirs.push({ dir: dirRel, files, hints: nrfHints.length, note: p.note });
-    prepared.push({ p, facts, nrfHints });
+    prepared.push({ p, parsedFiles, nrfHints });
     log(`${dirRel}: ${files.length} files, ${nrfHints.length} alloc hints (nRF52 facts)`);
   }
 
@@ -952,17 +962,17 @@ async function calibrateIn(opts: CalibrationOptions, tmp: string): Promise<Calib
   const gcSuppressed: Missed[] = [];
   let gcAllocs = 0; let gcPredicted = 0;
   const gcNotes: string[] = [];
-  for (const { p, facts, nrfHints } of prepared) {
+  for (const { p, parsedFiles, nrfHints } of prepared) {
     const r = run(goCmd, ['build', '-gcflags=-m', '-o', os.devNull, '.'], { cwd: p.work, env: goEnv() });
     if (r.status !== 0) {
       gcNotes.push(`${p.dir}: skipped, gc cannot compile it: ${firstLines(r.stderr)}`);
       gcJudged.push(...nrfHints.map((h) => notCompiled(h, 'directory does not compile with gc')));
       continue;
     }
-    const msgs = parseGcM(r.stderr, p.work, p.compiled, facts);
+    const msgs = parseGcM(r.stderr, p.work, p.compiled, parsedFiles);
     const inPkg = nrfHints.filter((h) => p.compiled.has(h.file));
     gcJudged.push(...nrfHints.filter((h) => !p.compiled.has(h.file)).map((h) => notCompiled(h, 'file excluded by build constraints')));
-    const g = judgeGc(inPkg, msgs, (f) => facts.get(f));
+    const g = judgeGc(inPkg, msgs, (f) => parsedFiles.get(f));
     gcJudged.push(...g.judged);
     gcMissed.push(...g.missed.map((m) => ({ ...m, dir: p.dir })));
     gcSuppressed.push(...g.suppressed.map((m) => ({ ...m, dir: p.dir })));
@@ -973,7 +983,7 @@ async function calibrateIn(opts: CalibrationOptions, tmp: string): Promise<Calib
   // tinygo.
   const tinygo: CompilerResult[] = [];
   for (const spec of opts.tinygo ?? []) {
-    const inst = tinygoInstall(repoRoot, spec);
+    const inst = findCalibrationTinygo(repoRoot, spec);
     if (!('tinygo' in inst)) { notes.push(inst.note); continue; }
     if (!inst.hostBuilds) { notes.push(`tinygo ${inst.version}: TGW_TINYGO_HOST_BUILDS is not 1 (no linux/amd64 host builds here), skipped`); continue; }
     log(`tinygo ${inst.version}: ${inst.note}`);
@@ -984,12 +994,12 @@ async function calibrateIn(opts: CalibrationOptions, tmp: string): Promise<Calib
     const unhinted: (IrCall & { dir: string })[] = [];
     let allocs = 0; let predicted = 0; let allocsFinal = 0; let predictedFinal = 0;
     const tgNotes: string[] = [];
-    for (const { p, facts: ffs } of prepared) {
+    for (const { p, parsedFiles } of prepared) {
       const hints: Hint[] = [];
       for (const f of p.files) {
-        const ff = ffs.get(f.name);
-        if (!ff) continue;
-        for (const x of analyzeText(engine, f.text, { target: facts })) if (isAllocationHint(x)) hints.push(makeHint(p.dir, f.name, ff, x));
+        const pf = parsedFiles.get(f.name);
+        if (!pf) continue;
+        for (const x of analyzeText(engine, f.text, { target: facts })) if (isAllocationHint(x)) hints.push(makeHint(p.dir, f.name, pf, x));
       }
       if (gc.notes.some((n) => n.startsWith(`${p.dir}:`))) {
         judged.push(...hints.map((h) => notCompiled(h, 'directory does not compile with gc (not tried with tinygo)')));
@@ -1011,7 +1021,7 @@ async function calibrateIn(opts: CalibrationOptions, tmp: string): Promise<Calib
       const lines = new Map(p.files.map((f) => [f.name, f.text.split('\n')]));
       const calls = fs.existsSync(llPath) ? irRuntimeCalls(fs.readFileSync(llPath, 'utf8'), p.work, p.compiled) : undefined;
       if (!calls) tgNotes.push(`${p.dir}: no LLVM IR written, runtime-call evidence unavailable`);
-      const t = judgeTinygo(hints.filter((h) => p.compiled.has(h.file)), tgAllocs, calls, lines, ffs);
+      const t = judgeTinygo(hints.filter((h) => p.compiled.has(h.file)), tgAllocs, calls, lines, parsedFiles);
       judged.push(...t.judged);
       unhinted.push(...t.unhintedCalls.map((c) => ({ ...c, dir: p.dir })));
       missed.push(...t.missed.map((m) => ({ ...m, dir: p.dir })));
@@ -1029,7 +1039,7 @@ async function calibrateIn(opts: CalibrationOptions, tmp: string): Promise<Calib
     }
     tinygo.push({ ...res, unhintedRuntimeCalls: unhinted, allocationsFinal: allocsFinal, allocationsPredictedFinal: predictedFinal, recallFinal: ratio(predictedFinal, allocsFinal) });
   }
-  for (const { facts } of prepared) for (const ff of facts.values()) ff.tree.delete();
+  for (const { parsedFiles } of prepared) for (const pf of parsedFiles.values()) pf.tree.delete();
   return { generatedAt: new Date().toISOString(), go: goVersion, nrf52Facts: nrf52, dirs, gc, tinygo, notes };
 }
 
