@@ -67,6 +67,8 @@ for (const how of ['timeout', 'cancel'] as const) {
     const p = build('hang', { dir, timeoutSeconds: how === 'timeout' ? 1 : 60, signal: ac.signal });
     assert.ok(await waitFor(() => fs.existsSync(pidFile), 10_000), 'the stand-in started');
     const pids = fs.readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
+    // pid 0 would mean "this process group" to kill(0, 0): alive for ever, and the check below meaningless.
+    assert.ok(pids.length === 2 && pids.every((x) => Number.isInteger(x) && x > 0), `two pids in ${pidFile}: ${pids.join(' ')}`);
     assert.ok(pids.every(alive));
     if (how === 'cancel') ac.abort();
     const { r } = await p;
