@@ -207,7 +207,12 @@ complete_nrf() {
 # finish GOROOT (under the lock): completes the root when the archives are newer than its stamp, prints the exports.
 finish() {
   # Only a success is stamped: a failed completion (say, a full disk) is retried by the next run, not remembered.
-  if ! nrf_current && complete_nrf "$1"; then echo "$NRF_WANT" > "$DEST/.nrf-stamp"; fi
+  if nrf_current; then :
+  elif [ ! -d "$DEST/root/lib/compiler-rt-builtins" ]; then
+    # Firmware links compiler-rt too, which comes with the Debian C sources (step 4): without it nothing links.
+    log "no compiler-rt sources in $DEST/root/lib (step 4 skipped or failed): no nRF firmware builds"
+  elif complete_nrf "$1"; then echo "$NRF_WANT" > "$DEST/.nrf-stamp"
+  fi
   nrf_notice
   print_exports "$1" "$(cat "$DEST/.host-builds" 2>/dev/null || echo 0)" "$(nrf_state)"
   exit 0
