@@ -2,7 +2,8 @@
 # `npm test`: the one command that sets up a fresh machine and runs every check, in order:
 #   deps (npm ci, skipped when node_modules matches package-lock.json), setup (scripts/setup-test-host.sh:
 #   chromium, Node 24, code-server, gopls; cached), tinygo (scripts/install-tinygo.sh: a real tinygo where one
-#   can be had, cached; skipped otherwise), typecheck, lint, unit, integration (real VS Code), untrusted (the
+#   can be had, with the nRF support files of ../shared/toolchain when that folder is there, cached; skipped
+#   otherwise), typecheck, lint, unit, integration (real VS Code), untrusted (the
 #   same host in Restricted Mode), gopls-install (no gopls anywhere: the offer and a real `go install`),
 #   go-extension (coexistence with golang.go, played by a scripted stand-in),
 #   ui (Playwright on the workbench), vsix (the packaged extension installed like a user would).
@@ -119,11 +120,12 @@ main() {
   TGW_TINYGO=$(printf '%s\n' "$TG_EXPORTS" | sed -n "s/^export TGW_TINYGO='\(.*\)'$/\1/p")
   TGW_TINYGO_BIN=$(printf '%s\n' "$TG_EXPORTS" | sed -n "s/^export TGW_TINYGO_BIN='\(.*\)'$/\1/p")
   TGW_TINYGO_HOST_BUILDS=$(printf '%s\n' "$TG_EXPORTS" | sed -n 's/^export TGW_TINYGO_HOST_BUILDS=\(.*\)$/\1/p')
+  TGW_TINYGO_NRF=$(printf '%s\n' "$TG_EXPORTS" | sed -n 's/^export TGW_TINYGO_NRF=\(.*\)$/\1/p')
   if [ -n "$TGW_TINYGO" ] && "$TGW_TINYGO" version >/dev/null 2>&1; then
-    export TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS
-    record tinygo ok "$(elapsed "$t")" "$("$TGW_TINYGO" version)"
+    export TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS TGW_TINYGO_NRF
+    record tinygo ok "$(elapsed "$t")" "$("$TGW_TINYGO" version)$([ "$TGW_TINYGO_NRF" = 1 ] && echo ', nRF firmware builds' || echo ', no nRF firmware builds')"
   else
-    unset TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS
+    unset TGW_TINYGO TGW_TINYGO_BIN TGW_TINYGO_HOST_BUILDS TGW_TINYGO_NRF
     record tinygo skip "$(elapsed "$t")" "no real tinygo: $(tail -1 "$LOGS/tinygo.log" 2>/dev/null)"
   fi
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { LiveOutput, planBuild, resolveBuildPackage, runBuild, type BuildResult, type BuildSettings } from '../../../src/core/build';
 import { runProcess } from '../../../src/core/process/exec';
-import { FAKE_TINYGO, alive, project, waitFor } from './helpers';
+import { FAKE_TINYGO, ROOT, alive, oddTempDir, project, waitFor } from './helpers';
 
 // These tests run the scripted stand-in test/fixtures/fake-tinygo-build/tinygo, not a real tinygo: it prints
 // captured real output (tinygo-cli.md sections 1, 2, 5) chosen by the project it is given.
@@ -116,6 +116,24 @@ void test('a real host build with TGW_TINYGO', { skip: realTinygo ? false : 'TGW
   assert.ok(fs.existsSync(plan.plan.outputPath));
   assert.equal(r.sizeTable?.format, 'full');
   assert.ok(r.allocs.some((a) => a.file === path.join(dir, 'main.go') && a.line === 6), JSON.stringify(r.allocs));
+});
+
+// TGW_TINYGO_NRF=1: scripts/install-tinygo.sh added the nRF support files to the real tinygo's root and built firmware
+// once, so this build finds TinyGo's Cortex-M4 libraries compiled. A copy of the example keeps build/ out of the repo.
+const nrf = realTinygo && process.env.TGW_TINYGO_NRF === '1';
+void test('a real nRF52840 firmware build of examples/feather-blinky with TGW_TINYGO (TGW_TINYGO_NRF=1)', { skip: nrf ? false : 'TGW_TINYGO and TGW_TINYGO_NRF=1 are not set' }, async () => {
+  const dir = path.join(oddTempDir('tgw nrf build'), 'feather-blinky');
+  fs.cpSync(path.join(ROOT, 'examples', 'feather-blinky'), dir, { recursive: true });
+  const plan = planBuild({ target: 'feather-nrf52840', baseDir: dir, packageDir: dir, pkgArg: '.', modulePath: 'example.com/feather-blinky', settings: {} });
+  assert.ok(plan.ok);
+  const r = await runBuild({ exec: runProcess, tinygo: realTinygo as string, plan: plan.plan, cwd: dir, timeoutSeconds: 600 });
+  assert.equal(r.success, true, `${r.failure}\n${r.unparsed.join('\n')}`);
+  const elf = fs.readFileSync(plan.plan.outputPath);
+  assert.deepEqual([...elf.subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46], 'an ELF file');
+  assert.equal(elf.readUInt16LE(18), 40, 'e_machine EM_ARM: firmware, not a host binary');
+  const total = r.sizeTable?.total;
+  assert.ok(total && total.flash > 0 && total.ram > 0, JSON.stringify(r.sizeTable));
+  assert.ok(total.flash < 1024 * 1024, `flash ${total.flash} fits the nRF52840's 1 MB`);
 });
 
 void test('the live output accepts Buffers as well as strings (runners differ)', () => {
