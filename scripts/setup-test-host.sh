@@ -23,6 +23,12 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 dpkg -s fonts-liberation >/dev/null 2>&1 || need_apt+=(fonts-liberation)
+# Real firmware tests: QEMU runs a real micro:bit build, the llvm-19 tools read the same ELFs our readers do,
+# openocd answers a flash with no probe attached, gdb-multiarch drives QEMU's gdbstub.
+command -v qemu-system-arm >/dev/null 2>&1 || need_apt+=(qemu-system-arm)
+command -v llvm-size-19 >/dev/null 2>&1 || need_apt+=(llvm-19)
+command -v openocd >/dev/null 2>&1 || need_apt+=(openocd)
+command -v gdb-multiarch >/dev/null 2>&1 || need_apt+=(gdb-multiarch)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

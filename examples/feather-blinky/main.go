@@ -1,4 +1,4 @@
-// Blinky plus serial echo for an Adafruit Feather nRF52840 (or any nRF52840 board with an LED).
+// Blinky plus serial echo for an Adafruit Feather nRF52840, nice!nano, XIAO BLE, a Nordic DK or a micro:bit (v2 or v1).
 //
 //	tinygo flash -target=feather-nrf52840 .
 //	tinygo monitor -target=feather-nrf52840
@@ -12,7 +12,7 @@ import (
 )
 
 func main() {
-	led := machine.LED
+	led := boardLED()
 	led.Configure(machine.PinConfig{Mode: machine.PinOutput})
 	go blink(led, 250*time.Millisecond)
 
@@ -29,9 +29,7 @@ func main() {
 			continue
 		}
 		if c == '\r' || c == '\n' || n == len(line) {
-			serial.Write([]byte("echo: "))
-			serial.Write(line[:n])
-			serial.Write([]byte("\r\n"))
+			serial.Write(echo(line[:n]))
 			n = 0
 			continue
 		}
@@ -47,4 +45,13 @@ func blink(led machine.Pin, period time.Duration) {
 		led.Low()
 		time.Sleep(period)
 	}
+}
+
+// echo returns the reply to one line. Its buffer is sized by the line, so TinyGo cannot give it a fixed size at
+// compile time and allocates it on the heap for every line: the build's allocation report names this function.
+func echo(text []byte) []byte {
+	reply := make([]byte, 0, len(text)+8)
+	reply = append(reply, "echo: "...)
+	reply = append(reply, text...)
+	return append(reply, '\r', '\n')
 }
