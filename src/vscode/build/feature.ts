@@ -9,7 +9,7 @@ import { classifyTarget } from '../../core/tinygo/targets';
 import { Config } from '../config';
 import { activeGoDirIn, folderKey, folderOf } from '../folders';
 import type { BuildEvent, BuildRefused, BuildRequest, BuildService, Ctx, Services, Started } from '../services';
-import { resolveTinygo } from '../toolchain/resolve';
+import { resolveTinygo } from '../tinygo';
 import { collectAllocHints } from './hints';
 import { BuildProblems } from './problems';
 import { TASK_TYPE, TinyGoTaskProvider } from './tasks';

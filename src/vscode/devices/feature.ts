@@ -12,7 +12,7 @@ import { listUsbSerialPorts, type SysfsRoots, type UsbSerialPort } from '../../c
 import { Config } from '../config';
 import { activeFolder, folderKey } from '../folders';
 import type { Ctx, DevicesService, PortSelection, ResolvedPort, Services, Started } from '../services';
-import { resolveTinygo, targetSpec } from '../toolchain/resolve';
+import { resolveTinygo, targetSpec } from '../tinygo';
 import { macCallOutPorts, parseTinygoPorts } from './portsOutput';
 
 export interface DevicesOptions {

@@ -14,7 +14,7 @@ import { LineSplitter } from '../../core/monitor/lines';
 import { Config } from '../config';
 import { activeFolder, activeGoDirIn } from '../folders';
 import type { Ctx, FlashOutcome, FlashRequest, FlashService, Services, Started } from '../services';
-import { resolveTinygo, targetSpec } from '../toolchain/resolve';
+import { resolveTinygo, targetSpec } from '../tinygo';
 import { onPath } from './tools';
 
 export interface FlashOptions {

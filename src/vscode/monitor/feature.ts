@@ -12,7 +12,7 @@ import { rememberBoard } from '../../core/ports/follow';
 import { Config } from '../config';
 import { activeFolder } from '../folders';
 import type { Ctx, FlashSuspension, MonitorOpenRequest, MonitorService, Services, Started } from '../services';
-import { resolveTinygo, targetSpec } from '../toolchain/resolve';
+import { resolveTinygo, targetSpec } from '../tinygo';
 import { MonitorSession, type MonitorSessionApi } from './session';
 
 interface PanicLink extends vscode.TerminalLink {

@@ -1,12 +1,13 @@
 /**
- * The one way every feature asks "which tinygo do I run, and what is the folder's target": through the toolchain
- * service (always activated first), with one wording for why there is none.
+ * The one way every feature asks "which tinygo do I run, and what is the target's spec": through the toolchain
+ * service (always activated first), with one wording for why there is none. Shared glue over the ToolchainApi
+ * interface, so no feature imports the toolchain feature's files.
  */
 import * as vscode from 'vscode';
-import { fromParsedTargetSpec, type TargetSpecLike } from '../../core/flash/targetSpec';
-import { knownBoardSpec } from '../../core/ports/knownBoards';
-import { atLeast } from '../../core/tinygo/version';
-import type { ToolchainApi } from '../services';
+import { fromParsedTargetSpec, type TargetSpecLike } from '../core/flash/targetSpec';
+import { knownBoardSpec } from '../core/ports/knownBoards';
+import { atLeast } from '../core/tinygo/version';
+import type { ToolchainApi } from './services';
 
 /** Oldest release whose output formats the parsers are tested on (the size table layout is stable from 0.28). */
 export const MIN_TINYGO = '0.28.0';
