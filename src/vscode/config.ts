@@ -3,8 +3,8 @@ import { DEFAULT_TARGET_FACTS, type RuleSettings, type Severity, type TargetFact
 import type { BuildSettings } from '../core/build';
 
 /**
- * Every setting the extension reads or writes, typed, one section per feature: the only module that calls
- * `getConfiguration`. `Config.of(folder)` reads with the folder as scope (resource settings), `Config.of()` the
+ * Every setting the extension reads or writes, typed, one section per feature: the only module that asks VS Code
+ * for configuration. `Config.of(folder)` reads with the folder as scope (resource settings), `Config.of()` the
  * window's values. Values are read when asked, so a `Config` never holds a stale value.
  */
 export class Config {
