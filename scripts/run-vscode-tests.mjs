@@ -436,6 +436,10 @@ async function runUi(ctx, kind) {
     if (!fs.existsSync(vsix)) throw new Error(`${path.basename(vsix)} is missing: run npm run package first`);
     vsixInstall = installVsix(ctx.host, ctx.runDir, vsix);
     log(`installed ${path.basename(vsix)}: ${vsixInstall.split('\n').pop()}`);
+  } else {
+    // Hands the UI tests' stand-in device roots to the extension's test API (Playwright cannot reach it).
+    const driver = path.join(ROOT, 'test/fixtures/ui-test-driver');
+    log(`installed ${path.relative(ROOT, driver)}: ${installFolder(ctx.host, ctx.runDir, driver).split('\n').pop()}`);
   }
   ctx.server = await startCodeServer({ host: ctx.host, runDir: ctx.runDir, folder });
   log(`code-server ${ctx.server.origin} (pid ${ctx.server.pid}), workspace ${path.relative(ROOT, source)} (copied)`);

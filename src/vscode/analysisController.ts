@@ -15,7 +15,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly skipped = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
-  private config = new Config();
+  private readonly config = Config.of().analysis;
   /** The chosen target's facts per workspace folder (key: folder URI, '' without a folder); settings otherwise. */
   private readonly targetFacts = new Map<string, TargetFacts>();
   /** Files that are not open, when `tinygo.analysis.scope` is `workspace`. */
@@ -32,7 +32,6 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!Config.affects(e)) return;
-        this.config = new Config();
         this.skipped.clear();
         for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
         this.applyScope(true);
@@ -45,12 +44,12 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
 
   /** Starts, restarts or stops the workspace scan to match `tinygo.analysis.scope`. */
   private applyScope(settingsChanged: boolean): void {
-    const wanted = this.config.analysisEnabled && this.config.analysisScope === 'workspace';
+    const wanted = this.config.enabled() && this.config.scope() === 'workspace';
     if (!wanted) { this.scanner?.dispose(); this.scanner = undefined; return; }
     if (!this.scanner) {
       this.scanner = new WorkspaceScanner(this.engine,
-        () => ({ target: this.config.targetFacts, rules: this.config.ruleSettings }),
-        this.docsUri, () => this.config.maxFileSize, this.log, (u) => this.factsFor(u));
+        () => ({ target: this.config.targetFacts(), rules: this.config.rules() }),
+        this.docsUri, () => this.config.maxFileSize(), this.log, (u) => this.factsFor(u));
     } else if (!settingsChanged) return;
     void this.scanner.scanAll();
   }
@@ -74,7 +73,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
         this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    this.schedule(d, this.config.debounceMs);
+    this.schedule(d, this.config.debounceMs());
   }
 
   private schedule(d: vscode.TextDocument, delay: number): void {
@@ -88,14 +87,14 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   analyzeNow(d: vscode.TextDocument): number | undefined {
     const key = d.uri.toString();
     if (d.isClosed) return undefined;
-    if (!this.config.analysisEnabled) { this.collection.delete(d.uri); return undefined; }
+    if (!this.config.enabled()) { this.collection.delete(d.uri); return undefined; }
     const t0 = performance.now();
     try {
       const text = d.getText();
-      if (text.length > this.config.maxFileSize) {
+      if (text.length > this.config.maxFileSize()) {
         if (!this.skipped.has(key)) {
           this.skipped.add(key);
-          this.log.appendLine(`[analysis] skipped ${d.uri.fsPath}: ${text.length} bytes is above tinygo.analysis.maxFileSize (${this.config.maxFileSize})`);
+          this.log.appendLine(`[analysis] skipped ${d.uri.fsPath}: ${text.length} bytes is above tinygo.analysis.maxFileSize (${this.config.maxFileSize()})`);
         }
         this.trees.close(key);
         this.collection.delete(d.uri);
@@ -104,7 +103,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       let state = this.trees.get(key);
       if (!state || state.version !== d.version || state.text !== text) state = this.trees.open(key, d.version, text);
       const findings = this.engine.analyzer.analyze(state.tree, state.text,
-        { target: this.factsFor(d.uri), rules: this.config.ruleSettings }, state.memo);
+        { target: this.factsFor(d.uri), rules: this.config.rules() }, state.memo);
       this.collection.set(d.uri, findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
       const ms = performance.now() - t0;
       this.onDidAnalyze.fire({ uri: d.uri, findings: findings.length, ms });
@@ -128,7 +127,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   /** The facts the rules use for a document: its folder's target, else the settings' defaults. */
   factsFor(uri: vscode.Uri): TargetFacts {
     const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.toString() ?? '';
-    return this.targetFacts.get(folder) ?? this.targetFacts.get('') ?? this.config.targetFacts;
+    return this.targetFacts.get(folder) ?? this.targetFacts.get('') ?? this.config.targetFacts();
   }
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, ctx: vscode.CodeActionContext): vscode.CodeAction[] {

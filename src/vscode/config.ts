@@ -1,41 +1,129 @@
 import * as vscode from 'vscode';
 import { DEFAULT_TARGET_FACTS, type RuleSettings, type Severity, type TargetFacts } from '../core/analysis';
+import type { BuildSettings } from '../core/build';
 
-/** Every setting the extension reads, typed, in one place: no scattered getConfiguration calls. */
+/**
+ * Every setting the extension reads or writes, typed, one section per feature: the only module that asks VS Code
+ * for configuration. `Config.of(folder)` reads with the folder as scope (resource settings), `Config.of()` the
+ * window's values. Values are read when asked, so a `Config` never holds a stale value.
+ */
 export class Config {
-  constructor(private readonly scope?: vscode.ConfigurationScope) {}
-  private get cfg(): vscode.WorkspaceConfiguration { return vscode.workspace.getConfiguration('tinygo', this.scope); }
+  private constructor(private readonly scope: vscode.ConfigurationScope | undefined) {}
 
-  get tinygoPath(): string { return this.cfg.get<string>('path', '').trim(); }
-  get goplsPath(): string { return this.cfg.get<string>('gopls.path', '').trim(); }
-  get languageServer(): 'auto' | 'own' | 'off' {
-    const m = this.cfg.get<string>('languageServer', 'auto');
-    return m === 'own' || m === 'off' ? m : 'auto';
-  }
-  get goplsTrace(): 'off' | 'messages' | 'verbose' {
-    const t = this.cfg.get<string>('gopls.trace', 'off');
-    return t === 'messages' || t === 'verbose' ? t : 'off';
-  }
-  get analysisEnabled(): boolean { return this.cfg.get<boolean>('analysis.enable', true); }
-  get maxFileSize(): number { return this.cfg.get<number>('analysis.maxFileSize', 1024 * 1024); }
-  get debounceMs(): number { return this.cfg.get<number>('analysis.debounceMs', 150); }
-  get analysisScope(): 'openFiles' | 'workspace' { return this.cfg.get<string>('analysis.scope', 'openFiles') === 'workspace' ? 'workspace' : 'openFiles'; }
-
-  get ruleSettings(): RuleSettings {
-    const raw = this.cfg.get<Record<string, unknown>>('analysis.rules', {}) ?? {};
-    const out: RuleSettings = {};
-    for (const [id, v] of Object.entries(raw)) {
-      if (v === false || v === 'off') out[id] = { enabled: false };
-      else if (typeof v === 'string' && ['error', 'warning', 'information', 'hint'].includes(v)) out[id] = { severity: v as Severity };
-    }
-    return out;
+  static of(folder?: vscode.WorkspaceFolder | vscode.Uri): Config {
+    return new Config(folder instanceof vscode.Uri ? folder : folder?.uri);
   }
 
-  /** Until the toolchain is known, the documented default, adjustable per setting. */
-  get targetFacts(): TargetFacts {
-    const o = this.cfg.get<Partial<TargetFacts>>('analysis.targetFacts', {}) ?? {};
-    return { ...DEFAULT_TARGET_FACTS, ...o };
+  /** Whether a change event touches one of our settings (`section` narrows it, e.g. "size" or "path"). */
+  static affects(e: vscode.ConfigurationChangeEvent, section?: string): boolean {
+    return e.affectsConfiguration(section ? `tinygo.${section}` : 'tinygo');
   }
 
-  static affects(e: vscode.ConfigurationChangeEvent): boolean { return e.affectsConfiguration('tinygo'); }
+  /** `tinygo` by default; the Go extension's `go`, or (null) the root, where the `gopls` section is (goExtension). */
+  private section(name: string | null = 'tinygo', scoped = true): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration(name ?? undefined, scoped ? this.scope : undefined);
+  }
+  private get cfg(): vscode.WorkspaceConfiguration { return this.section(); }
+  private str(key: string, fallback = ''): string { return (this.cfg.get<string>(key, fallback) ?? fallback).trim(); }
+
+  readonly toolchain = {
+    /** `tinygo.path`: the one place it is read (the toolchain finds and checks tinygo; everyone else asks it). */
+    tinygoPath: (): string => this.str('path'),
+    goplsPath: (): string => this.str('gopls.path'),
+    languageServer: (): 'auto' | 'own' | 'off' => {
+      const m = this.str('languageServer', 'auto');
+      return m === 'own' || m === 'off' ? m : 'auto';
+    },
+    goplsTrace: (): 'off' | 'messages' | 'verbose' => {
+      const t = this.str('gopls.trace', 'off');
+      return t === 'messages' || t === 'verbose' ? t : 'off';
+    },
+  };
+
+  readonly analysis = {
+    enabled: (): boolean => this.cfg.get<boolean>('analysis.enable', true),
+    maxFileSize: (): number => this.cfg.get<number>('analysis.maxFileSize', 1024 * 1024),
+    debounceMs: (): number => this.cfg.get<number>('analysis.debounceMs', 150),
+    scope: (): 'openFiles' | 'workspace' => (this.cfg.get<string>('analysis.scope', 'openFiles') === 'workspace' ? 'workspace' : 'openFiles'),
+    rules: (): RuleSettings => {
+      const raw = this.cfg.get<Record<string, unknown>>('analysis.rules', {}) ?? {};
+      const out: RuleSettings = {};
+      for (const [id, v] of Object.entries(raw)) {
+        if (v === false || v === 'off') out[id] = { enabled: false };
+        else if (typeof v === 'string' && ['error', 'warning', 'information', 'hint'].includes(v)) out[id] = { severity: v as Severity };
+      }
+      return out;
+    },
+    /** Until the toolchain knows the target, the documented default, adjustable per setting. */
+    targetFacts: (): TargetFacts => {
+      const o = this.cfg.get<Partial<TargetFacts>>('analysis.targetFacts', {}) ?? {};
+      return { ...DEFAULT_TARGET_FACTS, ...o };
+    },
+  };
+
+  readonly build = {
+    package: (): string => this.str('build.package'),
+    timeoutSeconds: (): number => {
+      const v = Number(this.cfg.get<number>('build.timeoutSeconds', 600));
+      return Number.isFinite(v) && v >= 0 ? v : 600;
+    },
+    settings: (): BuildSettings => {
+      const c = this.cfg;
+      const extra = c.get<unknown>('build.extraArgs', []);
+      return {
+        outputDir: c.get<string>('build.outputDir', 'build'),
+        opt: c.get<string>('build.opt', ''),
+        gc: c.get<string>('build.gc', ''),
+        scheduler: c.get<string>('build.scheduler', ''),
+        stackSize: c.get<string>('build.stackSize', ''),
+        tags: c.get<string | string[]>('build.tags', ''),
+        extraArgs: Array.isArray(extra) ? extra.filter((a): a is string => typeof a === 'string') : [],
+        printAllocs: c.get<boolean>('build.printAllocs', true),
+      };
+    },
+  };
+
+  readonly size = {
+    openAfterBuild: (): boolean => this.cfg.get<boolean>('size.openAfterBuild', false),
+    flashBudget: (): string => this.str('size.flashBudget'),
+    ramBudget: (): string => this.str('size.ramBudget'),
+  };
+
+  readonly flash = {
+    timeoutSeconds: (): number => Math.max(0, Number(this.cfg.get<number>('flash.timeoutSeconds', 120)) || 0),
+    closeMonitor: (): boolean => this.cfg.get<boolean>('flash.closeMonitor', true),
+  };
+
+  readonly monitor = {
+    /** The port when the picker has not chosen one (devices). */
+    port: (): string => this.str('monitor.port'),
+    baudRate: (): number => {
+      const baud = Number(this.cfg.get<number>('monitor.baudRate', 115200));
+      return Number.isInteger(baud) && baud > 0 ? baud : 115200;
+    },
+    timestamps: (): boolean => this.cfg.get<boolean>('monitor.timestamps', false),
+    logFile: (): string => this.str('monitor.logFile'),
+  };
+
+  /**
+   * The Go extension's settings that decide whether it runs gopls, and the `gopls` section its gopls reads: read
+   * to coexist with it, written only after the user agreed (toolchain/gopls.ts).
+   */
+  readonly goExtension = {
+    useLanguageServer: (): boolean => this.section('go').get<boolean>('useLanguageServer', true),
+    buildTags: (): string | undefined => this.section('go').get<string>('buildTags'),
+    buildFlags: (): string[] | undefined => this.section('go').get<string[]>('buildFlags'),
+    turnOffLanguageServer: async (): Promise<void> => {
+      await this.section('go', false).update('useLanguageServer', false, vscode.ConfigurationTarget.Workspace);
+    },
+    /** The `gopls` object as this workspace (or, with several folders, this folder) sets it. */
+    goplsSettings: (perFolder: boolean): Record<string, unknown> | undefined => {
+      const inspected = this.section(null).inspect<Record<string, unknown>>('gopls');
+      return perFolder ? inspected?.workspaceFolderValue : inspected?.workspaceValue;
+    },
+    setGoplsSettings: async (value: Record<string, unknown> | undefined, perFolder: boolean): Promise<void> => {
+      await this.section(null).update('gopls', value,
+        perFolder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace);
+    },
+  };
 }

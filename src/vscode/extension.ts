@@ -4,36 +4,17 @@ import { assetsIn, createEngine } from '../core/analysis';
 import { runProcess } from '../core/process/exec';
 import { AnalysisController } from './analysisController';
 import { BusyRegistry } from './busy';
-import { buildFeature } from './build/feature';
-import { devicesFeature } from './devices/feature';
-import { flashFeature } from './flash/feature';
-import { monitorFeature } from './monitor/feature';
-import type { Ctx, Feature } from './services';
-import { sizeFeature } from './size/feature';
-import { toolchainFeature } from './toolchain';
+import { activateBuild } from './build/feature';
+import { registerCommands, type Running } from './commands';
+import { activateDevices } from './devices/feature';
+import { activateFlash } from './flash/feature';
+import { activateMonitor } from './monitor/feature';
+import type { Ctx, ToolchainApi } from './services';
+import { activateSize } from './size/feature';
+import { TestSeams, type WorkbenchApi } from './testing';
+import { activateToolchain } from './toolchain';
 
-/**
- * The features, in activation order: later features may use what earlier ones put on the Ctx.
- * Each is independent glue in its own folder under src/vscode/.
- */
-const FEATURES: readonly [string, Feature][] = [
-  ['toolchain', toolchainFeature],
-  ['build', buildFeature],
-  ['size', sizeFeature],
-  ['devices', devicesFeature],
-  ['monitor', monitorFeature],
-  ['flash', flashFeature],
-];
-
-/** What activate() returns: used by the integration tests and by other extensions that want to wait for us. */
-export interface WorkbenchApi {
-  /** Resolves when the analysis engine is loaded and every feature has activated. */
-  ready: Promise<void>;
-  /** Milliseconds from activate() entry to ready. */
-  activationMs(): number | undefined;
-  analysis(): AnalysisController | undefined;
-  ctx: Ctx;
-}
+export type { WorkbenchApi } from './testing';
 
 let disposables: vscode.Disposable[] = [];
 
@@ -45,41 +26,94 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   context.subscriptions.push({ dispose: () => deactivate() });
   const busy = new BusyRegistry();
   disposables.push(busy);
-  const ctx: Ctx = { extension: context, log, exec: runProcess, services: new Map(), busy };
+  const seams = new TestSeams();
+  const running: Running = { log };
 
-  const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'tinygo.showOutput': () => log.show(true),
-    'tinygo.analyzeActiveFile': () => {
-      const d = vscode.window.activeTextEditor?.document;
-      if (!d || d.languageId !== 'go') return vscode.window.showInformationMessage('TinyGo: open a Go file to analyse it.');
-      return ctx.analysis?.analyzeNow(d);
-    },
-  };
-  for (const [id, fn] of Object.entries(commands)) disposables.push(vscode.commands.registerCommand(id, fn));
+  /** One broken feature must not take the others down: it is logged, and the features that need it are skipped. */
+  async function start<F extends { disposables: vscode.Disposable[] }>(name: string, activateFeature: () => F | Promise<F>): Promise<F | undefined> {
+    try {
+      const f = await activateFeature();
+      disposables.push(...f.disposables);
+      return f;
+    } catch (err) {
+      log.appendLine(`[activate] feature ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return undefined;
+    }
+  }
 
-  // The wasm engine loads asynchronously so activation itself returns at once.
-  const ready = (async () => {
+  // The features, in activation order: each gets the services of those before it that it uses, as typed fields of
+  // one context object (Object.assign adds a field and widens its type). The wasm engine loads asynchronously so
+  // activation itself returns at once.
+  let real: ToolchainApi | undefined;
+  let wired: (Ctx & { toolchain: ToolchainApi }) | undefined;
+  const features = (async (): Promise<Running> => {
     try {
       const engine = await createEngine(assetsIn(path.join(context.extensionPath, 'dist')));
-      ctx.analysis = new AnalysisController(engine, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'), log);
-      disposables.push(ctx.analysis);
+      running.analysis = new AnalysisController(engine, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'), log);
+      disposables.push(running.analysis);
     } catch (err) {
       log.appendLine(`[activate] the analysis engine failed to load: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       void vscode.window.showErrorMessage('TinyGo Workbench: the Go parser failed to load; editing-time diagnostics are off. See the "TinyGo Workbench" output.');
     }
-    for (const [name, feature] of FEATURES) {
-      try {
-        disposables.push(...await feature(ctx));
-      } catch (err) {
-        // One broken feature must not take the others down.
-        log.appendLine(`[activate] feature ${name} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-      }
+    const ctx: Ctx = { extension: context, log, exec: runProcess, busy, analysis: running.analysis };
+    running.toolchain = await start('toolchain', () => activateToolchain(ctx, {
+      prompt: seams.prompt,
+      onPickerItems: (entries) => { seams.pickerItems = entries; },
+    }));
+    if (!running.toolchain) {
+      log.appendLine('[activate] without the toolchain no other feature can run (they all resolve tinygo and the target through it)');
+      return running;
     }
+    real = running.toolchain.service;
+    const withToolchain = Object.assign(ctx, { toolchain: real });
+    wired = withToolchain;
+    running.build = await start('build', () => activateBuild(withToolchain));
+    const build = running.build?.service;
+    if (build) running.size = await start('size', () => activateSize(Object.assign(withToolchain, { build })));
+    running.devices = await start('devices', () => activateDevices(withToolchain, { roots: () => seams.deviceRoots }));
+    const devices = running.devices?.service;
+    if (devices) {
+      const withDevices = Object.assign(withToolchain, { devices });
+      running.monitor = await start('monitor', () => activateMonitor(withDevices));
+      const monitor = running.monitor?.service;
+      if (monitor) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor }), { volumeRoots: () => seams.volumeRoots }));
+    }
+    return running;
+  })();
+  disposables.push(...registerCommands(features));
+
+  const ready = features.then(() => {
     readyMs = performance.now() - t0;
     log.appendLine(`[activate] ready in ${readyMs.toFixed(1)} ms`);
-  })();
+  });
 
-  return { ready, activationMs: () => readyMs, analysis: () => ctx.analysis, ctx };
+  return {
+    ready,
+    activationMs: () => readyMs,
+    testing: {
+      analysis: () => running.analysis,
+      toolchain: () => wired?.toolchain,
+      useToolchain: (stub) => { if (wired && real) wired.toolchain = stub ?? real; },
+      gopls: () => running.toolchain?.gopls,
+      targetStatus: () => running.toolchain?.status.view,
+      build: () => running.build?.service,
+      size: () => running.size?.service,
+      devices: () => running.devices?.service,
+      monitor: () => running.monitor?.service,
+      flash: () => running.flash?.service,
+      busy,
+      workspaceState: context.workspaceState,
+      setDeviceRoots: async (roots) => {
+        seams.deviceRoots = roots;
+        await running.devices?.service.refresh();
+      },
+      setVolumeRoots: (roots) => { seams.volumeRoots = roots; },
+      questions: seams.questions,
+      answerQuestions: (answer) => { seams.answer = answer; },
+      pickerItems: () => seams.pickerItems,
+      clearPickerItems: () => { seams.pickerItems = []; },
+    },
+  };
 }
 
 export function deactivate(): void {

@@ -18,7 +18,7 @@ suite('activation', () => {
     await api.ready;
     const ms = api.activationMs();
     assert.equal(typeof ms, 'number', 'activationMs() is undefined after ready: the analysis engine failed to load');
-    assert.ok(api.analysis(), 'analysis() is undefined after ready');
+    assert.ok(api.testing.analysis(), 'testing.analysis() is undefined after ready');
     await waitForDiagnostics(editor.document.uri, 'first reflect finding', (ds) => ruleDiagnostics(ds, RULE).length > 0);
     console.log(`    activation: ${ms!.toFixed(1)} ms (activate() entry to ready); ` +
       `${(performance.now() - t0).toFixed(0)} ms from opening the file to its first diagnostic`);

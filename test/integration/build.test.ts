@@ -6,10 +6,9 @@ import * as assert from 'node:assert/strict';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BuildEvent, BuildRefused, BuildService } from '../../src/vscode/build/feature';
 import { taskArgs } from '../../src/vscode/build/tasks';
-import type { ToolchainApi } from '../../src/vscode/services';
-import type { WorkbenchApi } from '../../src/vscode/extension';
+import type { BuildEvent, BuildRefused, BuildService, ToolchainApi } from '../../src/vscode/services';
+import type { WorkbenchApi } from '../../src/vscode/testing';
 import { api, extension, revert, until, within } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -47,12 +46,11 @@ function isEvent(r: BuildEvent | BuildRefused | undefined): r is BuildEvent {
 
 suite('build', () => {
   let a: WorkbenchApi;
-  let saved: ToolchainApi | undefined;
   let folder: vscode.WorkspaceFolder;
   const tc = { target: 'feather-nrf52840' as string | undefined, picks: [] as { nrf52Only?: boolean }[] };
   const dir = (name: string) => path.join(folder.uri.fsPath, ODD, name);
   const file = (name: string, f = 'main.go') => vscode.Uri.file(path.join(dir(name), f));
-  const service = () => a.ctx.services.get('build') as BuildService;
+  const service = (): BuildService => { const b = a.testing.build(); assert.ok(b, 'the build feature did not start'); return b; };
   const open = async (name: string) => vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file(name)), { preview: false });
   const build = (req: Record<string, unknown> = {}, cmd = 'tinygo.build') =>
     vscode.commands.executeCommand<BuildEvent | BuildRefused | undefined>(cmd, { quiet: true, ...req });
@@ -61,8 +59,7 @@ suite('build', () => {
   suiteSetup(async () => {
     a = await api();
     folder = vscode.workspace.workspaceFolders![0]!;
-    saved = a.ctx.toolchain;
-    a.ctx.toolchain = stubToolchain(tc);
+    a.testing.useToolchain(stubToolchain(tc));
     await cfg().update('path', FAKE_TINYGO, vscode.ConfigurationTarget.Workspace);
     await fsp.rm(path.join(folder.uri.fsPath, ODD), { recursive: true, force: true });
     for (const p of ['allocs', 'errors', 'hang', 'library', 'ok']) {
@@ -71,7 +68,7 @@ suite('build', () => {
   });
   setup(() => { tc.target = 'feather-nrf52840'; tc.picks = []; });
   suiteTeardown(async () => {
-    a.ctx.toolchain = saved;
+    a.testing.useToolchain(undefined);
     await cfg().update('path', undefined, vscode.ConfigurationTarget.Workspace);
     await cfg().update('build.timeoutSeconds', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -154,12 +151,12 @@ suite('build', () => {
     const running = build({ package: `./${ODD}/hang` });
     const pids = await until('the stand-in to start', async () => { try { return (await fsp.readFile(pidsFile, 'utf8')).trim().split(' ').map(Number); } catch { return undefined; } });
     assert.ok(service().isBuilding(folder));
-    assert.equal(a.ctx.busy.current(folder), 'build');
+    assert.equal(a.testing.busy.current(folder), 'build');
     await vscode.commands.executeCommand('tinygo.cancelBuild');
     const r = await within('the cancelled build', Promise.resolve(running));
     assert.ok(isEvent(r) && r.failureKind === 'cancelled', JSON.stringify(r));
     await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 15_000);
-    assert.equal(a.ctx.busy.current(folder), undefined);
+    assert.equal(a.testing.busy.current(folder), undefined);
     assert.equal(service().isBuilding(folder), false);
   });
 
@@ -201,16 +198,23 @@ suite('build', () => {
     }
   });
 
-  test('without the toolchain feature, "tinygo.path" is used directly (and says so)', async () => {
-    a.ctx.toolchain = undefined;
+  test('the tinygo the toolchain found is the one that builds; a toolchain that has none refuses with its reason', async () => {
+    const r = await build({ package: `./${ODD}/ok`, target: 'pca10056' });
+    assert.ok(isEvent(r) && r.success, JSON.stringify(r));
+    assert.equal(r.args[0], FAKE_TINYGO);
+    const missing = 'tinygo was not found (stand-in message).';
+    a.testing.useToolchain({ ...stubToolchain(tc), state: async () => ({ kind: 'missing', message: missing }) });
     try {
-      const r = await build({ package: `./${ODD}/ok`, target: 'pca10056' });
-      assert.ok(isEvent(r) && r.success, JSON.stringify(r));
-      assert.equal(r.args[0], FAKE_TINYGO);
-      const nrf = await build({}, 'tinygo.buildNrf52');
-      assert.ok(nrf && 'refused' in nrf && /needs the toolchain feature/.test(nrf.refused), JSON.stringify(nrf));
+      const refused = await build({ package: `./${ODD}/ok` });
+      assert.deepEqual(refused, { refused: missing });
+      a.testing.useToolchain({ ...stubToolchain(tc), state: async () => ({ kind: 'broken', path: '/opt/tinygo', message: 'requires go version 1.19 through 1.23' }) });
+      const broken = await build({ package: `./${ODD}/ok` });
+      assert.deepEqual(broken, { refused: 'tinygo at /opt/tinygo does not work: requires go version 1.19 through 1.23' });
+      a.testing.useToolchain({ ...stubToolchain(tc), state: async () => ({ kind: 'ok', install: { path: FAKE_TINYGO, version: { version: { major: 0, minor: 27, patch: 0, prerelease: '', raw: '0.27.0' } } } }) });
+      const old = await build({ package: `./${ODD}/ok` });
+      assert.ok(old && 'refused' in old && /older than 0\.28\.0/.test(old.refused), JSON.stringify(old));
     } finally {
-      a.ctx.toolchain = stubToolchain(tc);
+      a.testing.useToolchain(stubToolchain(tc));
     }
   });
 

@@ -10,7 +10,7 @@ suite('deactivation', () => {
     const ext = extension();
     const editor = await openGo('diagnostics.go');
     await waitForDiagnostics(editor.document.uri, 'a finding before deactivation', (ds) => ruleDiagnostics(ds).length === 1);
-    const controller = a.analysis()!;
+    const controller = a.testing.analysis()!;
     assert.ok(controller.openTrees > 0, 'no parse tree held for the open Go documents');
 
     const commands: string[] = ext.packageJSON.contributes.commands.map((c: { command: string }) => c.command);

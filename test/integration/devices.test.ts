@@ -1,5 +1,5 @@
 // Connected Devices, the port picker and port resolution, in a real VS Code, against a stand-in sysfs tree with
-// the same links and attribute files Linux creates (src/core/ports/sysfsTree.ts, test/fixtures/sysfs/desk.json).
+// the same links and attribute files Linux creates (test/support/sysfsTree.ts, test/fixtures/sysfs/desk.json).
 import * as assert from 'node:assert/strict';
 import { promises as fsp, readFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -7,9 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeSysfsTree, type FakeUsbSerialDevice } from '../support/sysfsTree';
 import { parseInfoJson } from '../../src/core/tinygo/info';
-import type { DevicesService } from '../../src/vscode/devices/feature';
-import type { ToolchainApi } from '../../src/vscode/services';
-import type { WorkbenchApi } from '../../src/vscode/extension';
+import type { DevicesService, ToolchainApi } from '../../src/vscode/services';
+import type { WorkbenchApi } from '../../src/vscode/testing';
 import { api, until } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -30,24 +29,22 @@ export function stubToolchain(target: () => string | undefined, tinygoPath = FAK
   };
 }
 
-/** Swaps in the stub for a suite and puts back whatever was there. */
+/** Swaps in the stub for a suite (through the test API) and puts the real toolchain back. */
 export function useStubToolchain(target: () => string | undefined): { api: () => WorkbenchApi } {
   let a: WorkbenchApi | undefined;
-  let saved: ToolchainApi | undefined;
   suiteSetup(async () => {
     a = await api();
-    saved = a.ctx.toolchain;
-    a.ctx.toolchain = stubToolchain(target);
+    a.testing.useToolchain(stubToolchain(target));
   });
   suiteTeardown(() => {
-    if (a) a.ctx.toolchain = saved;
+    a?.testing.useToolchain(undefined);
   });
   return { api: () => a! };
 }
 
 export function devicesOf(a: WorkbenchApi): DevicesService {
-  const d = a.ctx.services.get('devices') as DevicesService | undefined;
-  assert.ok(d, 'the devices feature did not register ctx.services "devices"');
+  const d = a.testing.devices();
+  assert.ok(d, 'the devices feature did not start (see the "TinyGo Workbench" output)');
   return d;
 }
 
@@ -59,11 +56,11 @@ suite('devices', () => {
   suiteSetup(async () => {
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tgw-devices-'));
     await writeSysfsTree(path.join(dir, 'sys'), desk.devices);
-    devicesOf(env.api()).setRootsForTest({ sysRoot: path.join(dir, 'sys'), devRoot: path.join(dir, 'dev') });
+    await env.api().testing.setDeviceRoots({ sysRoot: path.join(dir, 'sys'), devRoot: path.join(dir, 'dev') });
   });
   suiteTeardown(async () => {
     const d = devicesOf(env.api());
-    d.setRootsForTest(undefined);
+    await env.api().testing.setDeviceRoots(undefined);
     await d.select(vscode.workspace.workspaceFolders?.[0], 'auto');
     await fsp.rm(dir, { recursive: true, force: true });
   });
@@ -109,10 +106,8 @@ suite('devices', () => {
     const d = devicesOf(env.api());
     const folder = vscode.workspace.workspaceFolders?.[0];
     const cfg = vscode.workspace.getConfiguration('tinygo', folder?.uri);
-    // Cleared, so the stored value does not shadow the setting.
-    const all = { ...env.api().ctx.extension.workspaceState.get<Record<string, string>>('tinygo.devices.port', {}) };
-    delete all[folder?.uri.toString() ?? ''];
-    await env.api().ctx.extension.workspaceState.update('tinygo.devices.port', all);
+    // The picker's choice forgotten, so it does not shadow the setting.
+    await d.select(folder, undefined);
     await cfg.update('monitor.port', '/tmp/some-pty', vscode.ConfigurationTarget.Workspace);
     try {
       await until('the setting is read', () => { const s = d.selection(folder); return s.kind === 'path' && s.path === '/tmp/some-pty' && s.from === 'setting'; });

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeSysfsTree } from '../support/sysfsTree';
-import type { FlashOutcome, FlashService } from '../../src/vscode/flash/feature';
+import type { FlashOutcome } from '../../src/vscode/services';
 import { devicesOf, useStubToolchain } from './devices.test';
 import { until, within } from './helpers';
 
@@ -24,14 +24,14 @@ suite('flash', () => {
   const argsLog = (): string => path.join(folder.uri.fsPath, '.fake-tinygo-flash.args');
   const flash = (req: Record<string, unknown> = {}) => vscode.commands.executeCommand<FlashOutcome>('tinygo.flash', { quiet: true, ...req });
   const lastArgs = async () => (await fsp.readFile(argsLog(), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]).at(-1);
-  const service = () => env.api().ctx.services.get('flash') as FlashService;
+  const busy = () => env.api().testing.busy;
 
   suiteSetup(async () => {
     folder = vscode.workspace.workspaceFolders![0]!;
     dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'tgw-flash-'));
     // No USB ports at all: tinygo is left to find the board, and no -port is passed.
     await writeSysfsTree(path.join(dir, 'sys'), []);
-    devicesOf(env.api()).setRootsForTest({ sysRoot: path.join(dir, 'sys'), devRoot: path.join(dir, 'dev') });
+    await env.api().testing.setDeviceRoots({ sysRoot: path.join(dir, 'sys'), devRoot: path.join(dir, 'dev') });
     await devicesOf(env.api()).select(folder, 'auto');
   });
   setup(async () => {
@@ -39,8 +39,8 @@ suite('flash', () => {
     await fsp.rm(argsLog(), { force: true });
   });
   suiteTeardown(async () => {
-    devicesOf(env.api()).setRootsForTest(undefined);
-    service().setVolumeRootsForTest(undefined);
+    await env.api().testing.setDeviceRoots(undefined);
+    env.api().testing.setVolumeRoots(undefined);
     await fsp.rm(scenario(), { force: true });
     await fsp.rm(argsLog(), { force: true });
     await fsp.rm(path.join(folder.uri.fsPath, '.fake-pids'), { force: true });
@@ -88,12 +88,12 @@ suite('flash', () => {
     await fsp.rm(pidsFile, { force: true });
     const running = flash();
     const pids = await until('the stand-in to start', async () => { try { return (await fsp.readFile(pidsFile, 'utf8')).trim().split(' ').map(Number); } catch { return undefined; } });
-    assert.equal(env.api().ctx.busy.current(folder), 'flash', 'the flash holds the folder\'s busy slot');
-    assert.ok(env.api().ctx.busy.cancel(folder));
+    assert.equal(busy().current(folder), 'flash', 'the flash holds the folder\'s busy slot');
+    assert.ok(busy().cancel(folder));
     const o = await within('the cancelled flash', Promise.resolve(running));
     assert.equal(o.kind === 'failed' && o.cancelled, true, JSON.stringify(o));
     await until('tinygo and its grandchild to be gone', () => pids.every((p) => !alive(p)), 15_000);
-    assert.equal(env.api().ctx.busy.current(folder), undefined, 'the busy slot is released');
+    assert.equal(busy().current(folder), undefined, 'the busy slot is released');
   });
 
   test('a time-out ends the flash too ("tinygo.flash.timeoutSeconds")', async () => {
@@ -115,7 +115,7 @@ suite('flash', () => {
 
   test('never beside a build or another flash', async () => {
     await fsp.writeFile(scenario(), 'ok 100\n');
-    const release = env.api().ctx.busy.tryAcquire(folder, 'build', () => undefined);
+    const release = busy().tryAcquire(folder, 'build', () => undefined);
     assert.ok(release);
     try {
       const o = await flash();
@@ -156,7 +156,7 @@ suite('flash', () => {
     await fsp.writeFile(path.join(drive, 'INFO_UF2.TXT'), 'UF2 Bootloader 0.6.0 lib/nrfx (v2.0.0) lib/tinyusb (0.10.1-41-gdf0cda2d) lib/uf2 (remotes/origin/configupdate-9-gadbb8c7)\r\nModel: Adafruit ItsyBitsy nRF52840 Express\r\nBoard-ID: nRF52840-ItsyBitsy-revA\r\nSoftDevice: S140 version 7.3.0\r\nDate: Jun 21 2021\r\n');
     const mounts = path.join(dir, 'mounts');
     await fsp.writeFile(mounts, `/dev/sda1 / ext4 rw 0 0\n/dev/sdb ${drive} vfat rw,nosuid 0 0\n`);
-    service().setVolumeRootsForTest({ platform: 'linux', procMounts: mounts });
+    env.api().testing.setVolumeRoots({ platform: 'linux', procMounts: mounts });
     await fsp.writeFile(scenario(), 'ok 100\n');
     try {
       const o = await flash({ acceptWarnings: false });
@@ -167,7 +167,7 @@ suite('flash', () => {
       const anyway = await flash({ acceptWarnings: true });
       assert.equal(anyway.kind, 'flashed', 'the user may flash anyway');
     } finally {
-      service().setVolumeRootsForTest(undefined);
+      env.api().testing.setVolumeRoots(undefined);
     }
   });
 

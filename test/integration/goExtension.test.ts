@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GoplsQuestion } from '../../src/vscode/toolchain/gopls';
+import type { Question } from '../../src/vscode/testing';
 import { api, until, workspaceUri } from './helpers';
 import { parts, setSetting, useTinygo, type ToolchainParts } from './toolchainHelpers';
 
@@ -18,7 +18,7 @@ interface StandInApi { standIn: true; restarts: { at: number; gopls?: Record<str
 const USER_GOPLS = { 'ui.semanticTokens': true, 'build.env': { CGO_ENABLED: '0' }, 'build.buildFlags': ['-trimpath'] };
 const CONFIGURE = 'Configure Its gopls';
 
-function isGoQuestion(q: GoplsQuestion): boolean { return /Go extension runs gopls/.test(q.message); }
+function isGoQuestion(q: Question): boolean { return /Go extension runs gopls/.test(q.message); }
 
 function workspaceGopls(): Record<string, unknown> | undefined {
   return vscode.workspace.getConfiguration().inspect<Record<string, unknown>>('gopls')?.workspaceValue;
@@ -29,7 +29,6 @@ suite('golang.go stand-in (scripted, not the real Go extension): "auto" configur
   let p: ToolchainParts;
   let folder: vscode.WorkspaceFolder;
   let standIn: StandInApi;
-  let originalPrompt: ToolchainParts['gopls']['prompt'] | undefined;
   const prompts: string[] = [];
 
   suiteSetup(async function () {
@@ -49,14 +48,13 @@ suite('golang.go stand-in (scripted, not the real Go extension): "auto" configur
     await until('the golang.go stand-in to activate', () => ext.isActive);
     standIn = ext.exports;
     // The user's answer: the first button ("Configure Its gopls"), recorded.
-    originalPrompt = p.gopls.prompt;
-    p.gopls.prompt = (message, ...items) => { prompts.push(message); return Promise.resolve(items[0]); };
+    p.testing.answerQuestions((message, ...items) => { prompts.push(message); return Promise.resolve(items[0]); });
     await p.gopls.refresh('test: stand-in active');
   });
 
   suiteTeardown(async () => {
     if (!p) return;
-    if (originalPrompt) p.gopls.prompt = originalPrompt;
+    p.testing.answerQuestions(undefined);
     await p.toolchain.setTarget(folder, undefined);
     await vscode.workspace.getConfiguration().update('gopls', undefined, vscode.ConfigurationTarget.Workspace);
     for (const k of ['tinygo.gopls.path', 'tinygo.languageServer', 'tinygo.path']) await setSetting(k, undefined);
@@ -68,14 +66,14 @@ suite('golang.go stand-in (scripted, not the real Go extension): "auto" configur
     assert.equal(p.gopls.decision?.runOwn, false);
     assert.equal(p.gopls.languageClient, undefined, 'our LanguageClient exists beside the Go extension\'s gopls');
     assert.equal(p.gopls.running, false);
-    assert.equal(p.gopls.questions.filter(isGoQuestion).length, 0);
+    assert.equal(p.testing.questions.filter(isGoQuestion).length, 0);
     assert.deepEqual(workspaceGopls(), USER_GOPLS);
   });
 
   test('picking a target asks once; after "Configure" the workspace\'s "gopls" settings get the target\'s build.env and -tags next to the user\'s keys, and the stand-in\'s go.languageserver.restart is called', async () => {
     const restartsBefore = standIn.restarts.length;
     await vscode.commands.executeCommand('tinygo.selectTarget', 'feather-nrf52840');
-    const q = await until('the question about the Go extension', () => p.gopls.questions.find(isGoQuestion));
+    const q = await until('the question about the Go extension', () => p.testing.questions.find(isGoQuestion));
     assert.ok(q.items.includes(CONFIGURE), `buttons: ${q.items.join(', ')}`);
     const info = await p.toolchain.targetInfo(folder);
     assert.ok(info, 'no target info for feather-nrf52840');
@@ -98,7 +96,7 @@ suite('golang.go stand-in (scripted, not the real Go extension): "auto" configur
     const restart = await until('the stand-in\'s go.languageserver.restart', () => standIn.restarts.length > restartsBefore && standIn.restarts[standIn.restarts.length - 1]);
     assert.equal((restart.gopls?.['build.env'] as Record<string, string> | undefined)?.GOOS, info.goos, 'the restart came before the settings were written');
     assert.equal(p.gopls.languageClient, undefined, 'our own client was started');
-    assert.equal((await api()).ctx.extension.workspaceState.get('tinygo.goExtensionConsent'), 'yes');
+    assert.equal((await api()).testing.workspaceState.get('tinygo.goExtensionConsent'), 'yes');
   });
 
   test('asked only once: back to plain Go removes only our values and restarts it again, and a new target is written without a question', async () => {
@@ -112,7 +110,7 @@ suite('golang.go stand-in (scripted, not the real Go extension): "auto" configur
     await vscode.commands.executeCommand('tinygo.selectTarget', 'feather-nrf52840');
     await until('the target written again', () => (workspaceGopls()?.['build.env'] as Record<string, string> | undefined)?.GOARCH !== undefined);
     await until('the stand-in\'s restart after the write', () => standIn.restarts.length > before);
-    assert.equal(p.gopls.questions.filter(isGoQuestion).length, 1, 'the question was asked again');
+    assert.equal(p.testing.questions.filter(isGoQuestion).length, 1, 'the question was asked again');
     assert.equal(prompts.filter((m) => /Go extension runs gopls/.test(m)).length, 1);
     assert.equal(p.gopls.languageClient, undefined, 'our own client was started');
   });

@@ -109,12 +109,13 @@ suite('gopls', function () {
 
   test('"TinyGo: Restart Language Server" restarts our gopls, writing to the same output and trace channels', async () => {
     // The previous test went back to plain Go, which restarts the client: wait for it to be up again.
-    const channels = await until('our gopls to run', () => (p.gopls.running ? p.gopls.clientChannels : undefined), GOPLS_MS);
+    const channelsOf = () => { const c = p.gopls.languageClient; return c ? { output: c.outputChannel, trace: c.traceOutputChannel } : undefined; };
+    const channels = await until('our gopls to run', () => (p.gopls.running ? channelsOf() : undefined), GOPLS_MS);
     const before = p.gopls.lastStart;
     await vscode.commands.executeCommand('tinygo.restartLanguageServer');
     assert.notEqual(p.gopls.lastStart, before);
     assert.ok(p.gopls.running);
-    const after = p.gopls.clientChannels;
+    const after = channelsOf();
     assert.ok(after && after.output === channels.output && after.trace === channels.trace, 'the restarted client has new channels');
     assert.equal(channels.output.name, 'TinyGo gopls');
     assert.equal(channels.trace.name, 'TinyGo gopls (trace)');

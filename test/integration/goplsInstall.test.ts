@@ -41,7 +41,7 @@ suite('gopls install (no gopls to be found; "TinyGo: Install gopls" runs go inst
     assert.equal(fs.existsSync(path.join(gobin, 'gopls')), false, 'GOBIN already holds a gopls: this run would install nothing');
     assert.equal(vscode.workspace.getConfiguration('tinygo').get('gopls.path'), '');
     assert.equal(vscode.extensions.getExtension('golang.go'), undefined);
-    const offer = await until('the offer to install gopls', () => p.gopls.questions.find((q) => q.items.includes('Install gopls')));
+    const offer = await until('the offer to install gopls', () => p.testing.questions.find((q) => q.items.includes('Install gopls')));
     assert.match(offer.message, /not installed/);
     assert.match(offer.message, /go install golang\.org\/x\/tools\/gopls@latest/);
     assert.deepEqual(offer.items, ['Install gopls', 'Set Path']);
@@ -50,7 +50,7 @@ suite('gopls install (no gopls to be found; "TinyGo: Install gopls" runs go inst
     assert.equal(p.gopls.languageClient, undefined);
     // Made once, not on every refresh.
     await p.gopls.refresh('test: again');
-    assert.equal(p.gopls.questions.filter((q) => q.items.includes('Install gopls')).length, 1);
+    assert.equal(p.testing.questions.filter((q) => q.items.includes('Install gopls')).length, 1);
   });
 
   test('"TinyGo: Install gopls" installs it into GOBIN; our client starts with it and gives gopls\' diagnostic for a type error', async () => {

@@ -2,7 +2,7 @@
 // (never a fixed sleep: a slow machine makes a test slower, not flaky).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WorkbenchApi } from '../../src/vscode/extension';
+import type { WorkbenchApi } from '../../src/vscode/testing';
 
 export const EXTENSION_ID = 'tinygo-workbench.tinygo-workbench';
 export const RULE = 'reflect-unsupported';
@@ -19,7 +19,7 @@ export async function api(): Promise<WorkbenchApi> {
   const ext = extension();
   const a = ext.isActive ? ext.exports : await ext.activate();
   await a.ready;
-  assert.ok(a.analysis(), 'the analysis engine did not load (see the "TinyGo Workbench" output)');
+  assert.ok(a.testing.analysis(), 'the analysis engine did not load (see the "TinyGo Workbench" output)');
   return a;
 }
 

@@ -9,8 +9,8 @@ import * as tty from 'node:tty';
 import * as vscode from 'vscode';
 import { openPtyPair, type PtyPair } from '../support/ptyPair';
 import { addUsbSerialDevice, removeUsbSerialDevice, writeSysfsTree, type FakeUsbSerialDevice } from '../support/sysfsTree';
-import type { FlashOutcome } from '../../src/vscode/flash/feature';
-import type { MonitorService } from '../../src/vscode/monitor/feature';
+import type { FlashOutcome, MonitorService } from '../../src/vscode/services';
+import type { WorkbenchApi } from '../../src/vscode/testing';
 import type { MonitorSessionApi } from '../../src/vscode/monitor/session';
 import { devicesOf, useStubToolchain } from './devices.test';
 import { until, within } from './helpers';
@@ -29,9 +29,9 @@ async function peerPair(dir: string, names: { a: string; b: string }): Promise<P
 }
 
 function monitorOf(): MonitorService {
-  const ext = vscode.extensions.getExtension('tinygo-workbench.tinygo-workbench')!;
-  const m = ext.exports.ctx.services.get('monitor') as MonitorService | undefined;
-  assert.ok(m, 'the monitor feature did not register ctx.services "monitor"');
+  const ext = vscode.extensions.getExtension<WorkbenchApi>('tinygo-workbench.tinygo-workbench')!;
+  const m = ext.exports.testing.monitor();
+  assert.ok(m, 'the monitor feature did not start (see the "TinyGo Workbench" output)');
   return m;
 }
 
@@ -60,7 +60,7 @@ async function closeTerminal(s: MonitorSessionApi): Promise<void> {
   suiteTeardown(async () => {
     for (const s of [...monitorOf().sessions()]) s.terminal?.dispose();
     for (const p of peers) { p.peer.destroy(); await p.pair.close(); }
-    devicesOf(env.api()).setRootsForTest(undefined);
+    await env.api().testing.setDeviceRoots(undefined);
     await fsp.rm(dir, { recursive: true, force: true });
   });
 
@@ -136,7 +136,7 @@ async function closeTerminal(s: MonitorSessionApi): Promise<void> {
     peers.push(p);
     await fsp.symlink(p.pair.a, path.join(devRoot, 'ttyACM0'));
     const devices = devicesOf(env.api());
-    devices.setRootsForTest({ sysRoot, devRoot });
+    await env.api().testing.setDeviceRoots({ sysRoot, devRoot });
     await devices.select(folder, 'auto');
 
     // Auto: the one port with the Feather's VID:PID.

@@ -104,9 +104,9 @@ suite('real tinygo: gopls understands the board', function () {
 
   test('the picker describes boards never asked with `tinygo info` from TinyGo\'s own target files: chip, flash method, application memory', async () => {
     const tp = p!;
-    tp.toolchain.lastPickerItems = [];
+    tp.testing.clearPickerItems();
     const picked = vscode.commands.executeCommand<string | undefined>('tinygo.selectTarget');
-    const items = await until('the picker to be filled from the real "tinygo targets"', () => (tp.toolchain.lastPickerItems.length > 0 ? tp.toolchain.lastPickerItems : undefined), GOPLS_MS);
+    const items = await until('the picker to be filled from the real "tinygo targets"', () => (tp.testing.pickerItems().length > 0 ? tp.testing.pickerItems() : undefined), GOPLS_MS);
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(await picked, undefined);
     assert.equal(tp.toolchain.currentTarget(folder), undefined);

@@ -13,7 +13,7 @@ suite('robustness', () => {
     const uri = workspaceUri('syntaxerror/broken.go');
     // The controller fires onDidAnalyze only when an analysis ran to the end (a thrown error is caught and logged).
     const analysed = new Promise<number>((resolve) => {
-      const sub = a.analysis()!.onDidAnalyze.event((e) => {
+      const sub = a.testing.analysis()!.onDidAnalyze.event((e) => {
         if (e.uri.toString() === uri.toString()) { sub.dispose(); resolve(e.findings); }
       });
     });
@@ -31,7 +31,7 @@ suite('robustness', () => {
     assert.ok(ruleDiagnostics(ds, RULE).some((d) => d.range.start.line === fine), `stillFine() lost its finding; have ${describe(ds)}`);
     // And the extension still serves other documents.
     const ok = await openGo('diagnostics.go');
-    assert.equal(typeof a.analysis()!.analyzeNow(ok.document), 'number');
+    assert.equal(typeof a.testing.analysis()!.analyzeNow(ok.document), 'number');
     await waitForDiagnostics(ok.document.uri, 'diagnostics.go still analysed', (d) => ruleDiagnostics(d).length === 1);
   });
 

@@ -80,10 +80,10 @@ suite('toolchain', () => {
   test('Select Target: a quick pick with nRF52 boards first, None (plain Go) last; accepting sets the target', async () => {
     await p.toolchain.setTarget(folder, 'feather-nrf52840');
     assert.ok(await p.toolchain.targetInfo(folder));
-    p.toolchain.lastPickerItems = [];
+    p.testing.clearPickerItems();
     const picked = vscode.commands.executeCommand<string | undefined>('tinygo.selectTarget');
-    await until('the picker to be filled from "tinygo targets"', () => p.toolchain.lastPickerItems.length > 0);
-    const items = p.toolchain.lastPickerItems;
+    await until('the picker to be filled from "tinygo targets"', () => p.testing.pickerItems().length > 0);
+    const items = p.testing.pickerItems();
     assert.deepEqual(items[0], { kind: 'separator', label: 'nRF52 boards' });
     const first = items[1];
     assert.ok(first.kind === 'target' && first.name === 'feather-nrf52840' && first.current && first.recent, JSON.stringify(first));
@@ -120,7 +120,7 @@ suite('toolchain', () => {
     assert.ok(fs.existsSync(info.goroot), `the GOROOT handed to gopls does not exist: ${info.goroot}`);
     const a = await api();
     const facts = await until('the analysers to get the target\'s facts', () => {
-      const f = a.analysis()?.factsFor(editor.document.uri);
+      const f = a.testing.analysis()?.factsFor(editor.document.uri);
       return f?.target === 'feather-nrf52840' ? f : undefined;
     });
     assert.equal(facts.kind, 'baremetal');

@@ -4,24 +4,26 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ToolchainApi } from '../../src/vscode/services';
+import type { TestingApi } from '../../src/vscode/testing';
 import type { GoplsManager } from '../../src/vscode/toolchain/gopls';
-import type { ToolchainService } from '../../src/vscode/toolchain/service';
 import type { TargetStatusBar } from '../../src/vscode/toolchain/statusBar';
 import { api, extension, until } from './helpers';
 
 export interface ToolchainParts {
-  toolchain: ToolchainService;
+  toolchain: ToolchainApi;
   gopls: GoplsManager;
-  status: TargetStatusBar;
+  /** What the target status bar item shows now. */
+  status: { readonly view: TargetStatusBar['view'] };
+  testing: TestingApi;
 }
 
 export async function parts(): Promise<ToolchainParts> {
-  const a = await api();
-  const toolchain = a.ctx.services.get('toolchain') as ToolchainService | undefined;
-  const gopls = a.ctx.services.get('gopls') as GoplsManager | undefined;
-  const status = a.ctx.services.get('toolchain.status') as TargetStatusBar | undefined;
-  assert.ok(toolchain && gopls && status, 'the toolchain feature did not activate (see the "TinyGo Workbench" output)');
-  return { toolchain, gopls, status };
+  const testing = (await api()).testing;
+  const toolchain = testing.toolchain();
+  const gopls = testing.gopls();
+  assert.ok(toolchain && gopls && testing.targetStatus(), 'the toolchain feature did not activate (see the "TinyGo Workbench" output)');
+  return { toolchain, gopls, status: { get view() { return testing.targetStatus()!; } }, testing };
 }
 
 export function fakeDir(): string {

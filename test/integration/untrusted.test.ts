@@ -37,10 +37,11 @@ suite('untrusted workspace', () => {
     const a = await api();
     // A user setting is honoured in Restricted Mode (a workspace one would not be): point it at the marker tool.
     await vscode.workspace.getConfiguration('tinygo').update('path', fake, vscode.ConfigurationTarget.Global);
-    assert.ok(a.ctx.toolchain, 'the toolchain feature is active');
-    const st = await a.ctx.toolchain.state(true);
+    const toolchain = a.testing.toolchain();
+    assert.ok(toolchain, 'the toolchain feature is active');
+    const st = await toolchain.state(true);
     assert.equal(st.kind, 'untrusted');
-    assert.equal(await a.ctx.toolchain.targetInfo(), undefined);
+    assert.equal(await toolchain.targetInfo(), undefined);
     await vscode.commands.executeCommand('tinygo.build', { quiet: true });
     await vscode.commands.executeCommand('tinygo.buildNrf52', { quiet: true });
     await vscode.commands.executeCommand('tinygo.flash', { quiet: true });
@@ -61,7 +62,7 @@ suite('untrusted workspace', () => {
       process.env.PATH = oldPath;
     }
     assert.equal(fs.existsSync(marker), false, 'go was executed in an untrusted workspace');
-    assert.equal(p.gopls.questions.length, 0, `asked in Restricted Mode: ${p.gopls.questions.map((q) => q.message).join(' | ')}`);
+    assert.equal(p.testing.questions.length, 0, `asked in Restricted Mode: ${p.testing.questions.map((q) => q.message).join(' | ')}`);
     assert.equal(p.gopls.running, false);
     const view = p.status.view;
     assert.equal(view.text, '$(workspace-untrusted) TinyGo');

@@ -17,7 +17,7 @@ suite('analysis scope', () => {
     await cfg().update('analysis.scope', 'workspace', vscode.ConfigurationTarget.Workspace);
     const ds = await waitForDiagnostics(uri, 'reflect finding in a file that was never opened', (d) => ruleDiagnostics(d).length === 1);
     assert.equal(ds[0].range.start.line, 6);
-    const scanner = await until('the workspace scanner', () => a.analysis()?.workspaceScanner);
+    const scanner = await until('the workspace scanner', () => a.testing.analysis()?.workspaceScanner);
     assert.ok(scanner);
     await cfg().update('analysis.scope', 'openFiles', vscode.ConfigurationTarget.Workspace);
     await waitForDiagnostics(uri, 'workspace findings cleared', (d) => ruleDiagnostics(d).length === 0);

@@ -1,8 +1,9 @@
 // What a user sees of ports and the monitor: the Connected Devices view naming the boards on a (stand-in) USB bus,
 // and a serial monitor terminal where a TinyGo panic is red and its position is a link that opens the source.
-// The bus is a sysfs tree built like Linux's (test/support/sysfsTree.ts) and the board a socat PTY pair; both are
-// handed to the extension through undeclared test-only settings (tinygo.devices.sysfsRoot / devRoot) written into
-// the run's user settings, since Playwright cannot reach the extension host's objects.
+// The bus is a sysfs tree built like Linux's (test/support/sysfsTree.ts) and the board a socat PTY pair. Playwright
+// cannot reach the extension host's objects, so the roots are written into the run's user settings as
+// tinygoTestDriver.sysfsRoot / devRoot, and the driver extension (test/fixtures/ui-test-driver, installed by the ui
+// run) hands them to the extension's test API.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,8 +54,8 @@ export const tests = [
     state.socat = await startSocat(state.dir);
     fs.symlinkSync(state.socat.a, path.join(state.dir, 'dev', 'ttyACM0'));
     editSettings(wb, (s) => {
-      s['tinygo.devices.sysfsRoot'] = path.join(state.dir, 'sys');
-      s['tinygo.devices.devRoot'] = path.join(state.dir, 'dev');
+      s['tinygoTestDriver.sysfsRoot'] = path.join(state.dir, 'sys');
+      s['tinygoTestDriver.devRoot'] = path.join(state.dir, 'dev');
       s['tinygo.monitor.port'] = path.join(state.dir, 'dev', 'ttyACM0');
       s['terminal.integrated.gpuAcceleration'] = 'off';
     });
@@ -127,7 +128,7 @@ export const tests = [
 
   ['(clean-up) the stand-in bus and board are removed', async (wb) => {
     editSettings(wb, (s) => {
-      for (const k of ['tinygo.devices.sysfsRoot', 'tinygo.devices.devRoot', 'tinygo.monitor.port', 'terminal.integrated.gpuAcceleration']) delete s[k];
+      for (const k of ['tinygoTestDriver.sysfsRoot', 'tinygoTestDriver.devRoot', 'tinygo.monitor.port', 'terminal.integrated.gpuAcceleration']) delete s[k];
     });
     state.socat?.child.kill('SIGTERM');
     if (state.dir) fs.rmSync(state.dir, { recursive: true, force: true });

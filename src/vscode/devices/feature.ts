@@ -1,6 +1,6 @@
 /**
  * Connected Devices: USB serial ports and the boards they match, a port picker in the status bar (`Auto` or a
- * port, remembered per workspace folder), and `ctx.services.get('devices')` for flash and monitor.
+ * port, remembered per workspace folder), and the devices service for flash and monitor.
  * Linux reads sysfs; macOS and Windows ask `tinygo ports` (macOS falls back to /dev/cu.usbmodem*). No native module.
  */
 import { promises as fsp } from 'node:fs';
@@ -9,59 +9,30 @@ import type { TargetSpecLike } from '../../core/flash/targetSpec';
 import { knownBoardsIndex } from '../../core/ports/knownBoards';
 import { buildVidPidIndex, identifyPort, pickAutoPort, portMatchesTarget, type AutoPortChoice, type PortIdentity, type VidPidKey } from '../../core/ports/match';
 import { listUsbSerialPorts, type SysfsRoots, type UsbSerialPort } from '../../core/ports/sysfs';
-import type { Ctx, Feature } from '../services';
-import { activeFolder, currentTarget, folderKey, resolveTinygo, targetSpec } from './context';
+import { Config } from '../config';
+import { activeFolder, folderKey } from '../folders';
+import type { Ctx, DevicesService, PortSelection, ResolvedPort, Services, Started } from '../services';
+import { resolveTinygo, targetSpec } from '../tinygo';
 import { macCallOutPorts, parseTinygoPorts } from './portsOutput';
 
-export type PortSelection = { readonly kind: 'auto' } | { readonly kind: 'path'; readonly path: string; readonly from: 'picker' | 'setting' };
-
-export interface ResolvedPort {
-  readonly path: string;
-  readonly how: 'picker' | 'setting' | 'target-match' | 'only-port' | 'asked';
-  /** The sysfs record of the port when there is one (to follow the board by serial number). */
-  readonly usb?: UsbSerialPort;
-}
-
-/** `ctx.services.get('devices')`. */
-export interface DevicesService {
-  /** The USB serial ports now. Never rejects. */
-  list(): Promise<UsbSerialPort[]>;
-  /** Ports with the boards they match, as the view last showed them. */
-  identities(): readonly PortIdentity[];
-  refresh(): Promise<readonly PortIdentity[]>;
-  selection(folder?: vscode.WorkspaceFolder): PortSelection;
-  select(folder: vscode.WorkspaceFolder | undefined, selection: 'auto' | string): Promise<void>;
-  /**
-   * The port to use for `spec`: the picker's or the setting's path as is, else the one port with the target's
-   * VID:PID (asking among several when `interactive`). Undefined when there is none; `choice` says why.
-   */
-  resolve(folder: vscode.WorkspaceFolder | undefined, spec: TargetSpecLike | undefined, options?: { interactive?: boolean }): Promise<{ port?: ResolvedPort; choice?: AutoPortChoice }>;
-  readonly onDidChange: vscode.Event<readonly PortIdentity[]>;
-  /** Tests: read a stand-in sysfs tree (and /dev) instead of the machine's. */
-  setRootsForTest(roots: SysfsRoots | undefined): void;
+export interface DevicesOptions {
+  /** Where sysfs and /dev are (Linux); undefined: the machine's. The tests hand in a stand-in tree here. */
+  roots?: () => SysfsRoots | undefined;
 }
 
 const SELECTION_KEY = 'tinygo.devices.port';
 const POLL_MS = 2000;
 
-export const devicesFeature: Feature = (ctx: Ctx) => {
-  let roots: SysfsRoots | undefined;
+/** Connected Devices view, the port picker (status bar and command) and port resolution for flash and monitor. */
+export function activateDevices(ctx: Ctx & Pick<Services, 'toolchain'>, options: DevicesOptions = {}) {
   let last: PortIdentity[] = [];
   let lastTarget: string | undefined;
   const changed = new vscode.EventEmitter<readonly PortIdentity[]>();
 
-  // Undeclared, test-only settings (UI tests cannot reach ctx.services): a stand-in sysfs tree and /dev.
-  function settingRoots(): SysfsRoots | undefined {
-    const c = vscode.workspace.getConfiguration('tinygo');
-    const sysRoot = c.get<string>('devices.sysfsRoot', '').trim();
-    return sysRoot ? { sysRoot, devRoot: c.get<string>('devices.devRoot', '').trim() || undefined } : undefined;
-  }
-
   async function list(): Promise<UsbSerialPort[]> {
-    const r = roots ?? settingRoots();
+    const r = options.roots?.();
     if (process.platform === 'linux' || r) return listUsbSerialPorts(r);
-    const folder = activeFolder();
-    const tg = await resolveTinygo(ctx, folder);
+    const tg = await resolveTinygo(ctx.toolchain);
     if ('path' in tg) {
       const r = await ctx.exec(tg.path, ['ports'], { timeoutMs: 5000 });
       if (r.exitCode === 0) return parseTinygoPorts(r.stdout);
@@ -76,12 +47,14 @@ export const devicesFeature: Feature = (ctx: Ctx) => {
     const stored = ctx.extension.workspaceState.get<Record<string, string>>(SELECTION_KEY, {})[folderKey(folder)];
     if (stored === 'auto') return { kind: 'auto' };
     if (stored) return { kind: 'path', path: stored, from: 'picker' };
-    const setting = vscode.workspace.getConfiguration('tinygo', folder?.uri).get<string>('monitor.port', '').trim();
+    const setting = Config.of(folder).monitor.port();
     return setting ? { kind: 'path', path: setting, from: 'setting' } : { kind: 'auto' };
   }
 
-  async function select(folder: vscode.WorkspaceFolder | undefined, value: 'auto' | string): Promise<void> {
-    const all = { ...ctx.extension.workspaceState.get<Record<string, string>>(SELECTION_KEY, {}), [folderKey(folder)]: value };
+  async function select(folder: vscode.WorkspaceFolder | undefined, value: 'auto' | string | undefined): Promise<void> {
+    const all = { ...ctx.extension.workspaceState.get<Record<string, string>>(SELECTION_KEY, {}) };
+    if (value === undefined) delete all[folderKey(folder)];
+    else all[folderKey(folder)] = value;
     await ctx.extension.workspaceState.update(SELECTION_KEY, all);
     updateStatus();
     tree.fire();
@@ -89,9 +62,9 @@ export const devicesFeature: Feature = (ctx: Ctx) => {
 
   async function currentSpec(): Promise<{ target?: string; spec?: TargetSpecLike }> {
     const folder = activeFolder();
-    const target = currentTarget(ctx, folder);
+    const target = ctx.toolchain.currentTarget(folder);
     if (!target) return {};
-    return { target, spec: (await targetSpec(ctx, folder, target)).spec };
+    return { target, spec: (await targetSpec(ctx.toolchain, folder, target)).spec };
   }
 
   async function refresh(): Promise<readonly PortIdentity[]> {
@@ -254,17 +227,21 @@ export const devicesFeature: Feature = (ctx: Ctx) => {
     list, refresh, selection, select, resolve,
     identities: () => last,
     onDidChange: changed.event,
-    setRootsForTest: (r) => { roots = r; },
   };
-  ctx.services.set('devices', service);
-
-  const targetSub = ctx.toolchain?.onDidChangeTarget(() => void refresh());
-  return [
-    view, status, changed, treeChanged, sub, visSub,
-    { dispose: () => clearInterval(timer) },
-    ...(targetSub ? [targetSub] : []),
-    vscode.commands.registerCommand('tinygo.selectPort', selectPort),
-    vscode.commands.registerCommand('tinygo.refreshDevices', () => refresh()),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('tinygo.monitor.port')) updateStatus(); }),
-  ];
-};
+  const commands = {
+    /** tinygo.selectPort */
+    selectPort,
+    /** tinygo.refreshDevices */
+    refreshDevices: () => refresh(),
+  };
+  const started: Started<DevicesService, typeof commands> = {
+    service, commands,
+    disposables: [
+      view, status, changed, treeChanged, sub, visSub,
+      { dispose: () => clearInterval(timer) },
+      ctx.toolchain.onDidChangeTarget(() => void refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => { if (Config.affects(e, 'monitor.port')) updateStatus(); }),
+    ],
+  };
+  return started;
+}

@@ -8,54 +8,33 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { resolveBuildPackage } from '../../core/build/package';
-import { parseFlashLine, planFlash, type FlashEvent, type FlashPlan } from '../../core/flash/plan';
+import { parseFlashLine, planFlash, type FlashEvent } from '../../core/flash/plan';
 import { checkUf2Target, findUf2Volumes, readInfoUf2, type Uf2Warning, type VolumeRoots } from '../../core/flash/uf2';
 import { LineSplitter } from '../../core/monitor/lines';
-import type { Ctx, Feature } from '../services';
-import { activeFolder, currentTarget, pickTarget, resolveTinygo, targetSpec } from '../devices/context';
-import type { DevicesService } from '../devices/feature';
-import type { MonitorService } from '../monitor/feature';
+import { Config } from '../config';
+import { activeFolder, activeGoDirIn } from '../folders';
+import type { Ctx, FlashOutcome, FlashRequest, FlashService, Services, Started } from '../services';
+import { resolveTinygo, targetSpec } from '../tinygo';
 import { onPath } from './tools';
 
-export interface FlashRequest {
-  folder?: vscode.WorkspaceFolder;
-  /** Tests: no modal questions (UF2 warnings are then treated as "flash anyway" only with `acceptWarnings`). */
-  quiet?: boolean;
-  acceptWarnings?: boolean;
-}
-
-export type FlashOutcome =
-  | { kind: 'refused'; message: string }
-  | { kind: 'tool-missing'; tool: string; message: string }
-  | { kind: 'preflight-stopped'; warnings: Uf2Warning[] }
-  | { kind: 'flashed'; target: string; args: readonly string[]; durationMs: number; events: FlashEvent[]; progress: string[]; monitorsResumed: number; warnings: Uf2Warning[] }
-  | { kind: 'failed'; target: string; args: readonly string[]; message: string; events: FlashEvent[]; progress: string[]; exitCode?: number; timedOut: boolean; cancelled: boolean };
-
-/** `ctx.services.get('flash')`. */
-export interface FlashService {
-  flash(request?: FlashRequest): Promise<FlashOutcome>;
-  readonly onDidFlash: vscode.Event<FlashOutcome>;
-  /** The plan for the folder's target, as the flash would use it (for the devices view and tests). */
-  plan(folder?: vscode.WorkspaceFolder): Promise<{ target: string; plan: FlashPlan } | undefined>;
-  /** Tests: where the UF2 preflight looks for mounted drives (a stand-in /proc/mounts). */
-  setVolumeRootsForTest(roots: VolumeRoots | undefined): void;
+export interface FlashOptions {
+  /** Where the UF2 preflight looks for mounted drives (a stand-in /proc/mounts in the tests); undefined: the machine's. */
+  volumeRoots?: () => VolumeRoots | undefined;
 }
 
 const CHANNEL = 'TinyGo Flash';
 /** When a UF2 flash has printed nothing for this long, tinygo is waiting for the drive. */
 const DRIVE_WAIT_HINT_MS = 2500;
 
-export const flashFeature: Feature = (ctx: Ctx) => {
+/** TinyGo: Flash, with its preflight checks; the monitor steps aside while it runs. */
+export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'devices' | 'monitor'>, options: FlashOptions = {}) {
   const channel = vscode.window.createOutputChannel(CHANNEL, 'tinygo-output');
   const done = new vscode.EventEmitter<FlashOutcome>();
-  const devices = () => ctx.services.get('devices') as DevicesService | undefined;
-  const monitors = () => ctx.services.get('monitor') as MonitorService | undefined;
-  let volumeRoots: VolumeRoots | undefined;
 
   async function plan(folder = activeFolder()) {
-    const target = currentTarget(ctx, folder);
+    const target = ctx.toolchain.currentTarget(folder);
     if (!target) return undefined;
-    const { spec } = await targetSpec(ctx, folder, target);
+    const { spec } = await targetSpec(ctx.toolchain, folder, target);
     return { target, plan: planFlash(spec, { target }) };
   }
 
@@ -78,20 +57,13 @@ export const flashFeature: Feature = (ctx: Ctx) => {
     if (!vscode.workspace.isTrusted) return refuse('This workspace is not trusted: flashing runs tinygo and writes to your board. Trust the workspace first.');
     const running = ctx.busy.any();
     if (running) return refuse(`A ${running} is running; flash once it has finished (never while the firmware is being written).`);
-    const tg = await resolveTinygo(ctx, folder);
+    const tg = await resolveTinygo(ctx.toolchain);
     if ('message' in tg) return refuse(tg.message);
-    const target = currentTarget(ctx, folder) ?? (request.quiet ? undefined : await pickTarget(ctx, folder));
+    const target = ctx.toolchain.currentTarget(folder) ?? (request.quiet ? undefined : await ctx.toolchain.pickTarget(folder, { nrf52Only: true }));
     if (!target) return refuse('No board is chosen: pick the target to flash first.');
-    const { spec, source } = await targetSpec(ctx, folder, target);
-    const cfg = vscode.workspace.getConfiguration('tinygo', folder?.uri);
-    const pkg = resolveBuildPackage({
-      folderRoot: folder?.uri.fsPath,
-      activeFileDir: (() => {
-        const doc = vscode.window.activeTextEditor?.document;
-        return doc && doc.languageId === 'go' && doc.uri.scheme === 'file' && (!folder || vscode.workspace.getWorkspaceFolder(doc.uri) === folder) ? path.dirname(doc.uri.fsPath) : undefined;
-      })(),
-      configured: cfg.get<string>('build.package', ''),
-    });
+    const { spec, source } = await targetSpec(ctx.toolchain, folder, target);
+    const cfg = Config.of(folder);
+    const pkg = resolveBuildPackage({ folderRoot: folder?.uri.fsPath, activeFileDir: activeGoDirIn(folder), configured: cfg.build.package() });
     if (!pkg.ok) return refuse(pkg.message);
 
     let p = planFlash(spec, { target });
@@ -114,7 +86,7 @@ export const flashFeature: Feature = (ctx: Ctx) => {
     // UF2 preflight: a bootloader drive already mounted tells what the board is and which SoftDevice it has.
     let warnings: Uf2Warning[] = [];
     if (p.method === 'msd' && p.fileFormat === 'uf2') {
-      const volumes = await findUf2Volumes(p.volumes, volumeRoots);
+      const volumes = await findUf2Volumes(p.volumes, options.volumeRoots?.());
       for (const v of volumes) {
         const info = await readInfoUf2(v.path);
         if (!info) continue;
@@ -130,9 +102,8 @@ export const flashFeature: Feature = (ctx: Ctx) => {
       }
     }
 
-    const dev = devices();
-    if (p.usesPort && dev) {
-      const r = await dev.resolve(folder, spec, { interactive: !request.quiet });
+    if (p.usesPort) {
+      const r = await ctx.devices.resolve(folder, spec, { interactive: !request.quiet });
       if (r.port) p = planFlash(spec, { target, port: r.port.path });
       else if (r.choice?.kind === 'none' || r.choice?.kind === 'ask') channel.appendLine(`[flash] no port picked (${r.choice.reason}); tinygo looks for the board itself${p.method === 'msd' ? ', and if the drive does not appear, double-tap reset' : ''}.`);
     }
@@ -140,9 +111,9 @@ export const flashFeature: Feature = (ctx: Ctx) => {
     const abort = new AbortController();
     const release = ctx.busy.tryAcquire(folder, 'flash', () => abort.abort());
     if (!release) return refuse('Another build or flash runs in this folder.');
-    const monitor = cfg.get<boolean>('flash.closeMonitor', true) ? await monitors()?.suspendForFlash() : undefined;
+    const monitor = cfg.flash.closeMonitor() ? await ctx.monitor.suspendForFlash() : undefined;
     const firmware = `${path.basename(pkg.pkg.dir)}.${p.fileFormat ?? 'elf'}`;
-    const timeoutSeconds = Math.max(0, Number(cfg.get<number>('flash.timeoutSeconds', 120)) || 0);
+    const timeoutSeconds = cfg.flash.timeoutSeconds();
     channel.appendLine(`[flash] $ ${tg.path} ${p.args.join(' ')}    (in ${pkg.pkg.dir})`);
     const events: FlashEvent[] = [];
     const notes: string[] = [];
@@ -203,11 +174,11 @@ export const flashFeature: Feature = (ctx: Ctx) => {
     return outcome;
   }
 
-  const service: FlashService = { flash, plan, onDidFlash: done.event, setVolumeRootsForTest: (r) => { volumeRoots = r; } };
-  ctx.services.set('flash', service);
-  return [
-    channel, done,
-    // Only a user's command starts a flash: no task, no save hook, no activation path calls flash().
-    vscode.commands.registerCommand('tinygo.flash', (arg?: unknown) => flash(typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as FlashRequest) : {})),
-  ];
-};
+  const service: FlashService = { flash, plan, onDidFlash: done.event };
+  const commands = {
+    /** tinygo.flash. Only a user's command starts a flash: no task, no save hook, no activation path calls flash(). */
+    flash: (arg?: unknown) => flash(typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as FlashRequest) : {}),
+  };
+  const started: Started<FlashService, typeof commands> = { service, commands, disposables: [channel, done] };
+  return started;
+}

@@ -2,59 +2,24 @@
  * TinyGo: Open Serial Monitor. Linux and macOS: a Pseudoterminal around the core SerialMonitor (stty + the
  * device file; no native module). Windows: `tinygo monitor` in a terminal, because COM ports are not ttys and
  * there is no stty (docs/monitor.md). Panic positions are clickable; the monitor steps aside while Flash runs
- * (`ctx.services.get('monitor').suspendForFlash()`) and follows the board by USB serial number afterwards.
+ * (the monitor service's suspendForFlash()) and follows the board by USB serial number afterwards.
  */
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import { analyzeLine } from '../../core/monitor/lines';
 import { rememberBoard } from '../../core/ports/follow';
-import type { Ctx, Feature } from '../services';
-import { activeFolder, currentTarget, resolveTinygo, targetSpec } from '../devices/context';
-import type { DevicesService } from '../devices/feature';
+import { Config } from '../config';
+import { activeFolder } from '../folders';
+import type { Ctx, FlashSuspension, MonitorOpenRequest, MonitorService, Services, Started } from '../services';
+import { resolveTinygo, targetSpec } from '../tinygo';
 import { MonitorSession, type MonitorSessionApi } from './session';
-
-export interface MonitorOpenRequest {
-  folder?: vscode.WorkspaceFolder;
-  /** A device path; default: the port picker's choice, else the target's port. */
-  port?: string;
-  /** Tests: do not take the focus. */
-  preserveFocus?: boolean;
-}
-
-export interface FlashSuspension {
-  /** Reconnects every monitor that was closed; writes the flash marker when `ok`. */
-  resume(result: { ok: boolean; firmware: string }): Promise<void>;
-  /** How many monitors stepped aside. */
-  readonly count: number;
-}
-
-/** `ctx.services.get('monitor')`. */
-export interface MonitorService {
-  open(request?: MonitorOpenRequest): Promise<MonitorSessionApi | { refused: string }>;
-  sessions(): readonly MonitorSessionApi[];
-  suspendForFlash(): Promise<FlashSuspension>;
-  /** The link provider's answer for one line of a monitor terminal (tests call it directly). */
-  linksFor(line: string, folder?: vscode.WorkspaceFolder): vscode.TerminalLink[];
-  /** What clicking a link does: opens FILE at LINE:COL (relative paths against the folder). */
-  openLink(link: vscode.TerminalLink): Promise<void>;
-}
 
 interface PanicLink extends vscode.TerminalLink {
   file: string;
   line: number;
   col?: number;
   folder?: vscode.WorkspaceFolder;
-}
-
-function monitorConfig(folder: vscode.WorkspaceFolder | undefined) {
-  const c = vscode.workspace.getConfiguration('tinygo', folder?.uri);
-  const baud = Number(c.get<number>('monitor.baudRate', 115200));
-  return {
-    baud: Number.isInteger(baud) && baud > 0 ? baud : 115200,
-    timestamps: c.get<boolean>('monitor.timestamps', false),
-    logFile: c.get<string>('monitor.logFile', '').trim(),
-  };
 }
 
 /** A log file relative to the folder; `${workspaceFolder}` is expanded too. */
@@ -65,11 +30,11 @@ function logPath(raw: string, folder: vscode.WorkspaceFolder | undefined): strin
   return path.isAbsolute(expanded) ? expanded : path.join(base, expanded);
 }
 
-export const monitorFeature: Feature = (ctx: Ctx) => {
+/** TinyGo: Open Serial Monitor, clickable panic positions, and stepping aside while a flash runs. */
+export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices'>) {
   const sessions: MonitorSession[] = [];
   const external: { terminal: vscode.Terminal; reopen: () => vscode.Terminal }[] = [];
   let warnedPermission = false;
-  const devices = () => ctx.services.get('devices') as DevicesService | undefined;
 
   const exec = async (file: string, args: readonly string[]) => {
     const r = await ctx.exec(file, args, { timeoutMs: 5000 });
@@ -121,13 +86,13 @@ export const monitorFeature: Feature = (ctx: Ctx) => {
       return { refused: message };
     };
     if (!vscode.workspace.isTrusted) return refuse('This workspace is not trusted: the serial monitor opens devices, so it is off until you trust the workspace.');
-    const dev = devices();
+    const dev = ctx.devices;
     let portPath = request.port;
     let usb;
-    const target = currentTarget(ctx, folder);
+    const target = ctx.toolchain.currentTarget(folder);
     if (!portPath) {
-      const spec = target ? (await targetSpec(ctx, folder, target)).spec : undefined;
-      const r = dev ? await dev.resolve(folder, spec, { interactive: true }) : {};
+      const spec = target ? (await targetSpec(ctx.toolchain, folder, target)).spec : undefined;
+      const r = await dev.resolve(folder, spec, { interactive: true });
       portPath = r.port?.path;
       usb = r.port?.usb;
       if (!portPath) {
@@ -136,14 +101,15 @@ export const monitorFeature: Feature = (ctx: Ctx) => {
           : 'No serial port found. Plug the board in, or pick a port with "TinyGo: Select Port".';
         return refuse(why);
       }
-    } else if (dev) {
+    } else {
       usb = (await dev.list()).find((p) => p.path === portPath);
     }
-    const cfg = monitorConfig(folder);
+    const settings = Config.of(folder).monitor;
+    const cfg = { baud: settings.baudRate(), timestamps: settings.timestamps(), logFile: settings.logFile() };
 
     if (process.platform === 'win32') {
       // COM ports are not ttys and Windows has no stty: tinygo monitor owns the console here.
-      const tg = await resolveTinygo(ctx, folder);
+      const tg = await resolveTinygo(ctx.toolchain);
       if ('message' in tg) return refuse(tg.message);
       const args = ['monitor', `-port=${portPath}`, `-baudrate=${cfg.baud}`, ...(target ? [`-target=${target}`] : [])];
       const make = () => vscode.window.createTerminal({ name: `TinyGo Monitor (${portPath})`, shellPath: tg.path, shellArgs: args, cwd: folder?.uri });
@@ -158,7 +124,7 @@ export const monitorFeature: Feature = (ctx: Ctx) => {
       existing.terminal?.show(request.preserveFocus);
       return existing;
     }
-    const follow = usb && (usb.serialNumber || (usb.busnum !== undefined && usb.devpath)) && dev
+    const follow = usb && (usb.serialNumber || (usb.busnum !== undefined && usb.devpath))
       ? { board: rememberBoard(usb), list: () => dev.list() }
       : undefined;
     const name = `TinyGo Monitor (${path.basename(portPath)})`;
@@ -199,22 +165,26 @@ export const monitorFeature: Feature = (ctx: Ctx) => {
   }
 
   const service: MonitorService = { open, sessions: () => sessions, suspendForFlash, linksFor, openLink: (l) => openLink(l as PanicLink) };
-  ctx.services.set('monitor', service);
-
-  return [
-    linkProvider,
-    vscode.commands.registerCommand('tinygo.openSerialMonitor', (arg?: unknown) => {
-      // From the Connected Devices view: the port's node; from code: a request.
+  const commands = {
+    /** tinygo.openSerialMonitor: from the Connected Devices view a port's node; from code a request. */
+    openSerialMonitor: (arg?: unknown) => {
       const node = arg as { kind?: string; id?: { port?: { path?: string } } } | undefined;
       if (node?.kind === 'port' && node.id?.port?.path) return open({ port: node.id.port.path });
       return open(typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as MonitorOpenRequest) : {});
-    }),
-    vscode.window.onDidCloseTerminal((t) => {
-      const s = sessions.find((x) => x.terminal === t);
-      if (s) void s.dispose();
-      const i = external.findIndex((e) => e.terminal === t);
-      if (i >= 0) external.splice(i, 1);
-    }),
-    { dispose: () => { for (const s of [...sessions]) { s.terminal?.dispose(); void s.dispose(); } } },
-  ];
-};
+    },
+  };
+  const started: Started<MonitorService, typeof commands> = {
+    service, commands,
+    disposables: [
+      linkProvider,
+      vscode.window.onDidCloseTerminal((t) => {
+        const s = sessions.find((x) => x.terminal === t);
+        if (s) void s.dispose();
+        const i = external.findIndex((e) => e.terminal === t);
+        if (i >= 0) external.splice(i, 1);
+      }),
+      { dispose: () => { for (const s of [...sessions]) { s.terminal?.dispose(); void s.dispose(); } } },
+    ],
+  };
+  return started;
+}

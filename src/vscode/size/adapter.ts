@@ -1,6 +1,6 @@
 /**
  * What the size feature needs from a build, narrowly: the build feature's `onDidBuild` event (BuildEvent in
- * ../build/feature.ts) fits this shape, and so does what a test passes to `services.get('size').update()`.
+ * ../build/feature.ts) fits this shape, and so does what a test passes to the size service's `update()`.
  */
 import type * as vscode from 'vscode';
 import type { AllocSite, GoroutineStack } from '../../core/protocol';

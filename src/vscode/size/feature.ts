@@ -1,7 +1,7 @@
 /**
  * The size feature: after each build, a size report (per package, against the chip's capacity from its linker
  * script) in a webview panel, the status bar and, for budgets, the Problems panel; and a JSON report beside the
- * firmware that reopens instantly and serves CI. `ctx.services.get('size')` lets tests feed a known report.
+ * firmware that reopens instantly and serves CI. Its service lets tests feed a known report.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,25 +11,15 @@ import { validatePanelData, type MemoryInput, type PanelData, type WebviewMessag
 import { buildSizeReport, evaluateBudgets, type BudgetResult, type Capacity, type SizeReport } from '../../core/size/model';
 import { classifyPackage, type SizeTable } from '../../core/size/sizeTable';
 import { budgetProblems, enclosingFunction } from '../../core/size/view';
-import type { Ctx, Feature } from '../services';
+import { capacityFromRoot } from '../../core/size/capacity';
+import { tinygoRoot } from '../../core/tinygo/root';
+import { Config } from '../config';
+import type { Ctx, Services, SizeService, Started } from '../services';
 import { allocSitesOf, flagValue, stacksOf, type BuildResultLike } from './adapter';
 import { BudgetDiagnostics } from './budgets';
-import { tinygoRoot } from '../../core/tinygo/root';
-import { capacityFromRoot } from './capacity';
-import { SizeConfig } from './config';
 import { SizePanel, VIEW_TYPE, type PanelHost } from './panel';
 import { findLatestReport, readReport, reportPathFor, REPORT_SUFFIX, writeReport } from './reportFile';
-import { SHOW_COMMAND, SizeStatusBar } from './statusBar';
-
-/** `ctx.services.get('size')`. */
-export interface SizeService {
-  /** Shows a known report (no build needed), with an optional previous one for the deltas. */
-  showReport(report: SizeReport, options?: { previous?: SizeReport; memory?: MemoryInput; reportPath?: string; reveal?: boolean }): Promise<void>;
-  /** What a finished build reports: the same path as the build feature's onDidBuild. */
-  update(result: BuildResultLike): Promise<SizeReport | undefined>;
-  /** What the panel is (or would be) showing. */
-  data(): PanelData;
-}
+import { SizeStatusBar } from './statusBar';
 
 interface Current {
   report?: SizeReport;
@@ -78,7 +68,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
   private readonly known = new Map<string, string>();
   private building = false;
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: Ctx & Pick<Services, 'toolchain'>) {
     this.subs.push(this.statusBar, this.budgets);
   }
 
@@ -140,7 +130,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     this.cur = next;
     await this.saveMemory();
     this.refresh();
-    if (new SizeConfig(folder?.uri).openAfterBuild) this.open(true);
+    if (Config.of(folder).size.openAfterBuild()) this.open(true);
     return report;
   }
 
@@ -237,8 +227,8 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   private refresh(): void {
     const c = this.cur;
-    const cfg = new SizeConfig(c.folder?.uri);
-    c.budgets = c.report ? evaluateBudgets(c.report, { flash: cfg.flashBudget, ram: cfg.ramBudget }) : [];
+    const cfg = Config.of(c.folder).size;
+    c.budgets = c.report ? evaluateBudgets(c.report, { flash: cfg.flashBudget(), ram: cfg.ramBudget() }) : [];
     const problems = budgetProblems(c.budgets, c.report);
     this.budgets.publish(this.problemUri(), problems);
     if (c.report) {
@@ -377,7 +367,6 @@ export class SizeController implements PanelHost, vscode.Disposable {
   }> {
     const out: { capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[] } = { goroots: [] };
     const tc = this.ctx.toolchain;
-    if (!tc) return out;
     try {
       const st = await tc.state();
       if (st.kind !== 'ok') return out;
@@ -419,57 +408,39 @@ export class SizeController implements PanelHost, vscode.Disposable {
   }
 }
 
-/** The build feature's service, as far as this feature uses it. */
-interface BuildServiceLike {
-  onDidBuild: vscode.Event<BuildResultLike>;
-}
-
-function isBuildService(v: unknown): v is BuildServiceLike {
-  return !!v && typeof (v as BuildServiceLike).onDidBuild === 'function';
-}
-
-export const sizeFeature: Feature = (ctx: Ctx) => {
+/** The size report after every build (through the build service's onDidBuild), and TinyGo: Show Size Report. */
+export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
   const controller = new SizeController(ctx);
-  const disposables: vscode.Disposable[] = [controller];
   const service: SizeService = {
     showReport: (report, options) => controller.showReport(report, options),
     update: (result) => controller.update(result),
     data: () => controller.data(),
   };
-  ctx.services.set('size', service);
-
-  let subscribed = false;
-  const subscribe = () => {
-    const build = ctx.services.get('build');
-    if (subscribed || !isBuildService(build)) return;
-    subscribed = true;
-    disposables.push(build.onDidBuild((e) => {
-      controller.update(e).catch((err: unknown) => ctx.log.appendLine(`[size] update failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
-    }));
-  };
-  subscribe();
-
   const watcher = vscode.workspace.createFileSystemWatcher(`**/*${REPORT_SUFFIX}`);
-  disposables.push(
+  const disposables: vscode.Disposable[] = [
+    controller,
+    ctx.build.onDidBuild((e) => {
+      controller.update(e).catch((err: unknown) => ctx.log.appendLine(`[size] update failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
+    }),
     watcher,
     watcher.onDidCreate((u) => controller.onReportFileChanged(u)),
     watcher.onDidChange((u) => controller.onReportFileChanged(u)),
     ctx.busy.onDidChange(() => controller.setBuilding(ctx.busy.any() === 'build')),
-    vscode.commands.registerCommand(SHOW_COMMAND, async () => {
-      subscribe();
-      await controller.show();
-    }),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
-        subscribe();
         SizePanel.revive(panel, ctx.extension.extensionUri, controller);
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (SizeConfig.affects(e)) controller.refreshSettings();
+      if (Config.affects(e, 'size')) controller.refreshSettings();
     }),
-  );
+  ];
+  const commands = {
+    /** tinygo.showSizeReport */
+    showSizeReport: () => controller.show(),
+  };
   // The status bar shows the last report from disk before any build of this session.
   void controller.loadLatest().catch(() => false);
-  return disposables;
-};
+  const started: Started<SizeService, typeof commands> = { service, commands, disposables };
+  return started;
+}

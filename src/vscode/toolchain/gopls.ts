@@ -9,8 +9,8 @@ import { INSTALL_GOPLS_ARGS, locateGo, locateGopls } from '../../core/gopls/loca
 import { goplsConfigForOwnClient, mergeGoplsSettings, type GoplsDesired, type GoplsManaged } from '../../core/gopls/settings';
 import type { TargetInfo } from '../../core/tinygo/info';
 import { Config } from '../config';
-import type { Ctx } from '../services';
-import { locateDeps, type ToolchainService } from './service';
+import type { Ctx, ToolchainApi } from '../services';
+import { locateDeps } from './service';
 
 export const GO_EXTENSION_ID = 'golang.go';
 /** The Go extension's "Go: Restart Language Server" (vscode-go registers it under this id). */
@@ -46,13 +46,13 @@ class GoplsClient extends LanguageClient {
 
 interface FolderEnv { target?: string; desired?: GoplsDesired }
 
-/** A question put to the user (an information message with buttons) and, once given, the answer. */
-export interface GoplsQuestion {
-  message: string;
-  items: string[];
-  /** undefined while open, or when the notification was dismissed. */
-  answer?: string;
-}
+/**
+ * How a question with buttons reaches the user: an information message in the product. Injected, because a
+ * notification's button cannot be clicked from the extension host: the test API answers instead.
+ */
+export type Prompt = (message: string, ...items: string[]) => Thenable<string | undefined>;
+
+export const showPrompt: Prompt = (message, ...items) => vscode.window.showInformationMessage(message, ...items);
 
 export interface GoplsStart {
   reason: string;
@@ -85,19 +85,8 @@ export class GoplsManager implements vscode.Disposable {
   private goplsPath: string | undefined;
   decision: CoexistenceDecision | undefined;
   lastStart: GoplsStart | undefined;
-  /** The channels the running client writes to (tests: the same two across restarts, not one pair per start). */
-  get clientChannels(): { output: vscode.OutputChannel; trace: vscode.OutputChannel } | undefined {
-    return this.client ? { output: this.client.outputChannel, trace: this.client.traceOutputChannel } : undefined;
-  }
-  /** Every question asked in this session, in order (tests; "what did the user see" in bug reports). */
-  readonly questions: GoplsQuestion[] = [];
-  /**
-   * How a question reaches the user: an information message. The integration tests replace it to answer, since a
-   * notification's button cannot be clicked from the extension host; nothing else does.
-   */
-  prompt: (message: string, ...items: string[]) => Thenable<string | undefined> = (message, ...items) => vscode.window.showInformationMessage(message, ...items);
 
-  constructor(private readonly ctx: Ctx, private readonly toolchain: ToolchainService) {}
+  constructor(private readonly ctx: Ctx, private readonly toolchain: ToolchainApi, private readonly prompt: Prompt = showPrompt) {}
 
   get languageClient(): LanguageClient | undefined { return this.client; }
   get running(): boolean { return this.client?.state === State.Running; }
@@ -114,19 +103,18 @@ export class GoplsManager implements vscode.Disposable {
     return this.queue;
   }
 
-  private mode(): LanguageServerMode { return new Config().languageServer; }
+  private mode(): LanguageServerMode { return Config.of().toolchain.languageServer(); }
 
   private async apply(reason: string, t0: number, forceRestart: boolean): Promise<void> {
     const trusted = vscode.workspace.isTrusted;
     const goExt = vscode.extensions.getExtension(GO_EXTENSION_ID);
-    const goCfg = vscode.workspace.getConfiguration('go');
-    const setting = new Config().goplsPath;
+    const setting = Config.of().toolchain.goplsPath();
     // Locating is only file-system reads; it is skipped anyway when the workspace is untrusted.
     const loc = trusted ? await locateGopls(setting, locateDeps(this.ctx)) : { searched: [] as string[] };
     if (loc.settingProblem) this.warnOnce(loc.settingProblem);
     const decision = decideCoexistence({
       mode: this.mode(), trusted, goplsFound: !!loc.found,
-      goExtension: { installed: !!goExt, useLanguageServer: goCfg.get<boolean>('useLanguageServer', true) },
+      goExtension: { installed: !!goExt, useLanguageServer: Config.of().goExtension.useLanguageServer() },
     });
     this.decision = decision;
     for (const w of decision.warnings) this.warnOnce(w);
@@ -226,7 +214,7 @@ export class GoplsManager implements vscode.Disposable {
       return;
     }
     if (this.client !== client) return;
-    const trace = new Config().goplsTrace;
+    const trace = Config.of().toolchain.goplsTrace();
     if (trace !== 'off') await client.setTrace(Trace.fromString(trace));
     const start: GoplsStart = { reason, ms: performance.now() - t0, goplsPath, folders: Object.fromEntries(this.folderEnv) };
     this.lastStart = start;
@@ -273,23 +261,21 @@ export class GoplsManager implements vscode.Disposable {
   private async configureGoExtension(folders: readonly vscode.WorkspaceFolder[], envs: Map<string, FolderEnv>, enabled: boolean): Promise<boolean> {
     let written = false;
     const multi = folders.length > 1;
-    const goCfgFor = (f: vscode.WorkspaceFolder) => vscode.workspace.getConfiguration('go', f.uri);
     for (const f of folders) {
       const key = MANAGED_KEY + (multi ? f.uri.toString() : '');
       const previous = this.ctx.extension.workspaceState.get<GoplsManaged>(key);
       if (!enabled && !previous) continue;
-      const cfg = vscode.workspace.getConfiguration(undefined, f.uri);
-      const inspected = cfg.inspect<Record<string, unknown>>('gopls');
-      const current = multi ? inspected?.workspaceFolderValue : inspected?.workspaceValue;
+      const go = Config.of(f).goExtension;
+      const current = go.goplsSettings(multi);
       const e = envs.get(f.uri.toString());
       const r = mergeGoplsSettings({
         current, previous, desired: enabled ? e?.desired : undefined, target: e?.target,
-        goBuildTags: goCfgFor(f).get<string>('buildTags'), goBuildFlags: goCfgFor(f).get<string[]>('buildFlags'),
+        goBuildTags: go.buildTags(), goBuildFlags: go.buildFlags(),
       });
       for (const w of r.warnings) this.warnOnce(w);
       if (r.changed) {
         try {
-          await cfg.update('gopls', r.value, multi ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace);
+          await go.setGoplsSettings(r.value, multi);
           this.ctx.log.appendLine(`[gopls] ${enabled ? 'set' : 'removed'} the target environment in the "gopls" settings of ${f.name} (the Go extension's gopls)`);
           written = true;
         } catch (err) {
@@ -346,12 +332,8 @@ export class GoplsManager implements vscode.Disposable {
     })().catch((err: unknown) => this.ctx.log.appendLine(`[gopls] ${GO_RESTART_COMMAND}: ${err instanceof Error ? err.message : String(err)}`));
   }
 
-  /** An information message through `prompt`, recorded in `questions`. */
   private async ask(message: string, ...items: string[]): Promise<string | undefined> {
-    const q: GoplsQuestion = { message, items };
-    this.questions.push(q);
-    q.answer = await this.prompt(message, ...items);
-    return q.answer;
+    return this.prompt(message, ...items);
   }
 
   private warnOnce(message: string): void {
@@ -385,7 +367,7 @@ export class GoplsManager implements vscode.Disposable {
     void vscode.window.showInformationMessage('TinyGo: turn off the Go extension\'s gopls in this workspace, so that TinyGo Workbench runs its own with the target\'s environment?',
       'Turn Off Here').then(async (a) => {
       if (!a) return;
-      await vscode.workspace.getConfiguration('go').update('useLanguageServer', false, vscode.ConfigurationTarget.Workspace);
+      await Config.of().goExtension.turnOffLanguageServer();
       await this.refresh('go.useLanguageServer turned off');
     });
   }

@@ -1,28 +1,27 @@
 import * as vscode from 'vscode';
-import type { Feature } from '../services';
-import { GoplsManager } from './gopls';
-import { ToolchainService, resolveFolder } from './service';
+import type { PickerEntry } from '../../core/tinygo/toolchain';
+import { Config } from '../config';
+import { activeFolder } from '../folders';
+import type { Ctx, Started } from '../services';
+import { GoplsManager, type Prompt } from './gopls';
+import { ToolchainService } from './service';
 import { TargetStatusBar } from './statusBar';
 
-/** The folder of the active editor, else the first: what a command without arguments acts on. */
-function activeFolder(): vscode.WorkspaceFolder | undefined {
-  const uri = vscode.window.activeTextEditor?.document.uri;
-  return resolveFolder((uri && vscode.workspace.getWorkspaceFolder(uri)) || undefined);
+/** What the wiring may inject: how gopls' questions reach the user, and who watches the target picker. */
+export interface ToolchainOptions {
+  prompt?: Prompt;
+  onPickerItems?: (entries: readonly PickerEntry[]) => void;
 }
 
 /**
  * TinyGo toolchain and a board-aware gopls: finds tinygo, the target switcher (command and status bar), the target
- * facts for the analysers, and gopls with the target's environment. First in the feature list: the others use
- * `ctx.toolchain`.
+ * facts for the analysers, and gopls with the target's environment. Activated first: every other feature gets its
+ * service as `ctx.toolchain`.
  */
-export const toolchainFeature: Feature = (ctx) => {
-  const toolchain = new ToolchainService(ctx);
-  ctx.toolchain = toolchain;
+export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
+  const toolchain = new ToolchainService(ctx, { onPickerItems: options.onPickerItems });
   const status = new TargetStatusBar(toolchain);
-  const gopls = new GoplsManager(ctx, toolchain);
-  ctx.services.set('toolchain', toolchain);
-  ctx.services.set('toolchain.status', status);
-  ctx.services.set('gopls', gopls);
+  const gopls = new GoplsManager(ctx, toolchain, options.prompt);
 
   const applyFacts = async (folder: vscode.WorkspaceFolder | undefined): Promise<void> => {
     const facts = await toolchain.analysisFacts(folder);
@@ -34,11 +33,9 @@ export const toolchainFeature: Feature = (ctx) => {
     for (const f of folders) await applyFacts(f);
   };
 
-  const toldBroken = new Set<string>();
-  const disposables: vscode.Disposable[] = [
-    toolchain, status, gopls,
-    vscode.commands.registerCommand('tinygo.selectTarget', async (arg?: unknown) => {
-      // With an argument (keybindings, tasks, tests): set it without the picker. "" or null: None (plain Go).
+  const commands = {
+    /** tinygo.selectTarget: with an argument (keybindings, tasks, tests) sets it without the picker; "" or null: None (plain Go). */
+    selectTarget: async (arg?: unknown): Promise<string | undefined> => {
       if (typeof arg === 'string' || arg === null) {
         await toolchain.setTarget(activeFolder(), arg ?? undefined);
         return arg || undefined;
@@ -49,8 +46,9 @@ export const toolchainFeature: Feature = (ctx) => {
         return a.target ?? undefined;
       }
       return toolchain.pickTarget(activeFolder());
-    }),
-    vscode.commands.registerCommand('tinygo.restartLanguageServer', async () => {
+    },
+    /** tinygo.restartLanguageServer */
+    restartLanguageServer: async (): Promise<void> => {
       await toolchain.state(true);
       // A "no" to configuring the Go extension's gopls is forgotten here, so the question comes again.
       await gopls.resetGoExtensionConsent();
@@ -61,8 +59,14 @@ export const toolchainFeature: Feature = (ctx) => {
             : 'gopls is not running ("tinygo.languageServer" is "off", or gopls was not found)';
         void vscode.window.showInformationMessage(`TinyGo: no own gopls to restart: ${why}.`);
       }
-    }),
-    vscode.commands.registerCommand('tinygo.installGopls', () => gopls.installGopls()),
+    },
+    /** tinygo.installGopls */
+    installGopls: (): Promise<boolean> => gopls.installGopls(),
+  };
+
+  const toldBroken = new Set<string>();
+  const disposables: vscode.Disposable[] = [
+    toolchain, status, gopls,
     toolchain.onDidChangeTarget((e) => {
       void applyFacts(e.folder);
       void gopls.refresh(`target ${e.target ?? 'none'}`);
@@ -85,7 +89,7 @@ export const toolchainFeature: Feature = (ctx) => {
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (['tinygo.languageServer', 'tinygo.gopls', 'go.useLanguageServer', 'go.buildTags', 'go.buildFlags'].some((s) => e.affectsConfiguration(s))) {
         void gopls.refresh('settings changed', { restart: e.affectsConfiguration('tinygo.gopls') });
-      } else if (e.affectsConfiguration('tinygo.path')) {
+      } else if (Config.affects(e, 'path')) {
         void toolchain.state().then(() => gopls.refresh('tinygo.path changed'));
       }
     }),
@@ -99,5 +103,7 @@ export const toolchainFeature: Feature = (ctx) => {
     await applyAllFacts();
     await gopls.refresh('activation');
   })();
-  return disposables;
-};
+  const started: Started<ToolchainService, typeof commands> = { service: toolchain, commands, disposables };
+  // The gopls manager and the status bar are the toolchain's own; the test API reads them.
+  return { ...started, gopls, status };
+}

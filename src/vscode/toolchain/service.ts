@@ -4,11 +4,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TargetFacts } from '../../core/analysis';
 import type { TargetInfo } from '../../core/tinygo/info';
-import { capacityFromRoot } from '../size/capacity';
 import {
   analysisFactsFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
 } from '../../core/tinygo/toolchain';
 import type { MemorySize } from '../../core/tinygo/targets';
+import { capacityFromRoot } from '../../core/size/capacity';
 import { tinygoRoot } from '../../core/tinygo/root';
 import { TargetFileResolver } from '../../core/tinygo/targetFiles';
 import { Config } from '../config';
@@ -38,8 +38,8 @@ export function locateDeps(ctx: Ctx): ToolchainDeps {
   return { exec: ctx.exec, env: process.env, platform: process.platform, homedir: os.homedir(), isExecutable };
 }
 
-/** The folder a target belongs to: the given one, else the first (a single-folder workspace's only folder). */
-export function resolveFolder(folder: vscode.WorkspaceFolder | undefined): vscode.WorkspaceFolder | undefined {
+/** The folder a target is stored for: the given one, else the first (a single-folder workspace's only folder). */
+function resolveFolder(folder: vscode.WorkspaceFolder | undefined): vscode.WorkspaceFolder | undefined {
   return folder ?? vscode.workspace.workspaceFolders?.[0];
 }
 
@@ -60,17 +60,16 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   /** Target files under TINYGOROOT, resolved as TinyGo does: describes targets never asked with `tinygo info`. */
   private targetFiles: { root: string; resolver: TargetFileResolver } | undefined;
   readonly onDidChangeTarget = this.changeTarget.event;
-  /** What the last target picker offered (tests; "what did the user see" in bug reports). */
-  lastPickerItems: readonly PickerEntry[] = [];
   /** Fires when a (re)check of the toolchain finished. */
   readonly onDidChangeState = this.changeState.event;
   private readonly disposables: vscode.Disposable[] = [this.changeTarget, this.changeState];
 
-  constructor(private readonly ctx: Ctx) {
+  /** `onPickerItems` sees what each target picker offers (the tests read it through the test API). */
+  constructor(private readonly ctx: Ctx, private readonly options: { onPickerItems?: (entries: readonly PickerEntry[]) => void } = {}) {
     this.cache = new TargetInfoCache(ctx.extension.globalState, dirExists);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('tinygo.path')) void this.state(true);
+        if (Config.affects(e, 'path')) void this.state(true);
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { void this.state(true); }),
     );
@@ -90,7 +89,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
 
   private async detect(): Promise<ToolchainState> {
     if (!vscode.workspace.isTrusted) return { kind: 'untrusted' };
-    const r = await detectTinygo(new Config().tinygoPath, this.deps());
+    const r = await detectTinygo(Config.of().toolchain.tinygoPath(), this.deps());
     const log = this.ctx.log;
     switch (r.kind) {
       case 'ok':
@@ -146,7 +145,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
       current: this.currentTarget(f),
       nrf52Only: options?.nrf52Only,
       folderName: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? f?.name : undefined,
-      onItems: (entries) => { this.lastPickerItems = entries; },
+      onItems: (entries) => this.options.onPickerItems?.(entries),
       known: (name) => {
         const info = this.cache.peek(install.version.version.raw, name);
         if (info?.target) return { spec: info.target, memory: this.memoryOf(info.target.linkerscript, root) };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { activeFolder } from '../folders';
 import type { ToolchainState } from '../services';
 import type { ToolchainService } from './service';
 
@@ -23,11 +24,6 @@ export class TargetStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
-  private folder(): vscode.WorkspaceFolder | undefined {
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    return (uri && vscode.workspace.getWorkspaceFolder(uri)) || undefined;
-  }
-
   /** What the item shows now (tests read it). */
   get view(): { text: string; tooltip: string; command: string | undefined } {
     return { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : this.item.tooltip?.value ?? '', command: typeof this.item.command === 'string' ? this.item.command : this.item.command?.command };
@@ -42,7 +38,7 @@ export class TargetStatusBar implements vscode.Disposable {
       this.item.backgroundColor = undefined;
       return;
     }
-    const target = this.toolchain.currentTarget(this.folder());
+    const target = this.toolchain.currentTarget(activeFolder());
     const s = this.lastState;
     const name = target ?? 'No target';
     this.item.command = 'tinygo.selectTarget';

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { COMMAND_IDS } from '../../../src/vscode/commandIds';
 
 const root = path.resolve(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -20,6 +21,27 @@ void test('the README documents every command and every setting the manifest con
     ...settings.filter((s) => !readme.includes(`\`${s}\``)),
   ];
   assert.deepEqual(missing, [], 'add these to README.md');
+});
+
+void test('the command table (src/vscode/commandIds.ts, mapped to handlers in commands.ts) and contributes.commands agree both ways', () => {
+  const contributed = pkg.contributes.commands.map((c) => c.command);
+  const table: readonly string[] = COMMAND_IDS;
+  assert.deepEqual(contributed.filter((id) => !table.includes(id)), [], 'contributed in package.json but not in the command table: nothing would run them');
+  assert.deepEqual(table.filter((id) => !contributed.includes(id)), [], 'in the command table but not contributed in package.json');
+  assert.equal(new Set(table).size, table.length, 'an id is in the table twice');
+});
+
+void test('no file but src/vscode/commands.ts registers a command', () => {
+  const offenders: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.ts$/.test(e.name) && /\bregisterCommand\(/.test(fs.readFileSync(p, 'utf8'))) offenders.push(path.relative(root, p));
+    }
+  };
+  walk(path.join(root, 'src'));
+  assert.deepEqual(offenders, [path.join('src', 'vscode', 'commands.ts')]);
 });
 
 void test('every command is in the TinyGo category and every setting in the tinygo section', () => {

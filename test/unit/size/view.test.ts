@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ExecFn } from '../../../src/core/process/exec';
 import { allocSitesOf, flagValue, stacksOf } from '../../../src/vscode/size/adapter';
-import { capacityFromRoot } from '../../../src/vscode/size/capacity';
+import { capacityFromRoot } from '../../../src/core/size/capacity';
 import { tinygoRoot } from '../../../src/core/tinygo/root';
 import { FIXTURES, fixture } from './fixtures';
 
@@ -232,7 +232,7 @@ void test('budget problems: exceeded, unreadable, percent without capacity, over
   assert.match(o[0].message, /^Flash 14\.0 KB is more than the chip has for the program \(9\.8 KB\)$/);
 });
 
-// ---- the host's pure helpers (src/vscode/size/capacity.ts and adapter.ts import no vscode at run time) ----------
+// ---- the host's pure helpers (src/core/size/capacity.ts and src/vscode/size/adapter.ts import no vscode at run time) ----------
 
 void test('capacity from TINYGOROOT/targets/<linkerscript>, INCLUDE resolved against TINYGOROOT', async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-tinygoroot-'));

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { capacityFromLinkerScript, type Capacity } from '../../core/size/model';
-import { parseLinkerScript } from '../../core/size/linkerScript';
+import { capacityFromLinkerScript, type Capacity } from './model';
+import { parseLinkerScript } from './linkerScript';
 
 export interface CapacityResult {
   capacity?: Capacity;
