@@ -78,15 +78,22 @@ void test('the fixtures cover .debug_line versions 2 to 5 and both ELF classes',
   assert.deepEqual([...classes].sort(), [32, 64]);
 });
 
-void test('the real micro:bit panic address resolves to what tinygo monitor would link', () => {
-  // Printed by this very ELF under qemu-system-arm -M microbit (see test/fixtures/elf/README.md).
-  const elf = parseElf(fs.readFileSync(fixtures().find((f) => f.endsWith('microbit-panic-tinygo0.39.elf'))!));
-  const loc = new LineLookup(elf).lookup(0x00000ac5);
-  assert.ok(loc, 'resolved');
-  assert.match(loc.file, /\/src\/runtime\/hashmap\.go$/);
-  assert.ok(loc.line > 0 && loc.column > 0);
-  // The map code was inlined into the program's own function; the line table names the inlined runtime line, as
-  // tinygo monitor shows it.
-  const fn = elf.symbols.find((s) => s.type === 'func' && symbolAddress(elf, s) <= 0xac5 && 0xac5 < symbolAddress(elf, s) + s.size);
-  assert.equal(fn?.name, 'main.record');
-});
+// Printed by these very ELFs under qemu-system-arm -M microbit (see test/fixtures/elf/README.md).
+const REAL_PANICS: [string, number][] = [
+  ['microbit-panic-tinygo0.39.elf', 0x00000ac5],
+  ['microbit-panic-tinygo0.33.elf', 0x00000a15],
+];
+
+for (const [name, address] of REAL_PANICS) {
+  void test(`the real micro:bit panic address of ${name} resolves to what tinygo monitor would link`, () => {
+    const elf = parseElf(fs.readFileSync(fixtures().find((f) => f.endsWith(name))!));
+    const loc = new LineLookup(elf).lookup(address);
+    assert.ok(loc, 'resolved');
+    assert.match(loc.file, /\/src\/runtime\/hashmap\.go$/);
+    assert.ok(loc.line > 0 && loc.column > 0);
+    // The map code was inlined into the program's own function; the line table names the inlined runtime line, as
+    // tinygo monitor shows it.
+    const fn = elf.symbols.find((s) => s.type === 'func' && symbolAddress(elf, s) <= address && address < symbolAddress(elf, s) + s.size);
+    assert.equal(fn?.name, 'main.record');
+  });
+}
