@@ -70,6 +70,18 @@ export function symbolAddress(elf: Pick<ElfFile, 'machine'>, sym: ElfSymbol): nu
   return elf.machine === EM_ARM && sym.type === 'func' ? sym.value - (sym.value % 2) : sym.value;
 }
 
+/**
+ * Where a section is stored (its load address, LMA), as opposed to where it runs (`address`): `.data` runs in RAM
+ * but its initial values are stored in flash. Found like llvm-objdump: the first PT_LOAD segment whose run range
+ * holds the section's address maps it by that segment's paddr; outside any, the two are the same.
+ */
+export function sectionLoadAddress(elf: Pick<ElfFile, 'segments'>, section: ElfSection): number {
+  for (const p of elf.segments) {
+    if (p.type === PT_LOAD && p.vaddr <= section.address && p.vaddr + p.memsz > section.address) return section.address - p.vaddr + p.paddr;
+  }
+  return section.address;
+}
+
 export const SHT_SYMTAB = 2;
 export const SHT_NOBITS = 8;
 export const PT_LOAD = 1;

@@ -1,5 +1,5 @@
 export { ElfError } from './error';
-export { EM_ARM, parseElf, PT_LOAD, SHT_NOBITS, SHT_SYMTAB, symbolAddress } from './elf';
+export { EM_ARM, parseElf, PT_LOAD, SHT_NOBITS, SHT_SYMTAB, sectionLoadAddress, symbolAddress } from './elf';
 export type { ElfFile, ElfSection, ElfSegment, ElfSymbol, SymbolBind, SymbolType } from './elf';
 export { parseDebugLine } from './dwarfLine';
 export type { LineFileEntry, LineRow, LineTable } from './dwarfLine';

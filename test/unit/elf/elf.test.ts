@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ElfError, parseElf, symbolAddress, type ElfFile } from '../../../src/core/elf';
+import { ElfError, parseElf, sectionLoadAddress, symbolAddress, type ElfFile } from '../../../src/core/elf';
 import { MISSING, fixtures, llvmTool, run } from './llvm';
 
 const num = (s: string) => Number.parseInt(s, 16);
@@ -139,6 +139,28 @@ void test('segments match llvm-readelf -l, and .data is loaded in flash but runs
     }
   }
   t.diagnostic(`${compared} segments compared`);
+});
+
+void test('every section run and load address (VMA, LMA) matches llvm-objdump -h', (t) => {
+  if (!llvmTool('objdump')) return t.skip(MISSING('objdump'));
+  let compared = 0, differing = 0;
+  for (const file of fixtures()) {
+    const elf = read(file);
+    for (const line of run('llvm-objdump-19', ['-h', file]).split('\n')) {
+      // "Idx Name Size VMA [LMA] Type": objdump leaves the LMA column out when no section has one of its own.
+      const m = /^\s*(\d+) (.*?)\s+([0-9a-f]{8}) ([0-9a-f]{8,16})(?: ([0-9a-f]{8,16}))?(?: |$)/.exec(line);
+      if (!m) continue;
+      const s = elf.sections[Number(m[1])]!;
+      const lma = num(m[5] ?? m[4]!);
+      assert.deepEqual([s.name, s.address, sectionLoadAddress(elf, s)], [m[2]!.trim(), num(m[4]!), lma], `${path.basename(file)} ${line}`);
+      if (num(m[4]!) !== lma) differing++;
+      compared++;
+    }
+  }
+  assert.equal(compared, fixtures().reduce((n, f) => n + read(f).sections.length, 0), 'every section compared');
+  // .data in each firmware (and what shares its address) runs somewhere else than it is stored.
+  assert.ok(differing >= 4, `${differing} sections with LMA != VMA`);
+  t.diagnostic(`${compared} sections' VMA/LMA compared, ${differing} with a different load address`);
 });
 
 void test('non-ELF, big-endian and other-class input is refused with a readable ElfError', () => {
