@@ -2,15 +2,18 @@
  * tinygo-workbench check [--format text|json|sarif] [--target NAME] [--tinygo-version V] [--list-rules] PATHS...
  * The editor's analysis from the command line, for CI. Exit status: 0 no error-severity finding, 1 at least one,
  * 2 usage or I/O error.
+ * tinygo-workbench addr2line FIRMWARE.elf ADDRESS...: see cliAddr2line.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText, assetsIn, createEngine, targetFactsFor, type Finding } from './core/analysis';
 import { formatJson, formatSarif, formatText, type FileFindings } from './core/analysis/report';
+import { ADDR2LINE_USAGE, addr2lineMain } from './cliAddr2line';
 
 const VERSION = '0.1.0';
 const USAGE = `usage: tinygo-workbench check [--format text|json|sarif] [--target NAME] [--tinygo-version V] PATHS...
-       tinygo-workbench --list-rules`;
+       tinygo-workbench --list-rules
+       ${ADDR2LINE_USAGE.replace('usage: ', '')}`;
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void }
 
@@ -25,6 +28,7 @@ function goFiles(p: string, acc: string[]): void {
 }
 
 export async function main(argv: string[], io: CliIo, assetsDir = __dirname): Promise<number> {
+  if (argv[0] === 'addr2line') return addr2lineMain(argv.slice(1), io);
   let format = 'text';
   let target: string | undefined;
   let tinygoVersion: string | undefined;

@@ -1,5 +1,6 @@
 import { StringDecoder } from 'node:string_decoder';
 import * as path from 'node:path';
+import { panicAddress, type PanicAddress } from './panicAddress';
 
 /** A source location inside a line of monitor output; `start`/`end` are UTF-16 offsets, end exclusive. */
 export interface LineLink {
@@ -14,17 +15,37 @@ export interface AnalyzedLine {
   /** A Go panic: `panic: ...` as printed by the TinyGo runtime, or tinygo monitor's `[tinygo: panic at ...]`. */
   readonly panic: boolean;
   readonly links: readonly LineLink[];
+  /** The code address of a `panic: runtime error at 0x…` (or hard-fault) line, whether or not it was resolved. */
+  readonly address?: PanicAddress;
 }
+
+/** A source position for a code address, e.g. the last built ELF's DWARF line table (core/elf LineLookup). */
+export type AddressResolver = (address: number) => { readonly file: string; readonly line: number; readonly column: number } | undefined;
 
 // tinygo monitor prints token.Position.String(): `file:line:col`, `file:line` when the column is unknown.
 const TINYGO_PANIC_AT = /\[tinygo: panic at ((?:[A-Za-z]:)?[^\]\n]*?):(\d+)(?::(\d+))?\]/g;
 // Any other `something.go:12[:3]` reference (a println of a position, a host-side trace).
 const GO_POSITION = /((?:[A-Za-z]:)?[^\s:[\]()"']+\.go):(\d+)(?::(\d+))?/g;
 
-/** Finds panics and clickable Go source positions in one line of output. Never throws. */
-export function analyzeLine(text: string): AnalyzedLine {
+/**
+ * Finds panics and clickable Go source positions in one line of output. With `resolveAddress`, the address of a
+ * `panic: runtime error at 0x…` line becomes a link to the source line it resolves to, as tinygo monitor's
+ * `[tinygo: panic at FILE:LINE:COL]` is. Never throws (a throwing resolver counts as "unknown").
+ */
+export function analyzeLine(text: string, resolveAddress?: AddressResolver): AnalyzedLine {
   const s = typeof text === 'string' ? text : '';
   const links: LineLink[] = [];
+  const address = panicAddress(s);
+  if (address && resolveAddress) {
+    let loc: ReturnType<AddressResolver>;
+    try {
+      loc = resolveAddress(address.address);
+    } catch {
+      loc = undefined;
+    }
+    // Column 0 means "no column" in DWARF; tinygo monitor then prints FILE:LINE.
+    if (loc && loc.file && loc.line > 0) links.push(link(address.start, address.end, loc.file, String(loc.line), loc.column > 0 ? String(loc.column) : undefined));
+  }
   for (const m of s.matchAll(TINYGO_PANIC_AT)) {
     const start = m.index! + '[tinygo: panic at '.length;
     links.push(link(start, start + m[0].length - '[tinygo: panic at '.length - 1, m[1]!, m[2]!, m[3]));
@@ -35,8 +56,8 @@ export function analyzeLine(text: string): AnalyzedLine {
     links.push(link(start, start + m[0].length, m[1]!, m[2]!, m[3]));
   }
   links.sort((a, b) => a.start - b.start);
-  const panic = /^\s*panic: /.test(s) || /\[tinygo: panic at /.test(s);
-  return { panic, links };
+  const panic = /^\s*panic: /.test(s) || /\[tinygo: panic at /.test(s) || address?.kind === 'hard-fault';
+  return address ? { panic, links, address } : { panic, links };
 }
 
 function link(start: number, end: number, file: string, line: string, col: string | undefined): LineLink {
