@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../engine';
-import { ALLOC_IDS, allocAnalysis, type AllocRuleId } from './allocAnalysis';
+import { allocAnalysis } from './allocAnalysis';
+import { ALLOC_IDS, type AllocRuleId } from './allocCandidates';
 
 function allocRule(id: AllocRuleId, title: string): Rule {
   return {
