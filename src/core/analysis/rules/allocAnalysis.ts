@@ -1,7 +1,6 @@
 /**
- * One pass over a declaration for all heap-allocation hints. The rules in alloc.ts share its result: the first alloc
- * rule run on a declaration computes it, the others reuse it (the engine hands every rule the same declaration
- * node), and each rule reports only its own candidates.
+ * The heap-allocation analysis of one declaration, for the rules of alloc.ts: the engine computes it once per
+ * declaration (ALLOC_ANALYSIS, through RuleContext.shared) and each alloc rule reports its own findings from `out`.
  *
  * The model is TinyGo's allocator (background doc, section 4): an allocation stays on the stack only when its size is
  * a constant no larger than MaxStackAlloc and the pointer never escapes: it is not stored anywhere (other than into
@@ -9,20 +8,21 @@
  * capture it. Interface boxing of values larger than a pointer, closures that outlive their call, string<->[]byte
  * conversions (except read-only ones), string concatenation, maps and goroutine starts always allocate.
  *
- * Cost (this runs on every declaration of every file in a workspace scan): each function is walked once, by
- * `descendantsOfType` (the walk runs inside wasm and hands back only nodes of the types asked for); names and
- * operators are read from the declaration's source text rather than through the node API, every call of which
- * crosses into wasm and allocates. A tree-sitter query for the same candidates measured slower (its matching, and
- * text predicates evaluated in JavaScript); the identifiers through which a local escapes are found by their text.
+ * Cost (this runs on every declaration of every file in a workspace scan): the candidates come from the text scan of
+ * allocCandidates.ts, whose table names the method here that judges each kind; the local declarations the same scan
+ * finds feed the resolver (allocScope.ts). Names and operators are read from the declaration's text rather than
+ * through the node API, every call of which crosses into wasm and allocates; the identifiers through which a local
+ * escapes are found by their text too.
  */
 import type { Node } from 'web-tree-sitter';
-import type { RuleContext } from '../engine';
+import type { RuleContext, SharedAnalysis } from '../engine';
 import type { Fix, Range } from '../model';
 import { callOf, codePointBefore, inErrorRegion, isIdentChar, nodeRange } from '../syntax';
 import { ALLOC_IDS, allocPrefilter, BOXING_FUNCS, scan, Scan, type AllocRuleId, type CandidateKind } from './allocCandidates';
 import { isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl } from './allocScope';
 
-export interface Candidate { at: Node | Range; message: string; fixes?: Fix[] }
+/** A finding of one alloc rule, reported as it is by that rule. */
+export interface AllocFinding { at: Node | Range; message: string; fixes?: Fix[] }
 
 /** Where an address or a closure ends up. */
 type Sink =
@@ -67,6 +67,7 @@ function wordsNamed(text: string, names: ReadonlySet<string>): { index: number; 
 /** The first character after white space. */
 const NEXT_TOKEN = /\s*(.?)/y;
 
+/** A node to judge, and its kind. */
 interface Cand { kind: CandidateKind; node: Node }
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
@@ -125,8 +126,9 @@ function headerRange(fn: Node): Range {
   return { start: r.start, end: b.start.line === r.start.line ? b.start : { line: r.start.line, character: r.start.character + 4 } };
 }
 
+/** The analysis; the methods the kinds of allocCandidates.ts name as their `judge` are public for that table. */
 export class AllocAnalysis {
-  readonly out = new Map<AllocRuleId, Candidate[]>();
+  readonly out = new Map<AllocRuleId, AllocFinding[]>();
   private readonly seen = new Set<string>();
   private readonly r: Resolver;
   private readonly maxStack: number;
@@ -533,7 +535,7 @@ export class AllocAnalysis {
 
   // ---- loops ---------------------------------------------------------------------------------------------------
 
-  /** Loop bodies of the declaration, in document order (from the query: no walk up a deeply nested tree). */
+  /** Loop bodies of the declaration, in document order (from the `for` keywords of the scan: no walk up a deeply nested tree). */
   private readonly loops: { loop: Node; start: number; end: number }[] = [];
 
   /** `for` keywords not yet looked up in the tree (in document order): looked up on the first `loopOf`. */
@@ -882,15 +884,8 @@ export class AllocAnalysis {
   }
 }
 
-let last: { decl: Node; file: RuleContext['file']; target: RuleContext['target']; analysis: AllocAnalysis } | undefined;
-
-/**
- * The shared analysis of `decl`: computed by the first alloc rule that runs on it. The engine passes the same
- * declaration, file facts and target objects to every rule of one declaration, so identity is the cache key.
- */
-export function allocAnalysis(decl: Node, ctx: RuleContext): AllocAnalysis {
-  if (last && last.decl === decl && last.file === ctx.file && last.target === ctx.target) return last.analysis;
-  const analysis = new AllocAnalysis(decl, ctx).run();
-  last = { decl, file: ctx.file, target: ctx.target, analysis };
-  return analysis;
-}
+/** The allocation analysis of a declaration, shared by the alloc rules through the engine (RuleContext.shared). */
+export const ALLOC_ANALYSIS: SharedAnalysis<AllocAnalysis> = {
+  name: 'alloc',
+  compute: (decl, ctx) => new AllocAnalysis(decl, ctx).run(),
+};

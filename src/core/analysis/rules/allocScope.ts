@@ -156,7 +156,10 @@ const BASIC_SIZES: Record<string, number | 'ptr' | '2ptr'> = {
 };
 export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_SIZES));
 
-/** Per-declaration resolver: scopes of every function in the declaration, built from one query pass. */
+/**
+ * Per-declaration resolver: scopes of every function in the declaration, filled lazily from the local declarations
+ * and func literals the text scan found (allocCandidates.ts).
+ */
 export class Resolver {
   private readonly scopes = new Map<number, FuncScope>();
 
@@ -293,7 +296,7 @@ export class Resolver {
   }
 
   /**
-   * Functions of the declaration, in document order: registered from the query pass before any lookup, so that the
+   * Functions of the declaration, in document order: registered from the scan before any lookup, so that the
    * enclosing function of a node is found by range containment instead of a walk up the tree.
    */
   private readonly funcs: { node: Node; start: number; end: number }[] = [];
