@@ -35,7 +35,7 @@ export type AllocRuleId = typeof ALLOC_IDS[keyof typeof ALLOC_IDS];
 
 /** A token of the scan and how an occurrence of it at offset `i` of the scanned text leads to nodes. */
 export interface Finder {
-  /** A regular-expression source (flags `gu`), matched where the token starts. */
+  /** A regular-expression source, matched where the token starts (flags `g`, and `u` when it uses `\p{...}`). */
   readonly token: string;
   /** Checks an occurrence in the tree and records what it leads to (`groups`: the token's own capture groups). */
   readonly locate: (s: Scan, i: number, tok: string, groups: readonly (string | undefined)[]) => void;
@@ -45,7 +45,10 @@ export interface CandidateKind {
   readonly name: string;
   /** The rules whose findings `judge` may report. */
   readonly rules: readonly AllocRuleId[];
-  /** A body without a match of this (regular-expression source, flag `u`, no backreference) has no candidate of this kind. */
+  /**
+   * A body without a match of this has no candidate of this kind: a regular-expression source without the `u` flag
+   * (which made the pre-filter slower) and without backreferences. It may match more than the tokens do.
+   */
   readonly trigger: string;
   /** A further trigger with a backreference (slow at every position): tried only when no `trigger` matched. */
   readonly slowTrigger?: RegExp;
@@ -73,8 +76,9 @@ export const BOXING_FUNCS: Record<string, Record<string, number>> = {
 
 /** A call of a builtin the rules follow, up to its `(` (not after a dot: that is a field). */
 const BUILTIN_CALL = String.raw`(?<![_\p{XID_Continue}.])(?:make|new|append|string|any)(?!${IDENT_PART_CLASS})${GAP}\(`;
+const BOXING_NAMES = [...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|');
 /** `.F(` with F one of the fmt/log functions of BOXING_FUNCS (captured: F). */
-const BOXING_CALL = String.raw`\.${GAP}(${[...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|')})(?!${IDENT_PART_CLASS})${GAP}\(`;
+const BOXING_CALL = String.raw`\.${GAP}(${BOXING_NAMES})(?!${IDENT_PART_CLASS})${GAP}\(`;
 const GAP_AT = new RegExp(GAP, 'y');
 const GO_KEYWORDS: ReadonlySet<string> = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else',
   'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select',
@@ -98,6 +102,8 @@ export class Scan {
   readonly loops: number[] = [];
   /** Func literals, in document order. */
   readonly functions: Node[] = [];
+  /** The last specs read (the resolver's finder and LARGE_VAR read the same `var`). */
+  private lastSpecs: { id: number; specs: Node[] } | undefined;
   /** The last tree lookup (several finders may look up the same token). */
   private last: { pos: number; end: number; node: Node | null } | undefined;
 
@@ -124,6 +130,19 @@ export class Scan {
   at(pos: number, len: number, type: string): Node | null {
     const n = this.nodeAt(pos, pos + len);
     return n && n.type === type && n.startIndex === pos ? n : null;
+  }
+
+  /** The specs (`var_spec`, `const_spec`) of a declaration, directly or in a parenthesised list. */
+  specsOf(d: Node, spec: 'var_spec' | 'const_spec'): Node[] {
+    if (this.lastSpecs?.id === d.id) return this.lastSpecs.specs;
+    const specs: Node[] = [];
+    for (const c of d.namedChildren) {
+      if (!c) continue;
+      if (c.type === spec) specs.push(c);
+      else if (c.type === spec + '_list') for (const e of c.namedChildren) if (e?.type === spec) specs.push(e);
+    }
+    this.lastSpecs = { id: d.id, specs };
+    return specs;
   }
 
   add(node: Node, kind: CandidateKind | DeclType, start = node.startIndex): void {
@@ -179,17 +198,6 @@ function conversionOf(t: Node, pos: number): Node | null {
   let p = t.parent;
   while (p?.type === 'parenthesized_type') { cur = p; p = p.parent; }
   return p?.type === 'type_conversion_expression' && p.startIndex === (cur === t ? pos : cur.startIndex) ? p : null;
-}
-
-/** The specs (`var_spec`, `const_spec`) of a declaration, directly or in a parenthesised list. */
-function specsOf(d: Node, spec: string): Node[] {
-  const out: Node[] = [];
-  for (const c of d.namedChildren) {
-    if (!c) continue;
-    if (c.type === spec) out.push(c);
-    else if (c.type === spec + '_list') for (const e of c.namedChildren) if (e?.type === spec) out.push(e);
-  }
-  return out;
 }
 
 /** The call of a builtin or fmt/log function whose name starts at `at` and whose `(` is at `paren` (file offsets). */
@@ -255,7 +263,7 @@ const ADDRESS: CandidateKind = {
   name: 'address-of',
   rules: [ALLOC_IDS.escape],
   // A `&` that may be the address-of operator: an odd run of `&`s not followed by `=` or `^`.
-  trigger: String.raw`(?:^|[^&])(?:&&)*&(?![&=^])`,
+  trigger: String.raw`(?<!&)(?:&&)*&(?![&=^])`,
   find: [{
     token: '&+',
     locate(s, i, tok) {
@@ -273,7 +281,8 @@ const ADDRESS: CandidateKind = {
 const BUILTIN: CandidateKind = {
   name: 'builtin call (make, new, append, string, any)',
   rules: [ALLOC_IDS.map, ALLOC_IDS.makeNonConst, ALLOC_IDS.large, ALLOC_IDS.escape, ALLOC_IDS.appendLoop, ALLOC_IDS.conversion, ALLOC_IDS.box],
-  trigger: BUILTIN_CALL,
+  // The token without its look-arounds (which make the pre-filter try it at every position): a little wider.
+  trigger: String.raw`\b(?:make|new|append|string|any)${GAP}\(`,
   find: [{
     token: BUILTIN_CALL,
     locate(s, i, tok) {
@@ -288,7 +297,7 @@ const BUILTIN: CandidateKind = {
 const BOXING_CALLS: CandidateKind = {
   name: 'fmt/log call with ...any parameters',
   rules: [ALLOC_IDS.box],
-  trigger: BOXING_CALL,
+  trigger: String.raw`\.${GAP}(?:${BOXING_NAMES})${GAP}\(`,
   find: [{
     token: BOXING_CALL,
     locate(s, i, tok, groups) {
@@ -305,14 +314,13 @@ const CONVERSION: CandidateKind = {
   name: 'conversion to []byte/[]rune or to an interface type',
   rules: [ALLOC_IDS.conversion, ALLOC_IDS.box],
   // `[]byte(`, also through parentheses (`([]byte)(s)`), and `interface{...}(`.
-  trigger: String.raw`\[${GAP}\]${GAP}(?:byte|uint8|rune|int32)(?!${IDENT_PART_CLASS})(?:${GAP}\))*${GAP}\(|\binterface${GAP}\{`,
+  trigger: String.raw`\[${GAP}\]${GAP}(?:byte|uint8|rune|int32)(?:${GAP}\))*${GAP}\(|\binterface${GAP}\{`,
   find: [{
     token: String.raw`\[`,
     locate(s, i) {
       const t = sliceOrArrayTypeAt(s, i);
-      if (t?.type !== 'slice_type' || !BYTE_ELEMENTS.has(t.childForFieldName('element')?.text ?? '')) return;
-      const c = conversionOf(t, s.start + i);
-      if (c) s.add(c, CONVERSION);
+      const c = t?.type === 'slice_type' ? conversionOf(t, s.start + i) : null;
+      if (c && BYTE_ELEMENTS.has(t?.childForFieldName('element')?.text ?? '')) s.add(c, CONVERSION);
     },
   }, {
     token: String.raw`\binterface\b`,
@@ -328,8 +336,10 @@ const CONVERSION: CandidateKind = {
 const COMPOSITE: CandidateKind = {
   name: 'composite literal of a map, array or slice type',
   rules: [ALLOC_IDS.map, ALLOC_IDS.large, ALLOC_IDS.escape],
-  // `map[`, or a `]` followed by a type (words, `.`, `*`, brackets, `<-`) and the literal's `{`.
-  trigger: String.raw`\bmap${GAP}\[|\](?:${GAP}(?:[\p{XID_Continue}.*\[\]]|<-))+${GAP}\{`,
+  // `map[`, or a `]` followed on its line by a type (words, `.`, `*`, brackets, `<-`) and the literal's `{`. Not
+  // across lines: a line ending in `]` ends its statement, and in a body of `x := a[0]`, comments and `for {` lines
+  // (generated rewrite rules) a trigger across them would send every body to the scan.
+  trigger: String.raw`\bmap${GAP}\[|\](?:[ \t]*(?:[\w.*\[\]\u0080-\uffff]|<-))+[ \t]*\{`,
   find: [{
     token: String.raw`\[`,
     locate(s, i) {
@@ -356,7 +366,7 @@ const LARGE_VAR: CandidateKind = {
     token: String.raw`\bvar\b`,
     locate(s, i) {
       const d = s.at(s.start + i, 3, 'var_declaration');
-      if (d) for (const spec of specsOf(d, 'var_spec')) if (spec.childForFieldName('type')?.type === 'array_type') s.add(spec, LARGE_VAR);
+      if (d) for (const spec of s.specsOf(d, 'var_spec')) if (spec.childForFieldName('type')?.type === 'array_type') s.add(spec, LARGE_VAR);
     },
   }],
   judge: (a, n) => a.largeVar(n),
@@ -419,11 +429,11 @@ const SCOPE_FINDERS: readonly Finder[] = [
   { token: ':=', locate(s, i) { s.shortVars.push({ at: s.start + i, names: shortVarNames(s.text, i) }); } },
   {
     token: String.raw`\bvar\b`,
-    locate(s, i) { const d = s.at(s.start + i, 3, 'var_declaration'); if (d) for (const spec of specsOf(d, 'var_spec')) s.add(spec, 'var_spec'); },
+    locate(s, i) { const d = s.at(s.start + i, 3, 'var_declaration'); if (d) for (const spec of s.specsOf(d, 'var_spec')) s.add(spec, 'var_spec'); },
   },
   {
     token: String.raw`\bconst\b`,
-    locate(s, i) { const d = s.at(s.start + i, 5, 'const_declaration'); if (d) for (const spec of specsOf(d, 'const_spec')) s.add(spec, 'const_spec'); },
+    locate(s, i) { const d = s.at(s.start + i, 5, 'const_declaration'); if (d) for (const spec of s.specsOf(d, 'const_spec')) s.add(spec, 'const_spec'); },
   },
   {
     token: String.raw`\brange\b`,
@@ -442,7 +452,7 @@ const SCOPE_FINDERS: readonly Finder[] = [
 
 // ---- the pre-filter and the scan -----------------------------------------------------------------------------------
 
-const PREFILTER = new RegExp(ALLOC_KINDS.map((k) => k.trigger).join('|'), 'u');
+const PREFILTER = new RegExp(ALLOC_KINDS.map((k) => k.trigger).join('|'));
 const SLOW_TRIGGERS = ALLOC_KINDS.flatMap((k) => (k.slowTrigger ? [k.slowTrigger] : []));
 
 /** Whether a function body may contain a candidate of any kind: false lets it skip the analysis. */
@@ -458,10 +468,14 @@ function groupCount(source: string): number {
   return (new RegExp(`${source}|`, 'u').exec('') as RegExpExecArray).length - 1;
 }
 
-/** The scanners by the set of kinds scanned for (a bit per kind whose `scanIf` passed). */
-const scanners = new Map<number, Scanner>();
+/**
+ * The scanners for a set of kinds (a bit per kind whose `scanIf` passed): one regular expression for the tokens that
+ * need the `u` flag and one for the others (together they measured twice as slow). What they find is sorted
+ * afterwards (Scan.sorted); the resolver's tokens are all in the second, so they stay in text order.
+ */
+const scanners = new Map<number, Scanner[]>();
 
-function scannerFor(mask: number): Scanner {
+function scannersFor(mask: number): Scanner[] {
   let sc = scanners.get(mask);
   if (sc) return sc;
   const byToken = new Map<string, Finder[]>();
@@ -470,28 +484,36 @@ function scannerFor(mask: number): Scanner {
     const list = byToken.get(f.token);
     if (list) list.push(f); else byToken.set(f.token, [f]);
   }
-  const alternatives: Alternative[] = [];
-  let group = 1;
-  for (const [token, fs] of byToken) {
-    const groups = groupCount(token);
-    alternatives.push({ token, finders: fs, group, groups });
-    group += groups + 1;
-  }
-  sc = { re: new RegExp(alternatives.map((a) => `(${a.token})`).join('|'), 'gu'), alternatives };
+  sc = [true, false].map((unicode) => {
+    const alternatives: Alternative[] = [];
+    let group = 1;
+    for (const [token, fs] of byToken) {
+      if (token.includes('\\p{') !== unicode) continue;
+      const groups = groupCount(token);
+      alternatives.push({ token, finders: fs, group, groups });
+      group += groups + 1;
+    }
+    return { re: new RegExp(alternatives.map((a) => `(${a.token})`).join('|'), unicode ? 'gu' : 'g'), alternatives };
+  });
   scanners.set(mask, sc);
   return sc;
 }
 
-/** Every token of every kind (and of the resolver) in `s.text`, each handed to its finders, in text order. */
+/** Every token of every kind (and of the resolver) in `s.text`, each handed to its finders. */
 export function scan(s: Scan): Scan {
   let mask = 0;
   ALLOC_KINDS.forEach((k, b) => { if (k.scanIf?.(s.text)) mask |= 1 << b; });
-  const { re, alternatives } = scannerFor(mask);
-  re.lastIndex = 0;
-  for (let m = re.exec(s.text); m; m = re.exec(s.text)) {
-    const alt = alternatives.find((a) => m![a.group] !== undefined) as Alternative;
-    const groups = alt.groups > 0 ? m.slice(alt.group + 1, alt.group + 1 + alt.groups) : [];
-    for (const f of alt.finders) f.locate(s, m.index, m[0], groups);
+  const text = s.text;
+  for (const { re, alternatives } of scannersFor(mask)) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      let alt = alternatives[0] as Alternative;
+      for (const a of alternatives) if (m[a.group] !== undefined) { alt = a; break; }
+      const groups = alt.groups > 0 ? m.slice(alt.group + 1, alt.group + 1 + alt.groups) : NO_GROUPS;
+      for (const f of alt.finders) f.locate(s, m.index, m[0], groups);
+    }
   }
   return s;
 }
+
+const NO_GROUPS: readonly (string | undefined)[] = [];
