@@ -168,28 +168,55 @@ export class Scan {
 // ---- helpers of the finders ----------------------------------------------------------------------------------------
 
 /**
- * The slice or array type starting at the `[` at `i`, or null. Not the start of a type after an operand (`a[i]`,
- * `f()[i]`, `[][]T`, `map[K]`): after a word, only after a keyword (a word with other characters is left to the tree).
+ * A finder of the slice or array type starting at a `[`, handed to `found`. Not the start of a type after an operand
+ * (`a[i]`, `f()[i]`, `[][]T`, `map[K]`): after a word, only after a keyword (a word with other characters is left to
+ * the tree).
  */
-function sliceOrArrayTypeAt(s: Scan, i: number): Node | null {
-  const text = s.text;
-  const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-  if (prev === 0x29 /* ) */ || prev === 0x5d /* ] */) return null;
-  if (isAsciiIdentChar(prev)) {
-    let j = i - 1;
-    while (j >= 0 && isAsciiIdentChar(text.charCodeAt(j))) j--;
-    if (!(j >= 0 && text.charCodeAt(j) >= 0x80) && !GO_KEYWORDS.has(text.slice(j + 1, i))) return null;
-  }
-  const pos = s.start + i;
-  const n = s.nodeAt(pos, pos + 1);
-  if (!n || n.startIndex !== pos || (n.type !== 'slice_type' && n.type !== 'array_type')) return null;
-  return n;
+function bracketType(found: (s: Scan, t: Node, pos: number) => void): Finder {
+  return {
+    token: String.raw`\[`,
+    locate(s, i) {
+      const text = s.text;
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (prev === 0x29 /* ) */ || prev === 0x5d /* ] */) return;
+      if (isAsciiIdentChar(prev)) {
+        let j = i - 1;
+        while (j >= 0 && isAsciiIdentChar(text.charCodeAt(j))) j--;
+        if (!(j >= 0 && text.charCodeAt(j) >= 0x80) && !GO_KEYWORDS.has(text.slice(j + 1, i))) return;
+      }
+      const pos = s.start + i;
+      const n = s.nodeAt(pos, pos + 1);
+      if (n && n.startIndex === pos && (n.type === 'slice_type' || n.type === 'array_type')) found(s, n, pos);
+    },
+  };
 }
 
-/** The composite literal whose type is `t` (starting at `pos`), if any. */
-function literalOf(t: Node, pos: number): Node | null {
+/**
+ * A finder of the node of `type` that starts with `keyword`, handed to `found`. (At offset 0 of the declaration
+ * itself the keyword is its own `func`, no node of the body.)
+ */
+function keyword(word: string, type: string, found: (s: Scan, n: Node, pos: number) => void): Finder {
+  return {
+    token: String.raw`\b${word}\b`,
+    locate(s, i) {
+      if (i === 0 && s.isDecl) return;
+      const n = s.at(s.start + i, word.length, type);
+      if (n) found(s, n, s.start + i);
+    },
+  };
+}
+
+/** The composite literal whose type is `t` (starting at `pos`), if any: a COMPOSITE candidate. */
+function literalOf(s: Scan, t: Node, pos: number): void {
   const p = t.parent;
-  return p?.type === 'composite_literal' && p.startIndex === pos ? p : null;
+  if (p?.type === 'composite_literal' && p.startIndex === pos) s.add(p, COMPOSITE);
+}
+
+/** The conversion to `t` (starting at `pos`), if any, when it may copy: to an interface, []byte or []rune. */
+function conversionTo(s: Scan, t: Node, pos: number): void {
+  if (t.type === 'array_type') return;
+  const c = conversionOf(t, pos);
+  if (c && (t.type !== 'slice_type' || BYTE_ELEMENTS.has(t.childForFieldName('element')?.text ?? ''))) s.add(c, CONVERSION);
 }
 
 /** The conversion whose type is `t` (starting at `pos`), through parentheses, if any. */
@@ -315,21 +342,7 @@ const CONVERSION: CandidateKind = {
   rules: [ALLOC_IDS.conversion, ALLOC_IDS.box],
   // `[]byte(`, also through parentheses (`([]byte)(s)`), and `interface{...}(`.
   trigger: String.raw`\[${GAP}\]${GAP}(?:byte|uint8|rune|int32)(?:${GAP}\))*${GAP}\(|\binterface${GAP}\{`,
-  find: [{
-    token: String.raw`\[`,
-    locate(s, i) {
-      const t = sliceOrArrayTypeAt(s, i);
-      const c = t?.type === 'slice_type' ? conversionOf(t, s.start + i) : null;
-      if (c && BYTE_ELEMENTS.has(t?.childForFieldName('element')?.text ?? '')) s.add(c, CONVERSION);
-    },
-  }, {
-    token: String.raw`\binterface\b`,
-    locate(s, i) {
-      const t = s.at(s.start + i, 9, 'interface_type');
-      const c = t ? conversionOf(t, s.start + i) : null;
-      if (c) s.add(c, CONVERSION);
-    },
-  }],
+  find: [bracketType(conversionTo), keyword('interface', 'interface_type', conversionTo)],
   judge: (a, n) => a.conversion(n),
 };
 
@@ -340,21 +353,7 @@ const COMPOSITE: CandidateKind = {
   // across lines: a line ending in `]` ends its statement, and in a body of `x := a[0]`, comments and `for {` lines
   // (generated rewrite rules) a trigger across them would send every body to the scan.
   trigger: String.raw`\bmap${GAP}\[|\](?:[ \t]*(?:[\w.*\[\]\u0080-\uffff]|<-))+[ \t]*\{`,
-  find: [{
-    token: String.raw`\[`,
-    locate(s, i) {
-      const t = sliceOrArrayTypeAt(s, i);
-      const lit = t ? literalOf(t, s.start + i) : null;
-      if (lit) s.add(lit, COMPOSITE);
-    },
-  }, {
-    token: String.raw`\bmap\b`,
-    locate(s, i) {
-      const t = s.at(s.start + i, 3, 'map_type');
-      const lit = t ? literalOf(t, s.start + i) : null;
-      if (lit) s.add(lit, COMPOSITE);
-    },
-  }],
+  find: [bracketType(literalOf), keyword('map', 'map_type', literalOf)],
   judge: (a, n) => a.compositeLiteral(n),
 };
 
@@ -362,13 +361,9 @@ const LARGE_VAR: CandidateKind = {
   name: 'local variable of an array type',
   rules: [ALLOC_IDS.large],
   trigger: String.raw`\bvar\b`,
-  find: [{
-    token: String.raw`\bvar\b`,
-    locate(s, i) {
-      const d = s.at(s.start + i, 3, 'var_declaration');
-      if (d) for (const spec of s.specsOf(d, 'var_spec')) if (spec.childForFieldName('type')?.type === 'array_type') s.add(spec, LARGE_VAR);
-    },
-  }],
+  find: [keyword('var', 'var_declaration', (s, d) => {
+    for (const spec of s.specsOf(d, 'var_spec')) if (spec.childForFieldName('type')?.type === 'array_type') s.add(spec, LARGE_VAR);
+  })],
   judge: (a, n) => a.largeVar(n),
 };
 
@@ -376,13 +371,7 @@ const GO: CandidateKind = {
   name: 'go statement',
   rules: [ALLOC_IDS.goroutine],
   trigger: String.raw`\bgo\b`,
-  find: [{
-    token: String.raw`\bgo\b`,
-    locate(s, i) {
-      const n = s.at(s.start + i, 2, 'go_statement');
-      if (n) s.add(n, GO);
-    },
-  }],
+  find: [keyword('go', 'go_statement', (s, n) => s.add(n, GO))],
   judge: (a, n) => a.goStatement(n),
 };
 
@@ -390,14 +379,7 @@ const FUNC_LITERAL: CandidateKind = {
   name: 'func literal',
   rules: [ALLOC_IDS.closure],
   trigger: String.raw`\bfunc\b`,
-  find: [{
-    token: String.raw`\bfunc\b`,
-    locate(s, i) {
-      if (i === 0 && s.isDecl) return; // the declaration's own keyword
-      const n = s.at(s.start + i, 4, 'func_literal');
-      if (n) s.add(n, FUNC_LITERAL);
-    },
-  }],
+  find: [keyword('func', 'func_literal', (s, n) => s.add(n, FUNC_LITERAL))],
   outsideFunctions: true,
   judge: (a, n) => a.funcLiteral(n),
 };
@@ -427,27 +409,14 @@ export const ALLOC_KINDS: readonly CandidateKind[] = [ADDRESS, BUILTIN, BOXING_C
  */
 const SCOPE_FINDERS: readonly Finder[] = [
   { token: ':=', locate(s, i) { s.shortVars.push({ at: s.start + i, names: shortVarNames(s.text, i) }); } },
-  {
-    token: String.raw`\bvar\b`,
-    locate(s, i) { const d = s.at(s.start + i, 3, 'var_declaration'); if (d) for (const spec of s.specsOf(d, 'var_spec')) s.add(spec, 'var_spec'); },
-  },
-  {
-    token: String.raw`\bconst\b`,
-    locate(s, i) { const d = s.at(s.start + i, 5, 'const_declaration'); if (d) for (const spec of s.specsOf(d, 'const_spec')) s.add(spec, 'const_spec'); },
-  },
+  keyword('var', 'var_declaration', (s, d) => { for (const spec of s.specsOf(d, 'var_spec')) s.add(spec, 'var_spec'); }),
+  keyword('const', 'const_declaration', (s, d) => { for (const spec of s.specsOf(d, 'const_spec')) s.add(spec, 'const_spec'); }),
   {
     token: String.raw`\brange\b`,
     locate(s, i) { const n = s.nodeAt(s.start + i, s.start + i + 5); if (n?.type === 'range_clause') s.add(n, 'range_clause'); },
   },
   { token: String.raw`\bfor\b`, locate(s, i) { s.loops.push(s.start + i); } },
-  {
-    token: String.raw`\bfunc\b`,
-    locate(s, i) {
-      if (i === 0 && s.isDecl) return;
-      const n = s.at(s.start + i, 4, 'func_literal');
-      if (n) s.functions.push(n);
-    },
-  },
+  keyword('func', 'func_literal', (s, n) => { s.functions.push(n); }),
 ];
 
 // ---- the pre-filter and the scan -----------------------------------------------------------------------------------
