@@ -7,8 +7,8 @@
  * one entry here; the unit test allocCandidates.test.ts holds an example for every kind and checks that the
  * pre-filter passes every body in which the scan finds a candidate.
  *
- * Why a text scan: each kind's nodes start with a keyword or operator, found in the declaration's text by one
- * regular expression built from all the tokens; each occurrence is looked up in the tree (`namedDescendantForIndex`:
+ * Why a text scan: each kind's nodes start with a keyword or operator, found in the declaration's text by regular
+ * expressions built from all the kinds' tokens (`scan`); each occurrence is looked up in the tree (`namedDescendantForIndex`:
  * the tokens are anonymous, so the smallest named node around one is the node it belongs to), and occurrences in
  * strings and comments reach a literal or a comment and are dropped by the type check. A walk of the tree, or a
  * tree-sitter query, measured slower: every node visited crosses into wasm.
@@ -75,7 +75,7 @@ export const BOXING_FUNCS: Record<string, Record<string, number>> = {
 };
 
 /** A call of a builtin the rules follow, up to its `(` (not after a dot: that is a field). */
-const BUILTIN_CALL = String.raw`(?<![_\p{XID_Continue}.])(?:make|new|append|string|any)(?!${IDENT_PART_CLASS})${GAP}\(`;
+const BUILTIN_CALL = String.raw`(?<!${IDENT_PART_CLASS}|\.)(?:make|new|append|string|any)(?!${IDENT_PART_CLASS})${GAP}\(`;
 const BOXING_NAMES = [...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|');
 /** `.F(` with F one of the fmt/log functions of BOXING_FUNCS (captured: F). */
 const BOXING_CALL = String.raw`\.${GAP}(${BOXING_NAMES})(?!${IDENT_PART_CLASS})${GAP}\(`;
@@ -95,6 +95,7 @@ interface Found { node: Node; start: number; kind: CandidateKind | DeclType }
 export class Scan {
   /** Candidates and local declarations, each node once per kind. */
   private readonly found = new Map<number, Found>();
+  /** A small number per kind, for the keys of `found`. */
   private readonly keys = new Map<CandidateKind | DeclType, number>();
   /** `:=` offsets (in the file) and the names written before them, when the text tells them for certain. */
   readonly shortVars: { at: number; names: string[] | null }[] = [];
