@@ -92,8 +92,10 @@ export function* descendants(n: Node, types: ReadonlySet<string>): Generator<Nod
 
 /** A character that may start an identifier, as a regular-expression class (needs the `u` flag). */
 export const IDENT_START_CLASS = String.raw`[_\p{XID_Start}]`;
+/** The characters that may continue an identifier, for a regular-expression class (needs the `u` flag). */
+export const IDENT_PART_CHARS = String.raw`_\p{XID_Continue}`;
 /** A character that may continue an identifier, as a regular-expression class (needs the `u` flag). */
-export const IDENT_PART_CLASS = String.raw`[_\p{XID_Continue}]`;
+export const IDENT_PART_CLASS = `[${IDENT_PART_CHARS}]`;
 const IDENT_START_ONE = new RegExp(`^${IDENT_START_CLASS}$`, 'u');
 const IDENT_PART_ONE = new RegExp(`^${IDENT_PART_CLASS}$`, 'u');
 

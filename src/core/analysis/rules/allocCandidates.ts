@@ -15,7 +15,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../fileFacts';
-import { IDENT_PART_CLASS, isAsciiIdentChar, isIdentChar } from '../syntax';
+import { IDENT_PART_CHARS, IDENT_PART_CLASS, isAsciiIdentChar, isIdentChar } from '../syntax';
 import type { AllocAnalysis } from './allocAnalysis';
 import { shortVarNames } from './allocScope';
 
@@ -75,7 +75,7 @@ export const BOXING_FUNCS: Record<string, Record<string, number>> = {
 };
 
 /** A call of a builtin the rules follow, up to its `(` (not after a dot: that is a field). */
-const BUILTIN_CALL = String.raw`(?<!${IDENT_PART_CLASS}|\.)(?:make|new|append|string|any)(?!${IDENT_PART_CLASS})${GAP}\(`;
+const BUILTIN_CALL = String.raw`(?<![${IDENT_PART_CHARS}.])(?:make|new|append|string|any)(?!${IDENT_PART_CLASS})${GAP}\(`;
 const BOXING_NAMES = [...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|');
 /** `.F(` with F one of the fmt/log functions of BOXING_FUNCS (captured: F). */
 const BOXING_CALL = String.raw`\.${GAP}(${BOXING_NAMES})(?!${IDENT_PART_CLASS})${GAP}\(`;
