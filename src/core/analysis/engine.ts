@@ -16,6 +16,18 @@ export interface RuleContext {
   /** Compiled query from `queries/<name>.scm`, compiled once per process. */
   query(name: string): Query;
   report(at: Node | Range, message: string, options?: ReportOptions): void;
+  /**
+   * What several rules compute from the same declaration (the alloc rules share one analysis): computed for the first
+   * rule of the declaration that asks, the others get the same result. `compute` reads only what a rule may read, and
+   * reports nothing (its `ctx` is the asking rule's).
+   */
+  shared<T>(of: SharedAnalysis<T>): T;
+}
+
+/** A result several rules of one declaration share; the object itself is the key. */
+export interface SharedAnalysis<T> {
+  readonly name: string;
+  compute(decl: Node, ctx: RuleContext): T;
 }
 
 export interface Rule extends RuleMeta {
@@ -27,8 +39,15 @@ export interface Rule extends RuleMeta {
   checkDecl(decl: Node, ctx: RuleContext): void;
 }
 
-/** A rule's context during one analysis: `file` and `found` are set per declaration. */
-interface RunContext extends RuleContext { rule: Rule; found: Finding[]; file: FileFacts }
+/** A rule's context during one analysis: `decl`, `file`, `found` and `sharedBy` are set per declaration. */
+interface RunContext extends RuleContext {
+  rule: Rule;
+  decl: Node;
+  found: Finding[];
+  file: FileFacts;
+  /** The declaration's shared results (SharedAnalysis), one map for all its rules. */
+  sharedBy: Map<SharedAnalysis<unknown>, unknown>;
+}
 
 export type RuleSettings = Record<string, { enabled?: boolean; severity?: Severity } | undefined>;
 
@@ -353,13 +372,21 @@ export class Analyzer {
       const c: RunContext = {
         rule,
         found: [],
+        decl: undefined as unknown as Node,
         file: undefined as unknown as FileFacts,
+        sharedBy: new Map(),
         target: options.target,
         query: (name) => this.queries.get(name),
         report: (at, message, o) => {
           if ('startPosition' in at && inErrorRegion(at)) return;
           c.found.push({ ruleId: rule.id, family: rule.family, message, range: 'startPosition' in at ? nodeRange(at) : at,
             severity: o?.severity ?? severity, fixes: o?.fixes });
+        },
+        shared: <T>(of: SharedAnalysis<T>): T => {
+          if (c.sharedBy.has(of)) return c.sharedBy.get(of) as T;
+          const v = of.compute(c.decl, c);
+          c.sharedBy.set(of, v);
+          return v;
         },
       };
       return c;
@@ -368,9 +395,12 @@ export class Analyzer {
 
   private runDecl(decl: Node, file: FileFacts, contexts: readonly RunContext[]): Finding[] {
     const found: Finding[] = [];
+    const sharedBy = new Map<SharedAnalysis<unknown>, unknown>();
     for (const c of contexts) {
+      c.decl = decl;
       c.file = file;
       c.found = found;
+      c.sharedBy = sharedBy;
       try {
         c.rule.checkDecl(decl, c);
       } catch (e) {

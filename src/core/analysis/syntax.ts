@@ -85,3 +85,38 @@ export function* descendants(n: Node, types: ReadonlySet<string>): Generator<Nod
     cursor.delete();
   }
 }
+
+// ---- identifier characters ---------------------------------------------------------------------------------------
+// The text scanners read identifiers as Unicode XID words with `_`: one definition, as regular-expression classes (for
+// patterns) and as a test of one code point (for hand-written loops; ASCII answered without a regular expression).
+
+/** A character that may start an identifier, as a regular-expression class (needs the `u` flag). */
+export const IDENT_START_CLASS = String.raw`[_\p{XID_Start}]`;
+/** The characters that may continue an identifier, for a regular-expression class (needs the `u` flag). */
+export const IDENT_PART_CHARS = String.raw`_\p{XID_Continue}`;
+/** A character that may continue an identifier, as a regular-expression class (needs the `u` flag). */
+export const IDENT_PART_CLASS = `[${IDENT_PART_CHARS}]`;
+const IDENT_START_ONE = new RegExp(`^${IDENT_START_CLASS}$`, 'u');
+const IDENT_PART_ONE = new RegExp(`^${IDENT_PART_CLASS}$`, 'u');
+
+/**
+ * Whether code point `c` may continue an identifier (`start`: may start one). A lone surrogate (a UTF-16 unit read
+ * on its own) is neither.
+ */
+export function isIdentChar(c: number, start = false): boolean {
+  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (!start && c >= 0x30 && c <= 0x39);
+  if (c >= 0xd800 && c <= 0xdfff) return false;
+  return (start ? IDENT_START_ONE : IDENT_PART_ONE).test(String.fromCodePoint(c));
+}
+
+/** An ASCII letter, digit or `_`: the only identifier characters the text scanners judge without the tree. */
+export function isAsciiIdentChar(c: number): boolean {
+  return c < 0x80 && isIdentChar(c);
+}
+
+/** The code point ending at `j` (exclusive) of `s`, and where it starts. */
+export function codePointBefore(s: string, j: number): { c: number; at: number } {
+  const lo = s.charCodeAt(j - 1);
+  const at = lo >= 0xdc00 && lo <= 0xdfff && j >= 2 && s.charCodeAt(j - 2) >= 0xd800 && s.charCodeAt(j - 2) <= 0xdbff ? j - 2 : j - 1;
+  return { c: at === j - 1 ? lo : s.codePointAt(at) as number, at };
+}

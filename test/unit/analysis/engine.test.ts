@@ -47,6 +47,24 @@ void test('rule settings turn a rule off or change its severity', async () => {
   assert.equal(analyzeText(e, SRC, { ...opts, rules: { 'reflect-unsupported': { severity: 'hint' } } })[0].severity, 'hint');
 });
 
+void test('the same tree analysed for another target gets that target\'s findings (rules share results per declaration, not per tree)', async () => {
+  // The unsupported rules once kept their scan of the last declaration in a module variable keyed by the tree and
+  // node: a file with one function, analysed again on the same tree for a target without a scheduler, reused the scan
+  // made for a target with one, and the goroutine error went missing.
+  const e = await testEngine();
+  const src = 'package p\n\nfunc f() {\n\tgo g()\n}\n';
+  const tree = e.parser.parse(src);
+  try {
+    const withScheduler = e.analyzer.analyze(tree, src, { target: { ...DEFAULT_TARGET_FACTS, scheduler: 'tasks' as const } });
+    assert.deepEqual(withScheduler.map((f) => f.ruleId), ['alloc-goroutine']);
+    const none = { target: { ...DEFAULT_TARGET_FACTS, scheduler: 'none' as const } };
+    assert.deepEqual(brief(e.analyzer.analyze(tree, src, none)), brief(analyzeText(e, src, none)));
+    assert.deepEqual(e.analyzer.analyze(tree, src, none).map((f) => f.ruleId), ['unsupported-goroutine-no-scheduler']);
+  } finally {
+    tree.delete();
+  }
+});
+
 void test('incremental edits give the same tree and findings as a fresh parse, and reuse untouched declarations', async () => {
   const e = await testEngine();
   const trees = new DocumentTrees(e.parser, 4);

@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleContext } from '../engine';
-import { ALLOC_IDS, allocAnalysis, type AllocRuleId } from './allocAnalysis';
+import { ALLOC_ANALYSIS } from './allocAnalysis';
+import { ALLOC_IDS, type AllocRuleId } from './allocCandidates';
 
 function allocRule(id: AllocRuleId, title: string): Rule {
   return {
@@ -8,8 +9,8 @@ function allocRule(id: AllocRuleId, title: string): Rule {
     family: 'alloc',
     title,
     defaultSeverity: 'information',
-    checkDecl(decl: Node, ctx: RuleContext) {
-      for (const c of allocAnalysis(decl, ctx).out.get(id) ?? []) ctx.report(c.at, c.message, c.fixes ? { fixes: c.fixes } : undefined);
+    checkDecl(_decl: Node, ctx: RuleContext) {
+      for (const c of ctx.shared(ALLOC_ANALYSIS).out.get(id) ?? []) ctx.report(c.at, c.message, c.fixes ? { fixes: c.fixes } : undefined);
     },
   };
 }

@@ -1,7 +1,6 @@
 /**
- * One pass over a declaration for all heap-allocation hints. The rules in alloc.ts share its result: the first alloc
- * rule run on a declaration computes it, the others reuse it (the engine hands every rule the same declaration
- * node), and each rule reports only its own candidates.
+ * The heap-allocation analysis of one declaration, for the rules of alloc.ts: the engine computes it once per
+ * declaration (ALLOC_ANALYSIS, through RuleContext.shared) and each alloc rule reports its own findings from `out`.
  *
  * The model is TinyGo's allocator (background doc, section 4): an allocation stays on the stack only when its size is
  * a constant no larger than MaxStackAlloc and the pointer never escapes: it is not stored anywhere (other than into
@@ -9,35 +8,21 @@
  * capture it. Interface boxing of values larger than a pointer, closures that outlive their call, string<->[]byte
  * conversions (except read-only ones), string concatenation, maps and goroutine starts always allocate.
  *
- * Cost (this runs on every declaration of every file in a workspace scan): each function is walked once, by
- * `descendantsOfType` (the walk runs inside wasm and hands back only nodes of the types asked for); names and
- * operators are read from the declaration's source text rather than through the node API, every call of which
- * crosses into wasm and allocates. A tree-sitter query for the same candidates measured slower (its matching, and
- * text predicates evaluated in JavaScript); the identifiers through which a local escapes are found by their text.
+ * Cost (this runs on every declaration of every file in a workspace scan): the candidates come from the text scan of
+ * allocCandidates.ts, whose table names the method here that judges each kind; the local declarations the same scan
+ * finds feed the resolver (allocScope.ts). Names and operators are read from the declaration's text rather than
+ * through the node API, every call of which crosses into wasm and allocates; the identifiers through which a local
+ * escapes are found by their text too.
  */
 import type { Node } from 'web-tree-sitter';
-import type { RuleContext } from '../engine';
+import type { RuleContext, SharedAnalysis } from '../engine';
 import type { Fix, Range } from '../model';
-import { callOf, inErrorRegion, nodeRange } from '../syntax';
-import {
-  isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, shortVarNames, type LocalDecl,
-} from './allocScope';
+import { callOf, codePointBefore, inErrorRegion, isIdentChar, nodeRange } from '../syntax';
+import { ALLOC_IDS, allocPrefilter, BOXING_FUNCS, scan, Scan, type AllocRuleId, type CandidateKind } from './allocCandidates';
+import { isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl } from './allocScope';
 
-export const ALLOC_IDS = {
-  escape: 'alloc-escape',
-  goroutine: 'alloc-goroutine',
-  closure: 'alloc-closure',
-  box: 'alloc-interface-box',
-  makeNonConst: 'alloc-make-nonconst',
-  large: 'alloc-large-object',
-  appendLoop: 'alloc-append-loop',
-  concatLoop: 'alloc-concat-loop',
-  conversion: 'alloc-string-conversion',
-  map: 'alloc-map',
-} as const;
-export type AllocRuleId = typeof ALLOC_IDS[keyof typeof ALLOC_IDS];
-
-export interface Candidate { at: Node | Range; message: string; fixes?: Fix[] }
+/** A finding of one alloc rule, reported as it is by that rule. */
+export interface AllocFinding { at: Node | Range; message: string; fixes?: Fix[] }
 
 /** Where an address or a closure ends up. */
 type Sink =
@@ -49,66 +34,6 @@ type Sink =
   | { kind: 'captured' }
   | { kind: 'append' }
   | { kind: 'alias'; decl: LocalDecl };
-
-/** fmt/log functions taking `...any`, with the number of leading parameters that are not `any`. */
-const BOXING_FUNCS: Record<string, Record<string, number>> = {
-  fmt: {
-    Print: 0, Println: 0, Printf: 1, Sprint: 0, Sprintln: 0, Sprintf: 1, Errorf: 1,
-    Fprint: 1, Fprintln: 1, Fprintf: 2, Append: 1, Appendln: 1, Appendf: 2,
-  },
-  log: { Print: 0, Println: 0, Printf: 1, Fatal: 0, Fatalln: 0, Fatalf: 1, Panic: 0, Panicln: 0, Panicf: 1 },
-};
-
-/** White space and comments between tokens. */
-// Each alternative can match in only one way (a line comment runs to the end of its line, a block comment to its
-// first `*/`): with overlapping alternatives a line of `//` or of comments made the search exponential.
-const GAP = String.raw`(?:\s|/\*(?:[^*]|\*(?!/))*\*/|//[^\n]*(?:\n|$))*`;
-/** A call of a builtin the rules follow, up to its `(` (not after a dot: that is a field). Checked in the tree. */
-const BUILTIN_TEXT = new RegExp(String.raw`(?<![_\p{XID_Continue}.])(?:make|new|append|string|any)(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
-/** `.F(` with F one of the fmt/log functions of BOXING_FUNCS (captured: F). Checked in the tree. */
-const FIELD_TEXT = new RegExp(String.raw`\.${GAP}(${[...new Set(Object.values(BOXING_FUNCS).flatMap((t) => Object.keys(t)))].join('|')})(?![_\p{XID_Continue}])${GAP}\(`, 'gu');
-const GAP_AT = new RegExp(GAP, 'y');
-const IDENT_CHAR = /[_\p{XID_Continue}]/u;
-function isAsciiIdent(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-}
-const IDENT_START = /[_\p{XID_Start}]/u;
-/** A `&` that may be the address-of operator (not `&&`, `&=`, `&^`). */
-/**
- * What marks a node `collect` wants: `&`s, `[` (slice/array types), `:=`, the keywords, and (for assignments)
- * `=` not part of `==`, `!=`, `<=`, `>=`, `:=`, with `<<=`, `>>=` matched whole.
- */
-const SCAN_ASSIGN = /&+|\[|:=|\b(?:var|const|range|for|go|func|map|interface)\b|(?:<<|>>)=|(?<![=!<>:])=(?!=)/g;
-/** SCAN_ASSIGN without the assignments. */
-const SCAN = /&+|\[|:=|\b(?:var|const|range|for|go|func|map|interface)\b/g;
-const GO_KEYWORDS: ReadonlySet<string> = new Set(['break', 'case', 'chan', 'const', 'continue', 'default', 'defer', 'else',
-  'fallthrough', 'for', 'func', 'go', 'goto', 'if', 'import', 'interface', 'map', 'package', 'range', 'return', 'select',
-  'struct', 'switch', 'type', 'var']);
-/** A composite literal of a map, array or slice type, checked when found. */
-const COMPLIT_CHECKED = '#composite';
-
-/** Identifiers are words of the source text (which may also be inside a string, a comment or a number). */
-const WORD_START = /^[_\p{XID_Start}]$/u;
-const WORD_CONTINUE = /^[_\p{XID_Continue}]$/u;
-
-/** The code point ending at `j` (exclusive) of `s`, and where it starts. */
-function codePointBefore(s: string, j: number): { ch: string; at: number } {
-  const lo = s.charCodeAt(j - 1);
-  const at = lo >= 0xdc00 && lo <= 0xdfff && j >= 2 && s.charCodeAt(j - 2) >= 0xd800 && s.charCodeAt(j - 2) <= 0xdbff ? j - 2 : j - 1;
-  return { ch: s.slice(at, j), at };
-}
-
-function isWordContinue(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
-  return WORD_CONTINUE.test(ch);
-}
-
-function isWordStart(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
-  return WORD_START.test(ch);
-}
 
 /**
  * The words of `text` (maximal runs of XID_Continue characters, each starting at the first XID_Start or `_` after
@@ -122,16 +47,14 @@ function wordsNamed(text: string, names: ReadonlySet<string>): { index: number; 
     for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
       const end = i + name.length;
       if (end < text.length) {
-        const c = text.charCodeAt(end);
-        const ch = c >= 0xd800 && c <= 0xdbff ? text.slice(end, end + 2) : text[end] as string;
-        if (isWordContinue(ch)) continue;
+        if (isIdentChar(text.codePointAt(end) as number)) continue;
       }
       // Not the tail of a word that starts before: the XID_Continue characters just before start no word.
       let inside = false;
       for (let j = i; j > 0;) {
-        const { ch, at } = codePointBefore(text, j);
-        if (!isWordContinue(ch)) break;
-        if (isWordStart(ch)) { inside = true; break; }
+        const { c, at } = codePointBefore(text, j);
+        if (!isIdentChar(c)) break;
+        if (isIdentChar(c, true)) { inside = true; break; }
         j = at;
       }
       if (!inside) out.push({ index: i, name });
@@ -144,8 +67,8 @@ function wordsNamed(text: string, names: ReadonlySet<string>): { index: number; 
 /** The first character after white space. */
 const NEXT_TOKEN = /\s*(.?)/y;
 
-const K_ADDR = 0, K_BUILTIN = 1, K_PKG = 2, K_CONV = 3, K_COMPLIT = 4, K_GO = 5, K_FUNCLIT = 6, K_CONCAT = 7, K_LARGEVAR = 8;
-interface Cand { kind: number; node: Node }
+/** A node to judge, and its kind. */
+interface Cand { kind: CandidateKind; node: Node }
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
@@ -203,30 +126,18 @@ function headerRange(fn: Node): Range {
   return { start: r.start, end: b.start.line === r.start.line ? b.start : { line: r.start.line, character: r.start.character + 4 } };
 }
 
-/**
- * Text a function body must contain for any alloc rule to have something to say: `&`, the builtins, `go`, `func`,
- * `map[`, composite literals, conversions, fmt/log printing, `var`, `+=` or `s = s + ...`. Conservative (a match
- * only costs the query); it lets machine-generated bodies with none of these (rewrite rules, tables) skip the walk.
- */
-const ALLOC_TRIGGER_CHEAP = new RegExp([
-  '(?<!&)&(?![&=^])', '\\b(?:make|new|append|string|any)\\s*\\(', '\\bgo\\b', '\\bfunc\\b', '\\bmap\\s*\\[',
-  '\\]\\s*[\\w.*]+\\s*\\{', '\\[\\s*\\]\\s*(?:byte|rune|uint8|int32)\\s*\\(', '\\binterface\\s*\\{',
-  '\\.\\s*(?:Print|Sprint|Fprint|Errorf|Append|Fatal|Panic)', '\\bvar\\b', '\\+=',
-].join('|'));
-/** `s = s + ...`, `s = ... + s`: a backreference, slow at every position, so tried only when the others fail. */
-const ALLOC_TRIGGER_CONCAT = /(\b\w+)\s*=\s*(?:\1\s*\+|[^\n;]*\+\s*\1\b)/;
-function allocTrigger(body: string): boolean {
-  return ALLOC_TRIGGER_CHEAP.test(body) || ALLOC_TRIGGER_CONCAT.test(body);
-}
-
+/** The analysis; the methods the kinds of allocCandidates.ts name as their `judge` are public for that table. */
 export class AllocAnalysis {
-  readonly out = new Map<AllocRuleId, Candidate[]>();
+  readonly out = new Map<AllocRuleId, AllocFinding[]>();
   private readonly seen = new Set<string>();
   private readonly r: Resolver;
   private readonly maxStack: number;
   private readonly ptr: number;
   /** Allocation sites held in local variables, by the declaration of the variable. */
   private readonly aliases = new Map<LocalDecl, { site: Node; what: string; closure: boolean }[]>();
+  /** The declaration's text and its offset in the file: names and operators are read from it, not from the tree. */
+  private src = '';
+  private base = 0;
 
   constructor(private readonly decl: Node, private readonly ctx: RuleContext) {
     this.r = new Resolver(ctx.file, ctx.target.pointerSize);
@@ -250,18 +161,15 @@ export class AllocAnalysis {
   run(): this {
     const d = this.decl;
     if (d.type === 'import_declaration' || d.type === 'type_declaration') return this;
-    // The candidate nodes, from one walk per function (descendantsOfType runs in wasm and returns only nodes of
-    // these types; a query with the same constraints costs more), filtered by their text and a few child types.
+    // The functions to scan: a function's whole declaration, or the outermost func literals of a package-level one.
     const roots: Node[] = [];
-    const work: Cand[] = [];
-    const decls: { node: Node; type: string; off: number }[] = [];
     const text = d.text;
     this.src = text;
     this.base = d.startIndex;
     this.r.setSource(text, this.base);
     if (d.type === 'function_declaration' || d.type === 'method_declaration') {
       const body = d.childForFieldName('body');
-      if (!body || !allocTrigger(text.slice(body.startIndex - this.base))) return this;
+      if (!body || !allocPrefilter(text.slice(body.startIndex - this.base))) return this;
       this.r.registerFunction(d);
       roots.push(d);
     } else {
@@ -274,38 +182,28 @@ export class AllocAnalysis {
         roots.push(fn);
       }
     }
+    // Candidates and local declarations of each root, in document order; functions registered before any lookup.
+    const work: Cand[] = [];
+    const decls: { node: Node; type: string; off: number }[] = [];
     for (const root of roots) {
-      // Functions first, so that every node's enclosing function is known; local declarations for the resolver.
-      if (root !== d) { this.r.registerFunction(root); work.push({ kind: K_FUNCLIT, node: root }); }
-      const nodes = this.candidates(root);
-      const calls = this.calls(root);
-      // Calls come from the text: merged in document order (a node starting where a call starts contains it).
-      let j = 0;
-      for (const n of nodes) {
-        const st = n.start;
-        while (j < calls.length && (calls[j] as Cand).node.startIndex < st) work.push(calls[j++] as Cand);
-        this.collect(n.node, n.type, work, decls);
+      if (root !== d) this.r.registerFunction(root);
+      const s = scan(new Scan(root, text.slice(root.startIndex - this.base, root.endIndex - this.base), root.startIndex, root === d, this.ctx.file));
+      for (const v of s.shortVars) this.r.addShortVar(root, v.at, v.names);
+      for (const at of s.loops) this.pendingLoops.push({ root, at });
+      for (const f of s.functions) this.r.registerFunction(f);
+      for (const f of s.sorted()) {
+        if (typeof f.kind === 'string') decls.push({ node: f.node, type: f.kind, off: f.node.startIndex - this.base });
+        else work.push({ kind: f.kind, node: f.node });
       }
-      while (j < calls.length) work.push(calls[j++] as Cand);
     }
     this.r.addDecls(decls);
     for (const c of work) {
       const n = c.node;
       // Package-level initialisers run once (TinyGo's interp evaluates most at compile time): only function bodies.
       const fn = this.r.enclosingFunction(n);
-      if (!fn && c.kind !== K_FUNCLIT) continue;
+      if (!fn && !c.kind.outsideFunctions) continue;
       if (fn?.type === 'func_literal' && this.inPoolNew(fn)) continue;
-      switch (c.kind) {
-        case K_ADDR: this.address(n); break;
-        case K_BUILTIN: this.builtinCall(n); break;
-        case K_PKG: this.pkgCall(n); break;
-        case K_CONV: this.conversion(n); break;
-        case K_COMPLIT: this.compositeLiteral(n); break;
-        case K_GO: this.goStatement(n); break;
-        case K_FUNCLIT: if (this.r.scopeOf(n)) this.funcLiteral(n); break;
-        case K_CONCAT: this.concat(n); break;
-        case K_LARGEVAR: this.largeVar(n); break;
-      }
+      c.kind.judge(this, n);
     }
     // Allocation sites kept in locals: do those locals escape later?
     if (this.aliases.size > 0) {
@@ -316,244 +214,12 @@ export class AllocAnalysis {
       for (const fn of fns.values()) for (const id of this.sinkIdentifiers(fn, names)) this.aliasSink(id);
       // A local captured by a closure started with `go`: what it holds is shared with the goroutine.
       if (this.ctx.target.scheduler !== 'none') {
-        for (const g of this.goClosures) {
+        for (const g of this.goClosures(work)) {
           for (const d of this.capturedDecls(g)) for (const s of this.aliases.get(d) ?? []) this.report(s.site, s.what, { kind: 'captured' }, s.closure, d.name);
         }
       }
     }
     return this;
-  }
-
-  /** Text of the declaration (sources of the query's captures) and its start offset. */
-  private src = '';
-  private base = 0;
-
-  /** Sorts one node of the walk: a candidate for the rules, a local declaration, a loop or a function. */
-  private collect(n: Node, type: string, work: Cand[], decls: { node: Node; type: string; off: number }[]): void {
-    const src = this.src;
-    const off = n.startIndex - this.base;
-    switch (type) {
-      case COMPLIT_CHECKED:
-        work.push({ kind: K_COMPLIT, node: n });
-        return;
-      case 'unary_expression':
-        if (src.charCodeAt(off) === 0x26 /* & */) work.push({ kind: K_ADDR, node: n });
-        return;
-      case 'type_conversion_expression':
-        work.push({ kind: K_CONV, node: n });
-        return;
-      case 'composite_literal': {
-        // Map, array and slice types start with `map` or `[`.
-        const c = src.charCodeAt(off);
-        if (c !== 0x5b /* [ */ && c !== 0x6d /* m */) return;
-        const t = n.childForFieldName('type')?.type;
-        if (t === 'map_type' || t === 'array_type' || t === 'slice_type') work.push({ kind: K_COMPLIT, node: n });
-        return;
-      }
-      case 'var_spec':
-        decls.push({ node: n, type, off });
-        if (n.childForFieldName('type')?.type === 'array_type') work.push({ kind: K_LARGEVAR, node: n });
-        return;
-      case 'short_var_declaration': case 'const_spec': case 'range_clause':
-        decls.push({ node: n, type, off });
-        return;
-      case 'go_statement': {
-        const fn = n.namedChildren[0]?.childForFieldName('function');
-        if (fn?.type === 'func_literal') this.goClosures.push(fn);
-        work.push({ kind: K_GO, node: n });
-        return;
-      }
-      case 'func_literal':
-        this.r.registerFunction(n);
-        work.push({ kind: K_FUNCLIT, node: n });
-        return;
-      case 'assignment_statement': {
-        // s += x, or s = ... + ...: a `+` in the statement's text first.
-        const plus = src.indexOf('+', off);
-        if (plus < 0 || plus >= n.endIndex - this.base) return;
-        if (n.childForFieldName('operator')?.type === '+=') { work.push({ kind: K_CONCAT, node: n }); return; }
-        const right = n.childForFieldName('right');
-        if (right?.type === 'expression_list' &&
-          right.namedChildren.some((e) => e?.type === 'binary_expression' && e.childForFieldName('operator')?.type === '+')) {
-          work.push({ kind: K_CONCAT, node: n });
-        }
-        return;
-      }
-    }
-  }
-
-  /**
-   * The nodes of `root` (root included) the walk used to collect (see `collect`), in document order (an enclosing
-   * node before the nodes it contains), found without walking the tree: each keyword or operator that starts or
-   * marks such a node is found in the text, and the node reached from its offset (`namedDescendantForIndex`: the
-   * tokens are anonymous, so the smallest named node around one is the node it belongs to). Occurrences inside
-   * strings and comments reach a literal or a comment and are dropped by the type check. Only nodes `collect` does
-   * something with are returned: `&` operands, composite literals of map/array/slice types (returned as
-   * COMPLIT_CHECKED), conversions to slice and interface types, and assignments only in bodies with a loop and `+`.
-   */
-  private candidates(root: Node): { node: Node; type: string; start: number }[] {
-    const rootStart = root.startIndex;
-    const text = this.src.slice(rootStart - this.base, root.endIndex - this.base);
-    const assignments = text.includes('+') && /\bfor\b/.test(text); // concatenation counts only in loops
-    const found = new Map<number, { node: Node; type: string; start: number }>();
-    const add = (node: Node, type: string, start: number): void => { if (!found.has(node.id)) found.set(node.id, { node, type, start }); };
-    /** The node of type `type` starting at `pos` around [pos, pos + len), if any. */
-    const at = (pos: number, len: number, type: string): Node | null => {
-      const n = root.namedDescendantForIndex(pos, pos + len);
-      return n && n.type === type && n.startIndex === pos ? n : null;
-    };
-    /** A slice or interface type starting at `pos` (`t`): the conversion whose type it is, through parentheses. */
-    const conversion = (t: Node, pos: number): void => {
-      let cur = t;
-      let p = t.parent;
-      while (p?.type === 'parenthesized_type') { cur = p; p = p.parent; }
-      if (p?.type === 'type_conversion_expression' && p.startIndex === (cur === t ? pos : cur.startIndex)) add(p, 'type_conversion_expression', p.startIndex);
-    };
-    const specs = (d: Node, spec: string): void => {
-      for (const c of d.namedChildren) {
-        if (!c) continue;
-        if (c.type === spec) add(c, spec, c.startIndex);
-        else if (c.type === spec + '_list') for (const e of c.namedChildren) if (e?.type === spec) add(e, spec, e.startIndex);
-      }
-    };
-    const scan = assignments ? SCAN_ASSIGN : SCAN;
-    scan.lastIndex = 0;
-    for (let m = scan.exec(text); m; m = scan.exec(text)) {
-      const tok = m[0];
-      const i = m.index;
-      const pos = rootStart + i;
-      switch (tok) {
-        case ':=':
-          // Short variable declarations are read when a name they may declare is looked up (range clauses are
-          // found by their keyword).
-          this.r.addShortVar(root, pos, shortVarNames(text, i));
-          continue;
-        case '=': {
-          if (!assignments) continue;
-          const n = root.namedDescendantForIndex(pos, pos + 1);
-          if (n?.type === 'assignment_statement') add(n, 'assignment_statement', n.startIndex);
-          continue;
-        }
-        case '[': {
-          // Not the start of a type after an operand (`a[i]`, `f()[i]`, `[][]T`, `map[K]`): only after a keyword then.
-          const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-          if (prev === 0x29 /* ) */ || prev === 0x5d /* ] */) continue;
-          if (isAsciiIdent(prev)) {
-            // (A word with other characters is left to the tree.)
-            let j = i - 1;
-            while (j >= 0 && isAsciiIdent(text.charCodeAt(j))) j--;
-            if (!(j >= 0 && text.charCodeAt(j) >= 0x80) && !GO_KEYWORDS.has(text.slice(j + 1, i))) continue;
-          }
-          const n = root.namedDescendantForIndex(pos, pos + 1);
-          if (!n || n.startIndex !== pos) continue;
-          const t = n.type;
-          if (t !== 'slice_type' && t !== 'array_type') continue;
-          const p = n.parent;
-          if (p?.type === 'composite_literal' && p.startIndex === pos) add(p, COMPLIT_CHECKED, pos);
-          else if (t === 'slice_type') conversion(n, pos);
-          continue;
-        }
-        case 'map': {
-          const n = at(pos, 3, 'map_type');
-          const p = n?.parent;
-          if (p?.type === 'composite_literal' && p.startIndex === pos) add(p, COMPLIT_CHECKED, pos);
-          continue;
-        }
-        case 'interface': {
-          const n = at(pos, 9, 'interface_type');
-          if (n) conversion(n, pos);
-          continue;
-        }
-        case 'var': { const n = at(pos, 3, 'var_declaration'); if (n) specs(n, 'var_spec'); continue; }
-        case 'const': { const n = at(pos, 5, 'const_declaration'); if (n) specs(n, 'const_spec'); continue; }
-        case 'range': { const n = root.namedDescendantForIndex(pos, pos + 5); if (n?.type === 'range_clause') add(n, 'range_clause', n.startIndex); continue; }
-        case 'for': this.pendingLoops.push({ root, at: pos }); continue; // read when a loop is asked for
-        case 'go': { const n = at(pos, 2, 'go_statement'); if (n) add(n, 'go_statement', pos); continue; }
-        case 'func': {
-          if (i === 0 && root === this.decl) continue; // the declaration's own keyword
-          const n = at(pos, 4, 'func_literal');
-          if (n) add(n, 'func_literal', pos);
-          continue;
-        }
-        default: {
-          if (tok.charCodeAt(0) !== 0x26 /* & */) {
-            // `<<=`, `>>=`, `+=`, ...: the `=` of an assignment.
-            if (!assignments) continue;
-            const e = pos + tok.length - 1;
-            const n = root.namedDescendantForIndex(e, e + 1);
-            if (n?.type === 'assignment_statement') add(n, 'assignment_statement', n.startIndex);
-            continue;
-          }
-          // A run of `&`s: the lexer pairs them from the left; an odd run ends in an address-of unless `&=`, `&^`.
-          const after = text.charCodeAt(i + tok.length);
-          if (tok.length % 2 === 0 || after === 0x3d /* = */ || after === 0x5e /* ^ */) continue;
-          const p = pos + tok.length - 1;
-          const n = at(p, 1, 'unary_expression');
-          if (n) add(n, 'unary_expression', p);
-          continue;
-        }
-      }
-    }
-    const out = [...found.values()];
-    // Document order; at the same start the larger node first (it contains the other).
-    out.sort((x, y) => x.start - y.start || y.node.endIndex - x.node.endIndex);
-    return out;
-  }
-
-  /**
-   * Calls of the builtins (make, new, append, string, any) and of the fmt/log functions of BOXING_FUNCS in `root`,
-   * in document order: found by their text (name, white space or comments, `(`), each checked in the tree.
-   */
-  private calls(root: Node): Cand[] {
-    const found: { at: number; paren: number; builtin: boolean }[] = [];
-    const rootStart = root.startIndex;
-    const text = this.src.slice(rootStart - this.base, root.endIndex - this.base);
-    BUILTIN_TEXT.lastIndex = 0;
-    for (let m = BUILTIN_TEXT.exec(text); m; m = BUILTIN_TEXT.exec(text)) {
-      found.push({ at: rootStart + m.index, paren: rootStart + m.index + m[0].length - 1, builtin: true });
-    }
-    FIELD_TEXT.lastIndex = 0;
-    for (let m = FIELD_TEXT.exec(text); m; m = FIELD_TEXT.exec(text)) {
-      const field = m[1] as string;
-      // The operand: the identifier before the dot.
-      let operand: string | undefined;
-      let at = -1;
-      let j = m.index - 1;
-      while (j >= 0 && /[ \t\r\n]/.test(text[j] as string)) j--;
-      const end = j + 1;
-      while (j >= 0 && IDENT_CHAR.test(text[j] as string)) j--;
-      const c = j >= 0 ? text.charCodeAt(j) : 0;
-      if (c === 0x2f /* / */ || (c >= 0xd800 && c <= 0xdfff)) {
-        // A comment before the dot, or a character the scan cannot judge: ask the tree.
-        GAP_AT.lastIndex = m.index + 1;
-        GAP_AT.exec(text);
-        const fieldAt = rootStart + GAP_AT.lastIndex;
-        const sel = root.namedDescendantForIndex(fieldAt, fieldAt + field.length)?.parent;
-        const op = sel?.type === 'selector_expression' ? sel.childForFieldName('operand') : null;
-        if (op?.type !== 'identifier') continue;
-        operand = op.text;
-        at = op.startIndex;
-      } else {
-        if (end <= j + 1 || !IDENT_START.test(text[j + 1] as string)) continue;
-        operand = text.slice(j + 1, end);
-        at = rootStart + j + 1;
-      }
-      // The package is a read of the file facts, recorded for the memo: only for the fmt/log function names.
-      const pkg = this.ctx.file.importByLocal.get(operand);
-      const table = pkg ? BOXING_FUNCS[pkg] : undefined;
-      if (!table || table[field] === undefined) continue;
-      found.push({ at, paren: rootStart + m.index + m[0].length - 1, builtin: false });
-    }
-    found.sort((x, y) => x.at - y.at);
-    const out: Cand[] = [];
-    for (const f of found) {
-      const call = root.namedDescendantForIndex(f.at, f.paren + 1);
-      if (!call || call.startIndex !== f.at || call.type !== 'call_expression') continue;
-      const fn = call.childForFieldName('function');
-      if (f.builtin ? fn?.type !== 'identifier' : fn?.type !== 'selector_expression' || fn.childForFieldName('operand')?.type !== 'identifier') continue;
-      out.push({ kind: f.builtin ? K_BUILTIN : K_PKG, node: call });
-    }
-    return out;
   }
 
   /**
@@ -595,8 +261,16 @@ export class AllocAnalysis {
     }
   }
 
-  /** Func literals started by `go func(){...}()`. */
-  private readonly goClosures: Node[] = [];
+  /** Func literals started by `go func(){...}()`, from the go statements among the candidates. */
+  private goClosures(work: readonly Cand[]): Node[] {
+    const out: Node[] = [];
+    for (const c of work) {
+      if (c.node.type !== 'go_statement') continue;
+      const fn = c.node.namedChildren[0]?.childForFieldName('function');
+      if (fn?.type === 'func_literal') out.push(fn);
+    }
+    return out;
+  }
 
   /**
    * Inside the `New` function of a sync.Pool (`sync.Pool{New: func() any {...}}`, `p.New = func...`): allocating
@@ -742,7 +416,7 @@ export class AllocAnalysis {
 
   // ---- alloc-escape --------------------------------------------------------------------------------------------
 
-  private address(n: Node): void {
+  address(n: Node): void {
     const operand = n.childForFieldName('operand');
     if (!operand) return;
     if (operand.type === 'composite_literal') {
@@ -770,7 +444,7 @@ export class AllocAnalysis {
 
   // ---- builtins: make, new, append, string(...), any(...) -----------------------------------------------------
 
-  private builtinCall(n: Node): void {
+  builtinCall(n: Node): void {
     const fn = n.childForFieldName('function');
     if (!fn || this.r.lookup(fn.text, fn)) return; // shadowed builtin
     const args = n.childForFieldName('arguments')?.namedChildren.filter((a): a is Node => !!a) ?? [];
@@ -828,7 +502,7 @@ export class AllocAnalysis {
       `(${this.maxStack} B for this target), so it never goes on the stack ("object size ${size} exceeds maximum stack allocation size ${this.maxStack}").`);
   }
 
-  private largeVar(spec: Node): void {
+  largeVar(spec: Node): void {
     const type = spec.childForFieldName('type');
     if (!type || type.type !== 'array_type') return;
     const size = this.r.sizeOfTypeNode(type, 0);
@@ -838,7 +512,7 @@ export class AllocAnalysis {
     }
   }
 
-  private compositeLiteral(n: Node): void {
+  compositeLiteral(n: Node): void {
     const t = n.childForFieldName('type');
     if (!t) return;
     if (t.type === 'map_type') {
@@ -861,7 +535,7 @@ export class AllocAnalysis {
 
   // ---- loops ---------------------------------------------------------------------------------------------------
 
-  /** Loop bodies of the declaration, in document order (from the query: no walk up a deeply nested tree). */
+  /** Loop bodies of the declaration, in document order (from the `for` keywords of the scan: no walk up a deeply nested tree). */
   private readonly loops: { loop: Node; start: number; end: number }[] = [];
 
   /** `for` keywords not yet looked up in the tree (in document order): looked up on the first `loopOf`. */
@@ -959,7 +633,7 @@ export class AllocAnalysis {
     return ws.length === col ? ws : undefined;
   }
 
-  private concat(n: Node): void {
+  concat(n: Node): void {
     const left = n.childForFieldName('left')?.namedChildren ?? [];
     const right = n.childForFieldName('right')?.namedChildren ?? [];
     if (left.length !== 1 || right.length !== 1 || !left[0] || !right[0]) return;
@@ -989,7 +663,7 @@ export class AllocAnalysis {
 
   // ---- interface boxing ----------------------------------------------------------------------------------------
 
-  private pkgCall(n: Node): void {
+  pkgCall(n: Node): void {
     const fn = n.childForFieldName('function');
     const operand = fn?.childForFieldName('operand');
     const pkg = operand ? this.ctx.file.importByLocal.get(operand.text) : undefined;
@@ -1002,7 +676,7 @@ export class AllocAnalysis {
     for (const a of args.slice(skip)) this.box(a, `passing it to ${operand.text}.${field}, whose parameters are \`any\`,`);
   }
 
-  private conversion(n: Node): void {
+  conversion(n: Node): void {
     let t = n.childForFieldName('type');
     while (t?.type === 'parenthesized_type') t = t.namedChildren[0] ?? null;
     const operand = n.childForFieldName('operand');
@@ -1125,7 +799,7 @@ export class AllocAnalysis {
 
   // ---- goroutines and closures ---------------------------------------------------------------------------------
 
-  private goStatement(n: Node): void {
+  goStatement(n: Node): void {
     if (this.ctx.target.scheduler === 'none') return; // a compile error, reported by the unsupported rules
     const kw = n.child(0);
     if (!kw) return;
@@ -1134,7 +808,8 @@ export class AllocAnalysis {
       'scheduler gives each goroutine its own stack, allocated when it starts, plus a heap object for the arguments of the call.');
   }
 
-  private funcLiteral(n: Node): void {
+  funcLiteral(n: Node): void {
+    if (!this.r.scopeOf(n)) return;
     const call = callOf(n);
     // go func(){...}(): the literal is started as a goroutine.
     if (call) {
@@ -1209,15 +884,8 @@ export class AllocAnalysis {
   }
 }
 
-let last: { decl: Node; file: RuleContext['file']; target: RuleContext['target']; analysis: AllocAnalysis } | undefined;
-
-/**
- * The shared analysis of `decl`: computed by the first alloc rule that runs on it. The engine passes the same
- * declaration, file facts and target objects to every rule of one declaration, so identity is the cache key.
- */
-export function allocAnalysis(decl: Node, ctx: RuleContext): AllocAnalysis {
-  if (last && last.decl === decl && last.file === ctx.file && last.target === ctx.target) return last.analysis;
-  const analysis = new AllocAnalysis(decl, ctx).run();
-  last = { decl, file: ctx.file, target: ctx.target, analysis };
-  return analysis;
-}
+/** The allocation analysis of a declaration, shared by the alloc rules through the engine (RuleContext.shared). */
+export const ALLOC_ANALYSIS: SharedAnalysis<AllocAnalysis> = {
+  name: 'alloc',
+  compute: (decl, ctx) => new AllocAnalysis(decl, ctx).run(),
+};

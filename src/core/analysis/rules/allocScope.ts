@@ -5,6 +5,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { FileFacts } from '../fileFacts';
+import { IDENT_PART_CLASS, IDENT_START_CLASS, isAsciiIdentChar } from '../syntax';
 
 export type DeclKind = 'param' | 'var' | 'const' | 'range' | 'other';
 
@@ -51,12 +52,12 @@ interface DeclSite { readonly node: Node; readonly type: string; done: boolean }
  */
 export function declNames(src: string, off: number, type: string): string[] | null {
   let j = off;
-  if (type === 'range_clause' && src.startsWith('range', j) && !ASCII_IDENT(src.charCodeAt(j + 5))) return [];
+  if (type === 'range_clause' && src.startsWith('range', j) && !isAsciiIdentChar(src.charCodeAt(j + 5))) return [];
   if (type !== 'range_clause' && type !== 'var_spec' && type !== 'const_spec') return null;
   const names: string[] = [];
   for (;;) {
     const s = j;
-    while (j < src.length && ASCII_IDENT(src.charCodeAt(j))) j++;
+    while (j < src.length && isAsciiIdentChar(src.charCodeAt(j))) j++;
     const c0 = src.charCodeAt(s);
     if (j === s || (c0 >= 0x30 && c0 <= 0x39) || src.charCodeAt(j) >= 0x80) return null;
     names.push(src.slice(s, j));
@@ -82,8 +83,6 @@ export function declNames(src: string, off: number, type: string): string[] | nu
 interface ShortSite { readonly root: Node; readonly at: number; done: boolean }
 
 const WS = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-const ASCII_IDENT = (c: number): boolean =>
-  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x5f;
 /** Keywords a short variable declaration may follow on the same line (`if x := ...`). */
 const BEFORE_SHORT_VAR: ReadonlySet<string> = new Set(['if', 'for', 'switch']);
 
@@ -102,10 +101,10 @@ export function shortVarNames(text: string, i: number): string[] | null {
       if (c === 0x2c /* , */) { j--; continue; }
       // The start of the statement: a line break after a token that ends a statement, `;`, a brace, or a keyword.
       if (c < 0 || c === 0x3b /* ; */ || c === 0x7b /* { */ || c === 0x7d /* } */) return names;
-      if (nl && (ASCII_IDENT(c) || c === 0x29 /* ) */ || c === 0x5d /* ] */ || c === 0x22 /* " */ || c === 0x60 /* ` */ || c === 0x27 /* ' */)) return names;
-      if (!nl && ASCII_IDENT(c)) {
+      if (nl && (isAsciiIdentChar(c) || c === 0x29 /* ) */ || c === 0x5d /* ] */ || c === 0x22 /* " */ || c === 0x60 /* ` */ || c === 0x27 /* ' */)) return names;
+      if (!nl && isAsciiIdentChar(c)) {
         let k = j;
-        while (k >= 0 && ASCII_IDENT(text.charCodeAt(k))) k--;
+        while (k >= 0 && isAsciiIdentChar(text.charCodeAt(k))) k--;
         const w = text.slice(k + 1, j + 1);
         if (BEFORE_SHORT_VAR.has(w) && (k < 0 || !(text.charCodeAt(k) >= 0x80))) return names;
       }
@@ -113,7 +112,7 @@ export function shortVarNames(text: string, i: number): string[] | null {
     }
     // An identifier (ASCII only; anything else: not certain).
     const end = j + 1;
-    while (j >= 0 && ASCII_IDENT(text.charCodeAt(j))) j--;
+    while (j >= 0 && isAsciiIdentChar(text.charCodeAt(j))) j--;
     if (j + 1 === end) return null;
     const c0 = text.charCodeAt(j + 1);
     if (c0 >= 0x30 && c0 <= 0x39) return null;
@@ -123,7 +122,8 @@ export function shortVarNames(text: string, i: number): string[] | null {
 }
 
 /** `a, b :=` at the start of a short variable declaration, with nothing but white space between (captured: the names). */
-const SHORT_VAR_LEFT = /([_\p{XID_Start}][_\p{XID_Continue}]*(?:\s*,\s*[_\p{XID_Start}][_\p{XID_Continue}]*)*)\s*:=/uy;
+const IDENT = `${IDENT_START_CLASS}${IDENT_PART_CLASS}*`;
+const SHORT_VAR_LEFT = new RegExp(String.raw`(${IDENT}(?:\s*,\s*${IDENT})*)\s*:=`, 'uy');
 
 export class FuncScope {
   readonly locals = new Map<string, LocalDecl[]>();
@@ -156,7 +156,10 @@ const BASIC_SIZES: Record<string, number | 'ptr' | '2ptr'> = {
 };
 export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_SIZES));
 
-/** Per-declaration resolver: scopes of every function in the declaration, built from one query pass. */
+/**
+ * Per-declaration resolver: scopes of every function in the declaration, filled lazily from the local declarations
+ * and func literals the text scan found (allocCandidates.ts).
+ */
 export class Resolver {
   private readonly scopes = new Map<number, FuncScope>();
 
@@ -293,7 +296,7 @@ export class Resolver {
   }
 
   /**
-   * Functions of the declaration, in document order: registered from the query pass before any lookup, so that the
+   * Functions of the declaration, in document order: registered from the scan before any lookup, so that the
    * enclosing function of a node is found by range containment instead of a walk up the tree.
    */
   private readonly funcs: { node: Node; start: number; end: number }[] = [];

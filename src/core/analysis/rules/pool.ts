@@ -148,7 +148,7 @@ export const poolPutNotPointer: Rule = {
   title: 'sync.Pool.Put of a value that is not pointer-like (slices, strings, structs, arrays): every Put allocates',
   defaultSeverity: 'warning',
   checkDecl(decl, ctx) {
-    const scan = poolScan(decl, ctx);
+    const scan = poolScan(ctx);
     if (!scan) return;
     for (const put of scan.puts) {
       if (!put.arg || zeroLiteral(put.arg)) continue;
@@ -168,7 +168,7 @@ export const poolCopied: Rule = {
   title: 'sync.Pool copied by value (parameter, assignment, return, range, argument, struct holding a Pool)',
   defaultSeverity: 'warning',
   checkDecl(decl, ctx) {
-    const scan = poolScan(decl, ctx);
+    const scan = poolScan(ctx);
     if (!scan || decl.type === 'import_declaration' || !scan.mentionsPools()) return;
     const t = ctx.file.types;
     const sync = scan.syncLocal;
@@ -285,8 +285,8 @@ export const poolGetNoNew: Rule = {
   family: 'pool',
   title: 'unchecked type assertion on Get() of a pool without New (Get returns nil when empty: the assertion panics)',
   defaultSeverity: 'warning',
-  checkDecl(decl, ctx) {
-    const scan = poolScan(decl, ctx);
+  checkDecl(_decl, ctx) {
+    const scan = poolScan(ctx);
     if (!scan) return;
     for (const get of scan.gets) {
       if (get.pool.hasNew !== false) continue;
@@ -322,8 +322,8 @@ export const poolUseAfterPut: Rule = {
   family: 'pool',
   title: 'a value (or memory it owns) used after it was put back in the pool, including returning buf.Bytes() after defer Put',
   defaultSeverity: 'warning',
-  checkDecl(decl, ctx) {
-    const scan = poolScan(decl, ctx);
+  checkDecl(_decl, ctx) {
+    const scan = poolScan(ctx);
     if (!scan) return;
     for (const put of scan.puts) {
       const v = PoolScan.rootIdent(put.arg);
@@ -387,8 +387,8 @@ function putType(scan: PoolScan, put: Site): { kind: string; type?: string } | u
  * The declaration's Puts whose value and type are known, with a regexp of the names that alias the value in its
  * function, and that function's text: what the reset and capacity rules both start from.
  */
-function* knownPuts(decl: Node, ctx: RuleContext): Generator<{ put: Site; v: Node; pt: { kind: string; type?: string }; names: string; text: string }> {
-  const scan = poolScan(decl, ctx);
+function* knownPuts(ctx: RuleContext): Generator<{ put: Site; v: Node; pt: { kind: string; type?: string }; names: string; text: string }> {
+  const scan = poolScan(ctx);
   if (!scan) return;
   for (const put of scan.puts) {
     const v = PoolScan.rootIdent(put.arg);
@@ -403,8 +403,8 @@ export const poolPutWithoutReset: Rule = {
   family: 'pool',
   title: 'a buffer put back without Reset() or truncation ([:0]): the next Get sees the old contents',
   defaultSeverity: 'warning',
-  checkDecl(decl, ctx) {
-    for (const { put, v, pt, names, text } of knownPuts(decl, ctx)) {
+  checkDecl(_decl, ctx) {
+    for (const { put, v, pt, names, text } of knownPuts(ctx)) {
       const truncated = new RegExp(`\\b${names}\\)?\\s*\\[\\s*(?:0\\s*)?:\\s*0\\s*\\]`).test(text);
       if (pt.kind === 'slice' || pt.kind === 'slice-pointer') {
         // Without append the length never changes here: a fixed-size scratch buffer needs no truncation.
@@ -430,8 +430,8 @@ export const poolUnboundedBuffer: Rule = {
   family: 'pool',
   title: 'a growable buffer put back with no capacity bound: one large use pins that memory in the pool (golang/go#23199)',
   defaultSeverity: 'warning',
-  checkDecl(decl, ctx) {
-    for (const { put, v, pt, names, text } of knownPuts(decl, ctx)) {
+  checkDecl(_decl, ctx) {
+    for (const { put, v, pt, names, text } of knownPuts(ctx)) {
       // A slice grows only through append; a fixed-size scratch buffer cannot pin more than it started with.
       const growable = ((pt.kind === 'slice' || pt.kind === 'slice-pointer') && appends(text, names)) || GROWABLE_STD.has(stdName(pt.type, ctx) ?? '');
       if (!growable) continue;

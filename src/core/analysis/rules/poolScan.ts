@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { escapeRegExp } from '../../regexp';
-import type { RuleContext } from '../engine';
+import type { RuleContext, SharedAnalysis } from '../engine';
 import { localNameOf } from '../fileFacts';
 import { callOf, enclosingFunction, FUNCTION_TYPES } from '../syntax';
 
@@ -314,16 +314,11 @@ export function effectiveFunction(call: Node): { fn: Node | null; deferred: bool
   return { fn, deferred: false };
 }
 
-let last: { tree: unknown; id: number; start: number; end: number; file: unknown; target: unknown; scan: PoolScan } | undefined;
+const POOL_SCAN: SharedAnalysis<PoolScan> = { name: 'pool', compute: (decl, ctx) => new PoolScan(decl, ctx) };
 
-/** The scan of `decl`, shared by the pool rules (the engine runs them one after another on the same declaration). */
-export function poolScan(decl: Node, ctx: RuleContext): PoolScan | undefined {
-  if (!localNameOf(ctx.file, 'sync')) return undefined;
-  if (last && last.tree === decl.tree && last.id === decl.id && last.start === decl.startIndex && last.end === decl.endIndex &&
-    last.file === ctx.file && last.target === ctx.target) return last.scan;
-  const scan = new PoolScan(decl, ctx);
-  last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, file: ctx.file, target: ctx.target, scan };
-  return scan;
+/** The scan of the declaration, shared by the pool rules (RuleContext.shared); undefined when the file imports no sync. */
+export function poolScan(ctx: RuleContext): PoolScan | undefined {
+  return localNameOf(ctx.file, 'sync') ? ctx.shared(POOL_SCAN) : undefined;
 }
 
 /** Identifiers named `name` inside `n` (not field names of selectors, which are field_identifiers). */

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { escapeRegExp } from '../../regexp';
-import type { Rule, RuleContext } from '../engine';
+import type { Rule, RuleContext, SharedAnalysis } from '../engine';
 import { localNameOf } from '../fileFacts';
 import type { Range } from '../model';
 import { callOf, enclosingFunction, stringLiteralValue } from '../syntax';
@@ -18,18 +18,14 @@ interface Scan {
   qtypes: { pkg: Node; name: Node; node: Node }[];
 }
 
-let last: { tree: unknown; id: number; start: number; end: number; scan: Scan } | undefined;
-
 /**
- * What the rules of this file look at in a declaration, found once (they run one after another on the same node).
+ * What the rules of this file look at in a declaration, found once and shared by them (RuleContext.shared).
  * Found from the declaration's text: each occurrence of `go`, `recover` or a runtime name is looked up in the tree
  * (`descendantForIndex`) and kept when it is the construct (not a comment, a string or another use of the word).
  * Walking every call of a large function through a query cost more than the rest of these rules together.
  */
 function scan(decl: Node, ctx: RuleContext): Scan {
-  if (last && last.tree === decl.tree && last.id === decl.id && last.start === decl.startIndex && last.end === decl.endIndex) return last.scan;
   const s: Scan = { goStmts: [], calls: [], pkgCalls: [], qtypes: [] };
-  last = { tree: decl.tree, id: decl.id, start: decl.startIndex, end: decl.endIndex, scan: s };
   const text = decl.text;
   const base = decl.startIndex;
   const at = (offset: number, length: number) => decl.descendantForIndex(base + offset, base + offset + length);
@@ -66,6 +62,8 @@ function scan(decl: Node, ctx: RuleContext): Scan {
   return s;
 }
 
+const SCAN: SharedAnalysis<Scan> = { name: 'unsupported', compute: scan };
+
 const runtimeRes = new Map<string, RegExp>();
 /** `rt.Name` for the runtime names the rules here look at (stubs, SetFinalizer, the runtime.Error type); group 1 is the name. */
 function runtimeNamesRe(rt: string): RegExp {
@@ -81,7 +79,7 @@ function runtimeNamesRe(rt: string): RegExp {
 function runtimeCalls(decl: Node, ctx: RuleContext, names: ReadonlySet<string>): { sel: Node; call: Node }[] {
   const rt = localNameOf(ctx.file, 'runtime');
   if (!rt || decl.type === 'import_declaration') return [];
-  return scan(decl, ctx).pkgCalls.filter((c) => c.pkg.text === rt && names.has(c.sel.text));
+  return ctx.shared(SCAN).pkgCalls.filter((c) => c.pkg.text === rt && names.has(c.sel.text));
 }
 
 export const unsupportedPackage: Rule = {
@@ -118,7 +116,7 @@ export const unsupportedGoroutineNoScheduler: Rule = {
   defaultSeverity: 'error',
   checkDecl(decl, ctx) {
     if (ctx.target.scheduler !== 'none' || decl.type === 'import_declaration') return;
-    for (const g of scan(decl, ctx).goStmts) {
+    for (const g of ctx.shared(SCAN).goStmts) {
       const kw = g.child(0) ?? g;
       ctx.report(kw, 'This build uses -scheduler=none: TinyGo refuses to compile a `go` statement ' +
         '("attempted to start a goroutine without a scheduler"). Call the function directly, or build with -scheduler=tasks.');
@@ -137,7 +135,7 @@ export const unsupportedRecover: Rule = {
   defaultSeverity: 'error',
   checkDecl(decl, ctx) {
     if (decl.type === 'import_declaration') return;
-    const s = scan(decl, ctx);
+    const s = ctx.shared(SCAN);
     const recovers = s.calls.filter((c) => c.name.text === 'recover' && (c.call.childForFieldName('arguments')?.namedChildCount ?? 0) === 0);
     if (recovers.length === 0) return;
     const sup = recoverSupport(ctx.target);
