@@ -25,6 +25,13 @@ export function taskExecutable(target: string, outputDir = 'build'): string {
   return `${base}/${outputFileName('program', target)}`;
 }
 
+/** The extension the configurations are for; without it VS Code reports an unknown debug type "cortex-debug". */
+export const CORTEX_DEBUG_EXTENSION = 'marus25.cortex-debug';
+
+export const CORTEX_DEBUG_MISSING =
+  'Debugging a board needs the Cortex-Debug extension (marus25.cortex-debug), which runs OpenOCD or J-Link and gdb ' +
+  'for VS Code. Install it, then start debugging again.';
+
 export interface CortexDebugLaunch {
   name: string;
   type: 'cortex-debug';

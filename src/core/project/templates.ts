@@ -66,6 +66,16 @@ export function bluetoothUnavailable(target: string, buildTags: readonly string[
   return `${target} has no SoftDevice, which tinygo.org/x/bluetooth needs on nRF chips.${alt}`;
 }
 
+/**
+ * The targets that are this board plus a SoftDevice (microbit-v2 → microbit-v2-s113v7, microbit-v2-s140v7): they
+ * inherit the board's target and add the `softdevice` tag. `tagsOf` gives a target's resolved build tags and
+ * `inheritsOf` its own `inherits` list (TargetFileResolver / the target files).
+ */
+export function softDeviceTargets(target: string, names: readonly string[], inheritsOf: (name: string) => readonly string[],
+  tagsOf: (name: string) => readonly string[]): string[] {
+  return names.filter((n) => n !== target && inheritsOf(n).includes(target) && tagsOf(n).includes('softdevice')).sort();
+}
+
 export function templateChoices(target: string, buildTags: readonly string[], softDeviceTargets: readonly string[] = []): TemplateChoice[] {
   return TEMPLATES.map((t) => {
     const unavailable = t.id === 'ble-advertiser' ? bluetoothUnavailable(target, buildTags, softDeviceTargets) : undefined;

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TargetFileResolver } from '../../../src/core/tinygo/targetFiles';
 import {
-  BUILD_TASK_LABEL, bluetoothUnavailable, moduleProblem, projectFiles, templateChoices, type ProjectFile, type TemplateId,
+  BUILD_TASK_LABEL, bluetoothUnavailable, softDeviceTargets, moduleProblem, projectFiles, templateChoices, type ProjectFile, type TemplateId,
 } from '../../../src/core/project';
 
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -101,7 +101,7 @@ void test('BLE only for targets with a SoftDevice; the error names the SoftDevic
 
   const r = projectFiles({ template: 'ble-advertiser', target: 'microbit-v2', buildTags: tags('microbit-v2'), module: 'm' });
   assert.ok('error' in r && /no SoftDevice/.test(r.error), JSON.stringify(r));
-  assert.ok(projectFiles({ template: 'ble-advertiser', target: 'microbit-v2-s113v7', buildTags: tags('microbit-v2-s113v7'), module: 'm' }));
+  assert.ok('files' in projectFiles({ template: 'ble-advertiser', target: 'microbit-v2-s113v7', buildTags: tags('microbit-v2-s113v7'), module: 'm' }));
   assert.match(bluetoothUnavailable('pca10040', tags('pca10040'), ['pca10040-s132v6']) ?? '', /Choose pca10040-s132v6/);
   assert.match(bluetoothUnavailable('pico', ['rp2040']) ?? '', /nRF boards with a SoftDevice only/);
   assert.equal(bluetoothUnavailable('pca10040-s132v6', tags('pca10040-s132v6')), undefined);
@@ -162,4 +162,16 @@ void test('each template builds with the real tinygo for one board per nRF52 chi
   fs.writeFileSync(path.join(out, 'project-template-builds.txt'), `${rows.join('\n')}\n`);
   console.log(rows.join('\n'));
   assert.deepEqual(failures, []);
+});
+
+void test('the SoftDevice variants of a board come from the real target files', () => {
+  const names = fs.readdirSync(TARGETS).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5));
+  const own = (n: string): string[] => {
+    const doc = JSON.parse(fs.readFileSync(path.join(TARGETS, `${n}.json`), 'utf8')) as { inherits?: string[] };
+    return doc.inherits ?? [];
+  };
+  const tagsOrNone = (n: string): string[] => resolver.spec(n)?.buildTags ?? [];
+  assert.deepEqual(softDeviceTargets('microbit-v2', names, own, tagsOrNone), ['microbit-v2-s113v7', 'microbit-v2-s140v7']);
+  assert.deepEqual(softDeviceTargets('pca10040', names, own, tagsOrNone), ['pca10040-s132v6']);
+  assert.deepEqual(softDeviceTargets('feather-nrf52840', names, own, tagsOrNone), []);
 });
