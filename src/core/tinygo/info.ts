@@ -21,6 +21,14 @@ export interface TargetSpec {
   binaryFormat?: string;
   openocdInterface?: string;
   openocdTarget?: string;
+  /** `swd` or `jtag`: OpenOCD must select it between the interface and the target script. */
+  openocdTransport?: string;
+  /** SEGGER's device name, for J-Link's own GDB server (only some targets name it). */
+  jlinkDevice?: string;
+  /** Debuggers TinyGo tries in order for `tinygo gdb` (from cortex-m.json: gdb-multiarch, arm-none-eabi-gdb, gdb). */
+  gdb?: string[];
+  /** The target file's own `build-tags` (the chip's, e.g. nrf52840, and the board's). */
+  buildTags?: string[];
   flash1200BpsReset?: boolean;
   emulator?: string;
 }
@@ -98,6 +106,14 @@ export function parseTargetSpec(raw: unknown, errors: string[] = []): TargetSpec
   setStr('openocdInterface', 'openocd-interface');
   setStr('openocdTarget', 'openocd-target');
   setStr('emulator', 'emulator');
+  setStr('openocdTransport', 'openocd-transport');
+  setStr('jlinkDevice', 'jlink-device');
+  if (Array.isArray(o['gdb'])) {
+    spec.gdb = strList(o['gdb']);
+  }
+  if (Array.isArray(o['build-tags'])) {
+    spec.buildTags = strList(o['build-tags']);
+  }
   const stack = o['default-stack-size'];
   if (typeof stack === 'number' && Number.isFinite(stack)) {
     spec.defaultStackSize = stack;

@@ -142,3 +142,12 @@ void test('mergeGoflags keeps user flags and never repeats -tags', () => {
   assert.equal(twice, '-tags=a,b,u', 'merging is idempotent');
   assert.equal(twice.split('-tags').length - 1, 1);
 });
+
+void test('the debug fields of a target file: transport, J-Link device, gdb list, build tags (malformed ones dropped)', () => {
+  const spec = parseTargetSpec({
+    'openocd-transport': 'swd', 'jlink-device': 'fe310', gdb: ['gdb-multiarch', 7, 'arm-none-eabi-gdb'], 'build-tags': ['nrf52840', 'nrf'],
+  });
+  assert.deepEqual([spec.openocdTransport, spec.jlinkDevice, spec.gdb, spec.buildTags], ['swd', 'fe310', ['gdb-multiarch', 'arm-none-eabi-gdb'], ['nrf52840', 'nrf']]);
+  const bad = parseTargetSpec({ 'openocd-transport': 3, 'jlink-device': '', gdb: 'gdb', 'build-tags': { a: 1 } });
+  assert.deepEqual([bad.openocdTransport, bad.jlinkDevice, bad.gdb, bad.buildTags], [undefined, undefined, undefined, undefined]);
+});

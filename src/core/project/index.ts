@@ -1,0 +1,2 @@
+export * from './templates';
+export { BLUETOOTH_VERSION } from './bluetoothModule';
