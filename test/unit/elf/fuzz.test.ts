@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ElfError, LineLookup, parseElf } from '../../../src/core/elf';
 import { FIXTURE_DIR } from './llvm';
+import { mulberry32 } from '../tinygo/prng';
 
 /** Everything a caller does with a file: parse, build the line lookup, look up a few addresses. */
 function exercise(bytes: Uint8Array): 'parsed' | 'refused' {
@@ -18,18 +19,6 @@ function exercise(bytes: Uint8Array): 'parsed' | 'refused' {
     if (e instanceof ElfError) return 'refused';
     throw new Error(`not an ElfError: ${e instanceof Error ? e.stack : String(e)}`);
   }
-}
-
-// A small seeded generator (mulberry32) so a failure can be replayed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const HOST = path.join(FIXTURE_DIR, 'host-clang-dwarf2-x86_64.elf');
@@ -89,7 +78,7 @@ void test('truncations of a real firmware ELF at 1,500 lengths and around every 
 
 void test('seeded random corruption (byte flips, all-ones words) parses or throws ElfError within a time bound', (t) => {
   const sources = [fs.readFileSync(HOST), fs.readFileSync(ARM)];
-  const next = rng(0x15eed);
+  const next = mulberry32(0x15eed);
   const counts = { parsed: 0, refused: 0 };
   let slowest = 0;
   const CASES = 3000;
