@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     const devices = running.devices?.service;
     if (devices) {
       const withDevices = Object.assign(withToolchain, { devices });
-      running.monitor = await start('monitor', () => activateMonitor(withDevices));
+      running.monitor = await start('monitor', () => activateMonitor(Object.assign(withDevices, { build })));
       const monitor = running.monitor?.service;
       if (monitor) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor }), { volumeRoots: () => seams.volumeRoots }));
     }

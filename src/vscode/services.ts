@@ -130,6 +130,8 @@ export interface BuildService {
   cancel(folder?: vscode.WorkspaceFolder): Promise<void>;
   isBuilding(folder?: vscode.WorkspaceFolder): boolean;
   lastBuild(folder?: vscode.WorkspaceFolder): BuildEvent | undefined;
+  /** The ELF of the folder's last successful build (what is running on the board after a flash), if any. */
+  lastFirmware(folder?: vscode.WorkspaceFolder): string | undefined;
 }
 
 // ---- size --------------------------------------------------------------------------------------------------------

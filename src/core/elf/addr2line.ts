@@ -1,6 +1,8 @@
 import type { ElfFile } from './elf';
 import { parseDebugLine, type LineRow, type LineTable } from './dwarfLine';
 import { readAranges, readUnitLineInfo, type UnitLineInfo } from './dwarfUnits';
+import { readUnitSubroutines, type Subroutine, type UnitSubroutines } from './dwarfInline';
+import { ElfError } from './error';
 
 export interface SourceLocation {
   /** The path as the DWARF gives it: compilation directory, include directory and file name joined. */
@@ -26,6 +28,16 @@ interface UnitLines {
 
 interface UnitRange { low: number; high: number; unit: number }
 
+/** One frame of `llvm-addr2line -i -f`: the innermost (the line table's row) first, the real function last. */
+export interface InlineFrame {
+  /** The subroutine's name (linkage name first, as llvm-addr2line prints by default); undefined when DWARF has none. */
+  readonly function?: string;
+  /** Undefined when the line table has no row (frame 0) or no such file (a call site's file index). */
+  readonly file?: string;
+  readonly line: number;
+  readonly column: number;
+}
+
 /**
  * Address → source line from the ELF's DWARF, with llvm-addr2line's rules, so both give the same answer:
  * the compile unit covering the address (from `.debug_aranges` and each unit's own ranges, overlaps going to the
@@ -36,8 +48,11 @@ interface UnitRange { low: number; high: number; unit: number }
 export class LineLookup {
   private readonly ranges: readonly UnitRange[];
   private readonly units = new Map<number, UnitLines>();
+  private readonly unitOffsets: number[];
+  /** Each unit's DIE tree is read on the first frames() question about it (or the error it gave). */
+  private readonly subroutines = new Map<number, UnitSubroutines | ElfError>();
 
-  constructor(elf: ElfFile) {
+  constructor(private readonly elf: ElfFile) {
     const tables = new Map<number, LineTable>();
     for (const t of parseDebugLine(elf)) tables.set(t.offset, t);
     const infos = readUnitLineInfo(elf);
@@ -50,6 +65,7 @@ export class LineLookup {
       this.units.set(u.offset, { table, compDir: u.compDir ?? '', sequences });
     }
     this.ranges = unitRanges(readAranges(elf), infos);
+    this.unitOffsets = infos.map((u) => u.offset).sort((a, b) => a - b);
   }
 
   /** Number of address ranges (sequences) known over all units. */
@@ -59,12 +75,17 @@ export class LineLookup {
     return n;
   }
 
-  /** The source location of the instruction at `address`, or undefined when no line table covers it. */
-  lookup(address: number): SourceLocation | undefined {
+  /** The `.debug_info` offset of the compile unit whose code holds `address`. */
+  private unitAt(address: number): number | undefined {
     if (!Number.isFinite(address)) return undefined;
     const r = this.ranges[firstIndex(this.ranges.length, (i) => this.ranges[i]!.high > address)];
-    if (!r || r.low > address) return undefined;
-    const unit = this.units.get(r.unit);
+    return !r || r.low > address ? undefined : r.unit;
+  }
+
+  /** The source location of the instruction at `address`, or undefined when no line table covers it. */
+  lookup(address: number): SourceLocation | undefined {
+    const at = this.unitAt(address);
+    const unit = at === undefined ? undefined : this.units.get(at);
     if (!unit) return undefined;
     const seqs = unit.sequences;
     const seq = seqs[firstIndex(seqs.length, (i) => seqs[i]!.highPc > address)];
@@ -76,6 +97,92 @@ export class LineLookup {
     const file = fileName(unit.table, row.file, unit.compDir);
     if (file === undefined) return undefined;
     return { file, line: row.line, column: row.column };
+  }
+
+  /**
+   * The inlining chain at `address`, as `llvm-addr2line -i -f` prints it (DWARFContext::getInliningInfoForAddress):
+   * frame 0 is the line table's row named after the innermost inlined subroutine; each next frame is the call site
+   * (DW_AT_call_file/line/column) of the frame before, named after the subroutine it lies in; the last frame is the
+   * real function (DW_TAG_subprogram). Without subroutine records, the line table's row alone; [] when nothing
+   * covers the address. Throws ElfError when the unit's `.debug_info` is malformed.
+   */
+  frames(address: number): InlineFrame[] {
+    const at = this.unitAt(address);
+    if (at === undefined) return [];
+    const unit = this.units.get(at);
+    const chain: Subroutine[] = [];
+    for (let s = this.subroutinesOf(at).subroutineAt(address); s; s = s.parent) {
+      chain.push(s);
+      if (!s.inlined) break;
+    }
+    const row = this.lookup(address);
+    if (chain.length === 0) return row ? [{ ...row }] : [];
+    const frames: InlineFrame[] = [];
+    chain.forEach((die, i) => {
+      const name = this.nameOf(die);
+      let where: { file?: string; line: number; column: number };
+      if (i === 0) where = row ?? { line: 0, column: 0 };
+      else {
+        const call = chain[i - 1]!;
+        const file = unit ? fileName(unit.table, call.callFile, unit.compDir) : undefined;
+        where = { file, line: call.callLine, column: call.callColumn };
+      }
+      const frame: { -readonly [K in keyof InlineFrame]: InlineFrame[K] } = { line: where.line, column: where.column };
+      if (where.file !== undefined) frame.file = where.file;
+      if (name !== undefined) frame.function = name;
+      frames.push(frame);
+    });
+    return frames;
+  }
+
+  private subroutinesOf(unit: number): UnitSubroutines {
+    let s = this.subroutines.get(unit);
+    if (s === undefined) {
+      try {
+        s = readUnitSubroutines(this.elf, unit);
+      } catch (e) {
+        if (!(e instanceof ElfError)) throw e;
+        s = e;
+      }
+      this.subroutines.set(unit, s);
+    }
+    if (s instanceof ElfError) throw s;
+    return s;
+  }
+
+  /** The DIE at a `.debug_info` offset, reading the unit that holds it; undefined when it is no subroutine. */
+  private dieAt(offset: number): Subroutine | undefined {
+    const i = firstIndex(this.unitOffsets.length, (k) => this.unitOffsets[k]! > offset) - 1;
+    if (i < 0) return undefined;
+    try {
+      return this.subroutinesOf(this.unitOffsets[i]!).byOffset.get(offset);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * DWARFDie::getSubroutineName(LinkageName): the linkage name, else the name, each searched through
+   * DW_AT_specification and DW_AT_abstract_origin (findRecursively), each DIE visited once.
+   */
+  private nameOf(die: Subroutine): string | undefined {
+    const visit = (pick: (d: Subroutine) => string | undefined): string | undefined => {
+      const seen = new Set<number>();
+      const work: Subroutine[] = [die];
+      while (work.length) {
+        const d = work.shift()!;
+        if (seen.has(d.offset)) continue;
+        seen.add(d.offset);
+        const v = pick(d);
+        if (v !== undefined) return v;
+        for (const o of d.origins) {
+          const next = this.dieAt(o);
+          if (next) work.push(next);
+        }
+      }
+      return undefined;
+    };
+    return visit((d) => d.linkageName) ?? visit((d) => d.name);
   }
 }
 

@@ -88,12 +88,38 @@ export function readUnitLineInfo(elf: ElfFile): UnitLineInfo[] {
   return units;
 }
 
-type RawAttrs = Map<number, { form: number; value: string | number | undefined }>;
-interface UnitShape { version: number; addressSize: number; offsetSize: number }
+export type RawAttrs = Map<number, { form: number; value: string | number | undefined }>;
+export interface UnitShape { version: number; addressSize: number; offsetSize: number }
+
+/** What a DIE inside a unit borrows from its unit's top DIE to read its own address ranges. */
+export interface UnitBases {
+  readonly addrBase?: number;
+  readonly rnglistsBase?: number;
+  /** The unit's DW_AT_low_pc: the base of DW_AT_ranges lists. */
+  readonly baseAddress?: number;
+}
+
+/** The bases a unit's top DIE gives the DIEs below it. */
+export function unitBases(raw: RawAttrs, shape: UnitShape, elf: ElfFile): UnitBases {
+  const addrBase = num(raw.get(DW_AT_addr_base)?.value ?? raw.get(DW_AT_GNU_addr_base)?.value);
+  const lowAttr = raw.get(DW_AT_low_pc);
+  const baseAddress = lowAttr && typeof lowAttr.value === 'number'
+    ? (ADDRX_FORMS.has(lowAttr.form) ? indexedAddress(elf, addrBase, lowAttr.value, shape.addressSize) : lowAttr.value)
+    : undefined;
+  return { addrBase, rnglistsBase: num(raw.get(DW_AT_rnglists_base)?.value), baseAddress };
+}
+
+/**
+ * The address ranges of a DIE the way LLVM's DWARFDie::getAddressRanges reads them: low/high PC, else DW_AT_ranges.
+ * Without `unit` the DIE is a unit's top DIE and carries its own bases.
+ */
+export function dieRanges(elf: ElfFile, raw: RawAttrs, shape: UnitShape, unit?: UnitBases): [number, number][] {
+  return unitRanges(elf, raw, shape, unit);
+}
 
 /** The unit's address ranges the way LLVM's DWARFDie::getAddressRanges reads them. */
-function unitRanges(elf: ElfFile, raw: RawAttrs, shape: UnitShape): [number, number][] {
-  const addrBase = num(raw.get(DW_AT_addr_base)?.value ?? raw.get(DW_AT_GNU_addr_base)?.value);
+function unitRanges(elf: ElfFile, raw: RawAttrs, shape: UnitShape, unit?: UnitBases): [number, number][] {
+  const addrBase = unit ? unit.addrBase : num(raw.get(DW_AT_addr_base)?.value ?? raw.get(DW_AT_GNU_addr_base)?.value);
   const address = (a: { form: number; value: string | number | undefined } | undefined): number | undefined => {
     if (!a || typeof a.value !== 'number') return undefined;
     if (ADDRX_FORMS.has(a.form)) return indexedAddress(elf, addrBase, a.value, shape.addressSize);
@@ -105,21 +131,22 @@ function unitRanges(elf: ElfFile, raw: RawAttrs, shape: UnitShape): [number, num
     const high = ADDRESS_FORMS.has(highAttr.form) || ADDRX_FORMS.has(highAttr.form) ? address(highAttr) : low + highAttr.value;
     return high !== undefined ? [[low, high]] : [];
   }
+  const rangesBase = unit ? unit.baseAddress : low;
   const ranges = raw.get(DW_AT_ranges);
   if (!ranges || typeof ranges.value !== 'number') return [];
   if (shape.version >= 5) {
     let offset = ranges.value;
     if (ranges.form === 0x23) { // rnglistx: an index into the offsets table at rnglists_base
-      const base = num(raw.get(DW_AT_rnglists_base)?.value);
+      const base = unit ? unit.rnglistsBase : num(raw.get(DW_AT_rnglists_base)?.value);
       const lists = elf.sectionData('.debug_rnglists');
       if (base === undefined || !lists) return [];
       const c = new ByteCursor(lists, 0, lists.length, '.debug_rnglists offsets');
       c.seek(Math.min(base + ranges.value * shape.offsetSize, lists.length));
       offset = base + c.uN(shape.offsetSize);
     }
-    return readRnglist(elf, offset, low, addrBase, shape.addressSize);
+    return readRnglist(elf, offset, rangesBase, addrBase, shape.addressSize);
   }
-  return readRangeList(elf, ranges.value, low, shape.addressSize);
+  return readRangeList(elf, ranges.value, rangesBase, shape.addressSize);
 }
 
 function num(v: string | number | undefined): number | undefined {

@@ -4,6 +4,7 @@ export type { ElfFile, ElfSection, ElfSegment, ElfSymbol, SymbolBind, SymbolType
 export { parseDebugLine } from './dwarfLine';
 export type { LineFileEntry, LineRow, LineTable } from './dwarfLine';
 export { LineLookup, addr2line } from './addr2line';
+export type { InlineFrame } from './addr2line';
 export type { SourceLocation } from './addr2line';
 export { FirmwareLineCache } from './firmwareLines';
 export type { FirmwareLines } from './firmwareLines';

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { close as fsClose, constants as fsc, open as fsOpen, promises as fsp, createWriteStream, WriteStream } from 'node:fs';
 import * as tty from 'node:tty';
 import { LineSplitter, analyzeLine, flashMarker, formatTimestamp, LineLink } from './lines';
+import type { PanicResolver, ResolvedPanic } from './panicNote';
 import { serialPermissionHelp } from '../ports/permission';
 import { RememberedBoard, waitForBoard } from '../ports/follow';
 import type { UsbSerialPort } from '../ports/sysfs';
@@ -28,6 +29,11 @@ export interface SerialMonitorOptions {
   /** Reopen by itself when the port goes away (board reset, reflashed, replugged). */
   readonly autoReopen?: boolean;
   readonly now?: () => Date;
+  /**
+   * Looks up the address of a `panic: runtime error at 0x…` line in the running firmware (the last built ELF): the
+   * address becomes a link, and a note naming the source line is appended to the shown line.
+   */
+  readonly resolvePanic?: PanicResolver;
 }
 
 export interface MonitorLine {
@@ -274,9 +280,19 @@ export class SerialMonitor extends EventEmitter<SerialMonitorEvents> {
   private emitLine(text: string, marker: boolean): void {
     const time = this.now();
     const prefix = this.options.timestamps ? `[${formatTimestamp(time)}] ` : '';
-    const formatted = prefix + text;
-    const analyzed = analyzeLine(text);
-    const links = analyzed.links.map((l) => ({ ...l, start: l.start + prefix.length, end: l.end + prefix.length }));
+    let resolved: ResolvedPanic | undefined;
+    const resolve = this.options.resolvePanic;
+    const analyzed = analyzeLine(text, !marker && resolve ? (a) => (resolved = resolve(a))?.at : undefined);
+    const links = [...analyzed.links];
+    let shown = text;
+    const note = (resolved as ResolvedPanic | undefined)?.note;
+    if (note) {
+      const at = text.length + 2;
+      shown = `${text}  ${note.text}`;
+      links.push(...note.links.map((l) => ({ ...l, start: l.start + at, end: l.end + at })));
+    }
+    const formatted = prefix + shown;
+    for (let i = 0; i < links.length; i++) links[i] = { ...links[i]!, start: links[i]!.start + prefix.length, end: links[i]!.end + prefix.length };
     this.log?.write(formatted + '\n');
     const line: MonitorLine = marker ? { text, time, formatted, panic: false, links: [], marker: true } : { text, time, formatted, panic: analyzed.panic, links };
     this.emit('data', line);

@@ -31,6 +31,8 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
   const emitter = new vscode.EventEmitter<BuildEvent>();
   const queue = new BuildQueue();
   const last = new Map<string, BuildEvent>();
+  /** The last successful build's ELF per folder: a failed build does not change what runs on the board. */
+  const lastElf = new Map<string, string>();
   const published = new Map<string, vscode.Uri[]>();
   const keyOf = folderKey;
 
@@ -143,6 +145,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
         };
         if (!superseded) {
           last.set(key, event);
+          if (result.success && plan.outputPath.endsWith('.elf')) lastElf.set(key, plan.outputPath);
           emitter.fire(event);
           if (!result.success && !req.quiet) notifyFailure(result);
         }
@@ -169,6 +172,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
     cancel: (folder) => queue.cancel(folder ? keyOf(folder) : undefined),
     isBuilding: (folder) => (folder ? queue.busy(keyOf(folder)) : queue.keys().length > 0),
     lastBuild: (folder) => last.get(keyOf(folder ?? vscode.workspace.workspaceFolders?.[0])),
+    lastFirmware: (folder) => lastElf.get(keyOf(folder ?? vscode.workspace.workspaceFolders?.[0])),
   };
 
   const taskProvider = new TinyGoTaskProvider({

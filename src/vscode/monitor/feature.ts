@@ -1,13 +1,17 @@
 /**
  * TinyGo: Open Serial Monitor. Linux and macOS: a Pseudoterminal around the core SerialMonitor (stty + the
  * device file; no native module). Windows: `tinygo monitor` in a terminal, because COM ports are not ttys and
- * there is no stty (docs/monitor.md). Panic positions are clickable; the monitor steps aside while Flash runs
+ * there is no stty (docs/monitor.md). Panic positions are clickable, and the address of a `panic: runtime error at
+ * 0x…` line is looked up in the folder's last built ELF (the program's own line named beside the runtime's when
+ * the runtime code was inlined into it); the monitor steps aside while Flash runs
  * (the monitor service's suspendForFlash()) and follows the board by USB serial number afterwards.
  */
 import * as path from 'node:path';
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
-import { analyzeLine } from '../../core/monitor/lines';
+import { FirmwareLineCache, type FirmwareLines } from '../../core/elf';
+import { analyzeLine, type LineLink } from '../../core/monitor/lines';
+import { resolvePanicFrames, type PanicResolver } from '../../core/monitor/panicNote';
 import { rememberBoard } from '../../core/ports/follow';
 import { Config } from '../config';
 import { activeFolder } from '../folders';
@@ -31,8 +35,9 @@ function logPath(raw: string, folder: vscode.WorkspaceFolder | undefined): strin
 }
 
 /** TinyGo: Open Serial Monitor, clickable panic positions, and stepping aside while a flash runs. */
-export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices'>) {
+export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices'> & Partial<Pick<Services, 'build'>>) {
   const sessions: MonitorSession[] = [];
+  const firmware = panicResolution(ctx);
   const external: { terminal: vscode.Terminal; reopen: () => vscode.Terminal }[] = [];
   let warnedPermission = false;
 
@@ -42,7 +47,10 @@ export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices
   };
 
   function linksFor(line: string, folder?: vscode.WorkspaceFolder): PanicLink[] {
-    return analyzeLine(line).links.map((l) => ({
+    // A resolved panic line links what the firmware said at the time it was shown; any other line is read as text.
+    const known = sessions.map((s) => s.linksOf(line)).find((l) => l !== undefined);
+    const links: readonly LineLink[] = known ?? analyzeLine(line).links;
+    return links.map((l) => ({
       startIndex: l.start,
       length: l.end - l.start,
       tooltip: `Open ${path.basename(l.file)}:${l.line}${l.col ? `:${l.col}` : ''}`,
@@ -128,8 +136,10 @@ export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices
       ? { board: rememberBoard(usb), list: () => dev.list() }
       : undefined;
     const name = `TinyGo Monitor (${path.basename(portPath)})`;
+    await firmware.load(folder);
     const session = new MonitorSession(name, {
       path: portPath, baud: cfg.baud, timestamps: cfg.timestamps, logFile: logPath(cfg.logFile, folder), exec, follow, folder,
+      resolvePanic: firmware.resolver(folder),
       onPermissionDenied: (message) => {
         if (warnedPermission) return;
         warnedPermission = true;
@@ -177,6 +187,7 @@ export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices
     service, commands,
     disposables: [
       linkProvider,
+      firmware,
       vscode.window.onDidCloseTerminal((t) => {
         const s = sessions.find((x) => x.terminal === t);
         if (s) void s.dispose();
@@ -187,4 +198,44 @@ export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices
     ],
   };
   return started;
+}
+
+/**
+ * The last built firmware's DWARF per folder, read after every successful build (and when a monitor opens), so a
+ * `panic: runtime error at 0x…` line can be resolved synchronously as it arrives.
+ */
+function panicResolution(ctx: Ctx & Partial<Pick<Services, 'build'>>): vscode.Disposable & {
+  load(folder: vscode.WorkspaceFolder | undefined): Promise<void>;
+  resolver(folder: vscode.WorkspaceFolder | undefined): PanicResolver;
+} {
+  const key = (folder: vscode.WorkspaceFolder | undefined) => folder?.uri.toString() ?? '';
+  const caches = new Map<string, FirmwareLineCache>();
+  const loaded = new Map<string, FirmwareLines>();
+  async function load(folder: vscode.WorkspaceFolder | undefined): Promise<void> {
+    const elf = ctx.build?.lastFirmware(folder);
+    if (!elf) return;
+    let cache = caches.get(key(folder));
+    if (!cache) caches.set(key(folder), (cache = new FirmwareLineCache()));
+    const r = await cache.load(elf);
+    if (!r.ok) ctx.log.appendLine(`[monitor] cannot read ${elf} to resolve panic addresses: ${r.reason}`);
+    loaded.set(key(folder), r);
+  }
+  const sub = ctx.build?.onDidBuild((e) => { if (e.success) void load(e.folder); });
+  return {
+    load,
+    resolver: (folder) => (address) => {
+      const r = loaded.get(key(folder));
+      if (!r?.ok) return undefined;
+      let frames;
+      try {
+        frames = r.lookup.frames(address);
+      } catch {
+        // A unit whose DIE tree cannot be read still has its line table.
+        const at = r.lookup.lookup(address);
+        frames = at ? [at] : [];
+      }
+      return resolvePanicFrames(frames, folder?.uri.fsPath);
+    },
+    dispose: () => sub?.dispose(),
+  };
 }

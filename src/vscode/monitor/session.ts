@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { findBoard, waitForBoard, type RememberedBoard } from '../../core/ports/follow';
 import type { UsbSerialPort } from '../../core/ports/sysfs';
 import { SerialMonitor, type MonitorError, type MonitorLine } from '../../core/monitor/serialMonitor';
+import type { LineLink } from '../../core/monitor/lines';
+import type { PanicResolver } from '../../core/monitor/panicNote';
 
 const RED = '\x1b[1;31m';
 const CYAN = '\x1b[36m';
@@ -16,6 +18,8 @@ const YELLOW = '\x1b[33m';
 const RESET = '\x1b[0m';
 const PARTIAL_LINE_MS = 150;
 const TRANSCRIPT_LINES = 5000;
+/** Resolved panic lines whose links are remembered for the terminal's link provider. */
+const RESOLVED_LINES = 200;
 
 export interface SessionOptions {
   readonly path: string;
@@ -27,6 +31,8 @@ export interface SessionOptions {
   readonly follow?: { board: RememberedBoard; list: () => Promise<readonly UsbSerialPort[]> };
   readonly folder?: vscode.WorkspaceFolder;
   readonly onPermissionDenied?: (message: string) => void;
+  /** Resolves panic addresses against the last built firmware. */
+  readonly resolvePanic?: PanicResolver;
 }
 
 /** What the tests (and the flash feature) see of a session. */
@@ -55,6 +61,7 @@ export class MonitorSession implements vscode.Pseudoterminal, MonitorSessionApi 
   readonly monitor: SerialMonitor;
   terminal: vscode.Terminal | undefined;
   private readonly lines: string[] = [];
+  private readonly resolvedLinks = new Map<string, readonly LineLink[]>();
   private tail = '';
   private partialShown = false;
   private partialTimer: NodeJS.Timeout | undefined;
@@ -73,6 +80,7 @@ export class MonitorSession implements vscode.Pseudoterminal, MonitorSessionApi 
       timestamps: options.timestamps,
       logFile: options.logFile || undefined,
       autoReopen: true,
+      resolvePanic: options.resolvePanic,
       follow: options.follow ? { ...options.follow, intervalMs: 100, timeoutMs: 30_000 } : undefined,
     });
     this.monitor.on('data', (l) => this.onLine(l));
@@ -91,6 +99,14 @@ export class MonitorSession implements vscode.Pseudoterminal, MonitorSessionApi 
   get path(): string { return this.monitor.path; }
   get isOpen(): boolean { return this.monitor.isOpen; }
   transcript(): readonly string[] { return this.lines; }
+
+  /**
+   * The links of a panic line this session resolved against the firmware, as shown (a later build may not know the
+   * address any more); undefined for other lines.
+   */
+  linksOf(line: string): readonly LineLink[] | undefined {
+    return this.resolvedLinks.get(line);
+  }
 
   open(): void {
     void this.monitor.open();
@@ -185,8 +201,16 @@ export class MonitorSession implements vscode.Pseudoterminal, MonitorSessionApi 
 
   private onLine(l: MonitorLine): void {
     if (!l.marker) this.tail = '';
+    if (l.panic) this.rememberLinks(l);
     const colour = l.marker ? CYAN : l.panic ? RED : '';
     this.emitText(l.formatted, colour);
+  }
+
+  private rememberLinks(l: MonitorLine): void {
+    if (!l.links.length) return;
+    this.resolvedLinks.delete(l.formatted);
+    this.resolvedLinks.set(l.formatted, l.links);
+    if (this.resolvedLinks.size > RESOLVED_LINES) this.resolvedLinks.delete(this.resolvedLinks.keys().next().value!);
   }
 
   private emitText(text: string, colour: string): void {

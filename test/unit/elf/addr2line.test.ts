@@ -3,37 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineLookup, parseDebugLine, parseElf, symbolAddress } from '../../../src/core/elf';
-import { MISSING, fixtures, hex, llvmTool, run } from './llvm';
-
-const SHF_EXECINSTR = 4;
-
-/** Addresses worth asking about: every 97th byte of code, every function symbol (with and without the Thumb bit),
- * every row's address and the byte after it (odd, like a Thumb return address), and both edges of every
- * line-table sequence (the first byte, the last byte, the first byte after). */
-function probeAddresses(file: string): number[] {
-  const elf = parseElf(fs.readFileSync(file));
-  const set = new Set<number>([0, 1]);
-  for (const s of elf.sections) {
-    if (!(s.flags & SHF_EXECINSTR) || s.size === 0) continue;
-    for (let a = s.address; a < s.address + s.size; a += 97) set.add(a);
-  }
-  for (const sym of elf.symbols) {
-    if (sym.type !== 'func' || sym.shndx === 0) continue;
-    set.add(sym.value);
-    set.add(symbolAddress(elf, sym));
-  }
-  for (const t of parseDebugLine(elf)) {
-    let first = true;
-    for (const r of t.rows) {
-      if (first) set.add(r.address);
-      set.add(r.address);
-      set.add(r.address + 1);
-      first = r.endSequence;
-      if (r.endSequence && r.address > 0) { set.add(r.address); set.add(r.address - 1); }
-    }
-  }
-  return [...set].filter((a) => a >= 0 && a < 2 ** 48).sort((a, b) => a - b);
-}
+import { MISSING, fixtures, hex, llvmTool, probeAddresses, run } from './llvm';
 
 interface LlvmAnswer { Address: string; Symbol: { FileName: string; Line: number; Column: number }[] }
 

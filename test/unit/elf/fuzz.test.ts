@@ -11,9 +11,12 @@ function exercise(bytes: Uint8Array): 'parsed' | 'refused' {
   try {
     const elf = parseElf(bytes);
     const lookup = new LineLookup(elf);
-    for (const s of elf.symbols.slice(0, 50)) lookup.lookup(s.value);
+    for (const s of elf.symbols.slice(0, 50)) { lookup.lookup(s.value); lookup.frames(s.value); }
     lookup.lookup(0);
     lookup.lookup(0x26000);
+    // The micro:bit panic address (inside inlined map code) and the host program's main: both read DIE trees.
+    lookup.frames(0xac5);
+    lookup.frames(0x1139);
     return 'parsed';
   } catch (e) {
     if (e instanceof ElfError) return 'refused';
@@ -41,7 +44,7 @@ void test('every truncation of a small ELF parses or throws ElfError, each withi
   t.diagnostic(`${whole.length} truncations: ${counts.parsed} parsed, ${counts.refused} refused, slowest ${slowest.toFixed(1)} ms`);
 });
 
-void test('every truncation of each DWARF section the lookup reads gives a lookup or an ElfError', (t) => {
+void test('every truncation of each DWARF section the lookup and the inlining chain read gives an answer or an ElfError', (t) => {
   let cases = 0, refused = 0;
   for (const file of [HOST, path.join(FIXTURE_DIR, 'host-gcc-dwarf5-x86_64.elf')]) {
     const elf = parseElf(fs.readFileSync(file));
@@ -51,7 +54,9 @@ void test('every truncation of each DWARF section the lookup reads gives a looku
       for (let n = 0; n < data.length; n++) {
         const cut = { ...elf, sectionData: (s: string) => (s === name ? data.subarray(0, n) : elf.sectionData(s)) };
         try {
-          new LineLookup(cut).lookup(0x1139);
+          const l = new LineLookup(cut);
+          l.lookup(0x1139);
+          l.frames(0x1139);
         } catch (e) {
           if (!(e instanceof ElfError)) assert.fail(`${path.basename(file)} ${name} cut at ${n}: ${(e as Error).stack}`);
           refused++;
