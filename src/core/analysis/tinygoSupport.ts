@@ -79,7 +79,24 @@ export interface PackageEntry {
   /** What happens, quoted from the source where there is a message. */
   detail: string;
   source: string;
+  /** Severity of a 'limited' entry's finding (default warning). */
+  severity?: 'warning' | 'information';
+  /**
+   * No finding when the file imports one of these packages (or a package below one): it brings what the entry says
+   * is missing (for net: a netdev driver, or the code that registers one).
+   */
+  unlessImports?: readonly string[];
 }
+
+/**
+ * Packages that implement TinyGo's netdev (the `netdever` interface of tinygo-org/net, mirrored as
+ * tinygo.org/x/drivers/netdev.Netdever) or register one (`netdev.UseNetdev`, go:linkname'd to `net.useNetdev`;
+ * `netlink/probe.Probe()` does both for the board's network chip). Same API in the net of TinyGo 0.33 (a237059)
+ * and 0.39 (983d88d).
+ */
+export const NETDEV_PACKAGES: readonly string[] = ['tinygo.org/x/drivers/netdev', 'tinygo.org/x/drivers/netlink', 'tinygo.org/x/drivers/wifinina',
+  'tinygo.org/x/drivers/espat', 'tinygo.org/x/drivers/rtl8720dn'];
+export const NETDEV_DOCS = 'https://github.com/tinygo-org/drivers/tree/release/netdev';
 
 const STDLIB_2024_03 = 'tinygo.org docs reference/lang-support/stdlib, table as of 2024-03 (TinyGo 0.31, Go 1.20; shared/docs/tinygo-cli.md section 7)';
 const STDLIB_2024_10 = 'tinygo-site content/docs/reference/lang-support/stdlib.md regenerated 2024-10 (Go 1.23)';
@@ -113,10 +130,20 @@ export const PACKAGE_TABLE: readonly PackageEntry[] = [
   })),
   { path: 'os/exec', status: 'limited', kinds: ['baremetal', 'wasm'], detail: 'there are no processes to start: Run/Start/Output return "operation not implemented"',
     source: `${STDLIB_2024_10} (os/exec and go/build tests: "fork/exec …: operation not implemented")` },
-  { path: 'net', status: 'limited', kinds: ['baremetal'], since: '0.31.0',
-    detail: 'net talks to a netdev driver (tinygo.org/x/drivers/netdev) that the program must register; nRF52 boards have no network interface, so Dial/Listen fail',
-    source: 'TinyGo 0.31 replaced net with tinygo-org/net (README: "modified to use netdev, TinyGo\'s network device driver interface")' },
+  { path: 'net', status: 'limited', kinds: ['baremetal'], since: '0.31.0', severity: 'information', unlessImports: NETDEV_PACKAGES,
+    detail: 'TinyGo\'s net sends every Dial and Listen to the netdev driver the program registers (netdev.UseNetdev, or netlink/probe.Probe), ' +
+      'e.g. an ESP32 co-processor over SPI or UART (tinygo.org/x/drivers/wifinina, espat); until one is registered they return "Netdev not set". ' +
+      `See ${NETDEV_DOCS}`,
+    source: 'TinyGo 0.31 replaced net with tinygo-org/net (README: "modified to use netdev, TinyGo\'s network device driver interface"); ' +
+      'src/net/netdev.go of 0.33.0 and 0.39.0: nopNetdev returns ErrNetdevNotSet ("Netdev not set") until useNetdev' },
 ];
+
+/**
+ * The TinyGo releases the package table has been checked against with the real compiler
+ * (test/unit/analysis/supportTable.real.test.ts builds a program per row for each of them). Add a release here
+ * and the check runs for it too.
+ */
+export const CHECKED_VERSIONS: readonly string[] = ['0.33.0', '0.39.0'];
 
 export function packageStatus(path: string, version: string, kind: TargetKind): PackageEntry | undefined {
   return PACKAGE_TABLE.find((e) => (e.path === path || (e.tree === true && path.startsWith(`${e.path}/`))) &&
