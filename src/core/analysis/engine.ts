@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Node, Query, Tree } from 'web-tree-sitter';
 import { cgoPreambleOf, declFacts, diffFacts, hasFacts, isCommentAt, LazyConsts, NO_FACTS, mergeFacts, readsChanged, sameFacts, trackFacts, type DeclFacts, type FactChanges,
   type FactReads, type FileFacts, type MergedFacts } from './fileFacts';
+import { fileExclusion, type BuildContext, type Exclusion } from './buildConstraints';
 import type { GoParser } from './goParser';
 import { compareFindings, targetFactsKey, type Finding, type Fix, type Range, type RuleMeta, type Severity, type TargetFacts } from './model';
 import { applySuppressions } from './suppress';
@@ -51,7 +52,18 @@ interface RunContext extends RuleContext {
 
 export type RuleSettings = Record<string, { enabled?: boolean; severity?: Severity } | undefined>;
 
-export interface AnalyzeOptions { target: TargetFacts; rules?: RuleSettings }
+export interface AnalyzeOptions {
+  target: TargetFacts;
+  rules?: RuleSettings;
+  /**
+   * The target's build context and the analysed file's name: a file the target does not compile (build constraint,
+   * GOOS/GOARCH file-name suffix, `_test.go`) gets no findings. Without it every file is analysed.
+   */
+  build?: { context: BuildContext; fileName: string };
+}
+
+/** One file's analysis: its findings, or why it has none because the target does not compile it. */
+export interface AnalysisResult { findings: Finding[]; excluded?: Exclusion }
 
 /**
  * What the memo keeps of one top-level node: its contribution to the file facts, and its findings with the line
@@ -166,6 +178,21 @@ export class Analyzer {
    * and the top-level nodes outside the edited region are not even read from the tree.
    */
   analyze(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): Finding[] {
+    return this.analyzeFile(tree, text, options, memo).findings;
+  }
+
+  /** `analyze`, saying why a file excluded by `options.build` has no findings. */
+  analyzeFile(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): AnalysisResult {
+    const excluded = options.build ? fileExclusion(options.build.fileName, text, options.build.context) : undefined;
+    if (excluded) {
+      // The memo's node list was not brought up to date: the next analysis (the file compiled again) reads every node.
+      if (memo) { memo.kids = undefined; memo.dirty = undefined; }
+      return { findings: [], excluded };
+    }
+    return { findings: this.analyzeDecls(tree, text, options, memo) };
+  }
+
+  private analyzeDecls(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): Finding[] {
     const m = memo ?? Object.assign(new DeclMemo(), { keep: false });
     const contextKey = `${targetFactsKey(options.target)}\n${JSON.stringify(options.rules ?? {})}`;
     if (m.contextKey !== contextKey) { m.entries.clear(); m.contextKey = contextKey; m.merged = undefined; m.factParts = []; }

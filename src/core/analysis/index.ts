@@ -1,11 +1,13 @@
 import * as path from 'node:path';
-import { Analyzer, QueryStore, type AnalyzeOptions } from './engine';
+import { fileExclusion } from './buildConstraints';
+import { Analyzer, QueryStore, type AnalysisResult, type AnalyzeOptions } from './engine';
 import { GoParser, type GrammarFiles } from './goParser';
 import type { Finding } from './model';
 import { ALL_RULES } from './rules';
 
 export * from './model';
-export { Analyzer, DeclMemo, type AnalyzeOptions, type Rule, type RuleSettings } from './engine';
+export { Analyzer, DeclMemo, type AnalysisResult, type AnalyzeOptions, type Rule, type RuleSettings } from './engine';
+export { buildContextFromInfo, fileExclusion, type BuildContext, type Exclusion } from './buildConstraints';
 export { DocumentTrees, type ContentChange, type DocState } from './documents';
 export { GoParser, ParseTimeoutError } from './goParser';
 export { ALL_RULES } from './rules';
@@ -37,9 +39,16 @@ export async function createEngine(assets: AnalysisAssets): Promise<AnalysisEngi
 
 /** Parse and analyse a whole file once, keeping nothing (workspace scans, the CLI). */
 export function analyzeText(engine: AnalysisEngine, text: string, options: AnalyzeOptions, timeoutMs = 5000): Finding[] {
+  return analyzeTextFile(engine, text, options, timeoutMs).findings;
+}
+
+/** `analyzeText` with the reason an excluded file has no findings; an excluded file is not even parsed. */
+export function analyzeTextFile(engine: AnalysisEngine, text: string, options: AnalyzeOptions, timeoutMs = 5000): AnalysisResult {
+  const excluded = options.build ? fileExclusion(options.build.fileName, text, options.build.context) : undefined;
+  if (excluded) return { findings: [], excluded };
   const tree = engine.parser.parse(text, null, timeoutMs);
   try {
-    return engine.analyzer.analyze(tree, text, options);
+    return { findings: engine.analyzer.analyze(tree, text, { ...options, build: undefined }) };
   } finally {
     tree.delete();
   }

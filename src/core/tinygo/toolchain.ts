@@ -2,6 +2,7 @@
  * The installed TinyGo as the extension sees it: found or not, usable or refusing the Go on PATH, its targets, and
  * each target's `tinygo info`, cached by (TinyGo version, target) for as long as the cached GOROOT still exists.
  */
+import { buildContextFromInfo, type BuildContext } from '../analysis/buildConstraints';
 import type { TargetFacts } from '../analysis/model';
 import { targetFactsFor } from '../analysis/targetFacts';
 import type { ExecFn, ExecResult } from '../process/exec';
@@ -214,6 +215,14 @@ export function analysisFactsFor(target: string, info: TargetInfo | undefined, v
     target, tinygoVersion: version?.version.raw, goos: info.goos, goarch: info.goarch, gc: info.gc,
     scheduler: info.scheduler, buildTags: info.buildTags, defaultStackSize: info.target?.defaultStackSize,
   } : { target, tinygoVersion: version?.version.raw });
+}
+
+/**
+ * Which files the chosen target compiles (for AnalyzeOptions.build): undefined until `tinygo info` ran, so that
+ * nothing is hidden on a guess. `goVersion` of the TinyGo install gives the go1.N release tags.
+ */
+export function buildContextFor(target: string, info: TargetInfo | undefined, version?: TinyGoVersionInfo): BuildContext | undefined {
+  return info ? buildContextFromInfo(target, info, version?.goVersion) : undefined;
 }
 
 // --- the picker, as data --------------------------------------------------------------------------------

@@ -20,10 +20,13 @@ void test('an unreadable version counts as older than every release', () => {
 });
 
 void test('the tables follow that order at their edges (until exclusive, since inclusive)', () => {
-  // os/user did not build until 0.34.0: a 0.34.0 dev build still gets the finding, the release does not.
-  assert.equal(packageStatus('os/user', '0.33.0', 'baremetal')?.status, 'no-build');
-  assert.equal(packageStatus('os/user', '0.34.0-dev', 'baremetal')?.status, 'no-build');
-  assert.equal(packageStatus('os/user', '0.34.0', 'baremetal'), undefined);
+  // os/user did not build on hosts until 0.34.0: a 0.34.0 dev build still gets the finding, the release does not.
+  assert.equal(packageStatus('os/user', '0.33.0', 'host')?.status, 'no-build');
+  assert.equal(packageStatus('os/user', '0.34.0-dev', 'host')?.status, 'no-build');
+  assert.equal(packageStatus('os/user', '0.34.0', 'host'), undefined);
+  // os/exec does not build for nRF52 with 0.33.0 (real compiler) and builds with 0.39.0, where running a process fails.
+  assert.equal(packageStatus('os/exec', '0.33.0', 'baremetal')?.status, 'no-build');
+  assert.equal(packageStatus('os/exec', '0.39.0', 'baremetal')?.status, 'limited');
   // CallSlice was missing before 0.31.0 and is a stub that panics from 0.31.0 on.
   assert.equal(reflectStatus('Value', 'CallSlice', '0.30.0')?.status, 'missing');
   assert.equal(reflectStatus('Value', 'CallSlice', '0.31.0-dev')?.status, 'missing');

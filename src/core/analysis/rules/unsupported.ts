@@ -90,17 +90,29 @@ export const unsupportedPackage: Rule = {
   checkDecl(decl, ctx) {
     if (decl.type !== 'import_declaration') return;
     const { tinygoVersion: v, kind } = ctx.target;
-    for (const spec of decl.descendantsOfType('import_spec')) {
+    const specs = decl.descendantsOfType('import_spec').flatMap((spec) => {
       const pathNode = spec?.childForFieldName('path') ?? null;
       const path = stringLiteralValue(pathNode);
-      if (!pathNode || path === undefined) continue;
+      return pathNode && path !== undefined ? [{ pathNode, path }] : [];
+    });
+    let imported: string[] | undefined;
+    const importsOneOf = (pkgs: readonly string[]): boolean => {
+      // This declaration's imports (blank ones too) and the file's other import declarations.
+      imported ??= [...specs.map((s) => s.path), ...ctx.file.importByLocal.values()];
+      return imported.some((p) => pkgs.some((q) => p === q || p.startsWith(`${q}/`)));
+    };
+    for (const { pathNode, path } of specs) {
       const e = packageStatus(path, v, kind);
       if (!e) continue;
+      if (e.unlessImports && importsOneOf(e.unlessImports)) continue;
       if (e.status === 'no-build') {
         ctx.report(pathNode, `"${path}" cannot be imported with TinyGo ${v}: ${e.detail}. The build fails.`);
       } else if (e.status === 'panics') {
         ctx.report(pathNode, `"${path}" builds with TinyGo ${v}, but it leans on reflect that TinyGo does not implement: ${e.detail}.`,
           { severity: 'warning' });
+      } else if (e.severity === 'information') {
+        ctx.report(pathNode, `"${path}" on ${ctx.target.target || `${kind} targets`} with TinyGo ${v}: ${e.detail}.`,
+          { severity: 'information' });
       } else {
         ctx.report(pathNode, `"${path}" builds for ${kind} targets with TinyGo ${v}, but it cannot do its job there: ${e.detail}.`,
           { severity: 'warning' });
