@@ -7,8 +7,13 @@
  * Needs a real tinygo per release with an nRF-complete TINYGOROOT (lib/nrfx, the generated src/device/nrf and
  * TinyGo's src/net: see shared/toolchain/README.md): TGW_TINYGO for the release it reports, or TGW_TINYGO_0_33_0
  * style variables for the others. A release without one is skipped with the reason printed.
+ *
+ * What the compiler did is cached per (the tinygo's `version` line, its TINYGOROOT, target, program text) under the
+ * project cache, as a build cache would: a warm run re-judges the table in a second, and a new TinyGo release, a
+ * changed program or another root is built for real again. TGW_SUPPORT_CHECK_FRESH=1 ignores the cache.
  */
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -46,7 +51,7 @@ function programText(p: { imports: string[]; body: string }): string {
 }
 
 /** The tinygo for `version`, or why there is none. */
-async function toolchainFor(version: string): Promise<{ tinygo: string } | { skip: string }> {
+async function toolchainFor(version: string): Promise<{ tinygo: string; key: string } | { skip: string }> {
   const specific = process.env[`TGW_TINYGO_${version.replace(/\./g, '_')}`];
   const candidates = [specific, process.env.TGW_TINYGO].filter((c): c is string => !!c);
   if (candidates.length === 0) return { skip: `no tinygo ${version}: set TGW_TINYGO or TGW_TINYGO_${version.replace(/\./g, '_')}` };
@@ -57,9 +62,38 @@ async function toolchainFor(version: string): Promise<{ tinygo: string } | { ski
     const root = r.stdout.trim();
     const missing = ['lib/nrfx/mdk/nrf52840.svd', 'src/device/nrf/nrf52840.go', 'src/net/net.go'].filter((f) => !fs.existsSync(path.join(root, f)));
     if (missing.length > 0) return { skip: `tinygo ${version} at ${tinygo}: TINYGOROOT ${root} is not nRF-complete (missing ${missing.join(', ')})` };
-    return { tinygo };
+    // The root's nRF stamp (scripts/install-tinygo.sh) changes when its support files do.
+    let stamp = '';
+    try { stamp = fs.readFileSync(path.join(root, '..', '.nrf-stamp'), 'utf8'); } catch { /* a root completed by hand */ }
+    return { tinygo, key: `${v.stdout.trim()}\0${root}\0${stamp}` };
   }
   return { skip: `no tinygo ${version} among ${candidates.join(', ')}` };
+}
+
+const CACHE_DIR = path.join(process.env.TGW_CACHE ?? path.join(os.homedir(), '.cache', 'tinygo-workbench'), 'support-check');
+
+interface Outcome { built: boolean; said: string; inconclusive: boolean }
+
+/** The real build's outcome, from the cache when this exact tinygo, root, target and program were built before. */
+async function buildOutcome(tc: { tinygo: string; key: string }, target: string, text: string, mod: string, out: string): Promise<Outcome> {
+  const key = createHash('sha256').update(`${tc.key}\0${target}\0${text}`).digest('hex');
+  const file = path.join(CACHE_DIR, `${key}.json`);
+  if (process.env.TGW_SUPPORT_CHECK_FRESH !== '1') {
+    try { return JSON.parse(fs.readFileSync(file, 'utf8')) as Outcome; } catch { /* not built yet */ }
+  }
+  const r = await runProcess(tc.tinygo, ['build', `-target=${target}`, '-size=short', '-o', out, '.'], { cwd: mod, timeoutMs: 900_000 });
+  const built = r.exitCode === 0 && fs.existsSync(out);
+  const said = firstLine(`${r.stderr}\n${r.stdout}`, built);
+  // Not a verdict on the package: the toolchain itself is incomplete (no wasi-libc for wasip1), or TinyGo's
+  // interpreter gave up on package initialisation after its wall-clock limit (3 min; load-dependent). Not cached.
+  const inconclusive = !built && (/could not find wasi-libc|failed to build .*lib\/wasi-libc|interp: running for more than/.test(`${r.stderr}\n${r.stdout}`));
+  const outcome = { built, said, inconclusive };
+  if (!inconclusive) {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(outcome));
+    fs.renameSync(`${file}.tmp`, file);
+  }
+  return outcome;
 }
 
 /** What a build printed, as one line for the record: the first error line, or the size line of `-size=short`. */
@@ -91,12 +125,7 @@ for (const version of CHECKED_VERSIONS) {
             if (!kinds.has(kind)) continue;
             const target = TARGET_OF[kind];
             const out = path.join(mod, kind === 'wasm' ? 'out.wasm' : 'out.elf');
-            const r = await runProcess(tc.tinygo, ['build', `-target=${target}`, '-size=short', '-o', out, '.'], { cwd: mod, timeoutMs: 900_000 });
-            const built = r.exitCode === 0 && fs.existsSync(out);
-            const said = firstLine(`${r.stderr}\n${r.stdout}`, built);
-            // Not a verdict on the package: the toolchain itself is incomplete (no wasi-libc for wasip1), or TinyGo's
-            // interpreter gave up on package initialisation after its wall-clock limit (3 min; load-dependent).
-            const inconclusive = !built && (/could not find wasi-libc|failed to build .*lib\/wasi-libc|interp: running for more than/.test(`${r.stderr}\n${r.stdout}`));
+            const { built, said, inconclusive } = await buildOutcome(tc, target, programText(program), mod, out);
             if (inconclusive) { t.diagnostic(`${pkg} | ${version} | ${target} | inconclusive | ${said}`); continue; }
             const entry = packageStatus(pkg, version, kind);
             t.diagnostic(`${pkg} | ${version} | ${target} | ${built ? 'builds' : 'fails'} | ${said} | table: ${entry?.status ?? '(no finding)'}`);
