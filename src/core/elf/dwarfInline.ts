@@ -1,7 +1,7 @@
 import { ByteCursor } from './bytes';
 import { ElfError } from './error';
 import type { ElfFile } from './elf';
-import { dieRanges, readForm, unitBases, type FormContext, type RawAttrs, type UnitShape } from './dwarfUnits';
+import { dieRanges, readForm, readUnitHeader, unitBases, type FormContext, type RawAttrs, type UnitShape } from './dwarfUnits';
 
 /**
  * A DW_TAG_subprogram or DW_TAG_inlined_subroutine of `.debug_info`: what llvm-addr2line `-i` reads to say which
@@ -123,31 +123,9 @@ export function readUnitSubroutines(elf: ElfFile, unitOffset: number): UnitSubro
   const info = elf.sectionData('.debug_info');
   const abbrev = elf.sectionData('.debug_abbrev');
   if (!info || !abbrev) throw new ElfError('no .debug_info or .debug_abbrev');
-  const c = new ByteCursor(info, 0, info.length, '.debug_info');
-  c.seek(unitOffset);
-  let length = c.u32();
-  let offsetSize = 4;
-  if (length === 0xffffffff) {
-    length = c.u64();
-    offsetSize = 8;
-  } else if (length >= 0xfffffff0) throw new ElfError(`.debug_info: reserved unit length 0x${length.toString(16)}`);
-  const unitEnd = c.offset + length;
-  if (length < 2 || unitEnd > info.length) throw new ElfError(`.debug_info: unit at offset ${unitOffset} runs past the section`);
-  const u = new ByteCursor(info, c.offset, unitEnd, `.debug_info unit at offset ${unitOffset}`);
-  const version = u.u16();
-  if (version < 2 || version > 5) throw new ElfError(`.debug_info: unit version ${version}`);
-  let abbrevOffset: number;
-  let addressSize: number;
-  if (version >= 5) {
-    const unitType = u.u8();
-    addressSize = u.u8();
-    abbrevOffset = u.uN(offsetSize);
-    if (unitType === 2 || unitType === 6) u.skip(8 + offsetSize); // type signature and type offset
-    else if (unitType === 4 || unitType === 5) u.skip(8); // dwo_id
-  } else {
-    abbrevOffset = u.uN(offsetSize);
-    addressSize = u.u8();
-  }
+  const h = readUnitHeader(info, unitOffset);
+  if (!h.body) throw new ElfError(`.debug_info: unit version ${h.version}`);
+  const { body: u, version, addressSize, offsetSize, abbrevOffset, end: unitEnd } = h;
   const table = abbrevTable(abbrev, abbrevOffset);
   const shape: UnitShape = { version, addressSize, offsetSize };
   const ctx: FormContext = { offsetSize, addressSize, version, str: elf.sectionData('.debug_str'), lineStr: elf.sectionData('.debug_line_str') };

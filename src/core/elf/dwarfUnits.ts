@@ -31,6 +31,50 @@ const ADDRX_FORMS = new Set([0x1b, 0x29, 0x2a, 0x2b, 0x2c, 0x1f01]);
 
 interface AttrSpec { readonly attr: number; readonly form: number; readonly implicit?: number }
 
+/** A `.debug_info` unit's header; `body` (after the header) is undefined for a version this reader does not know. */
+export interface UnitHeader {
+  readonly offset: number;
+  readonly end: number;
+  readonly version: number;
+  /** DWARF 5's unit type (1 compile, 2 type, ...); 1 before version 5. */
+  readonly unitType: number;
+  readonly offsetSize: 4 | 8;
+  readonly addressSize: number;
+  readonly abbrevOffset: number;
+  readonly body: ByteCursor | undefined;
+}
+
+/** Reads the unit header at `offset` of `.debug_info` (versions 2-5); throws ElfError when it runs past the section. */
+export function readUnitHeader(info: Uint8Array, offset: number): UnitHeader {
+  const c = new ByteCursor(info, 0, info.length, '.debug_info');
+  c.seek(offset);
+  let length = c.u32();
+  let offsetSize: 4 | 8 = 4;
+  if (length === 0xffffffff) {
+    length = c.u64();
+    offsetSize = 8;
+  } else if (length >= 0xfffffff0) throw new ElfError(`.debug_info: reserved unit length 0x${length.toString(16)}`);
+  const end = c.offset + length;
+  if (length < 2 || end > info.length) throw new ElfError(`.debug_info: unit at offset ${offset} runs past the section`);
+  const u = new ByteCursor(info, c.offset, end, `.debug_info unit at offset ${offset}`);
+  const version = u.u16();
+  if (version < 2 || version > 5) return { offset, end, version, unitType: 0, offsetSize, addressSize: 0, abbrevOffset: 0, body: undefined };
+  let unitType = 1;
+  let addressSize: number;
+  let abbrevOffset: number;
+  if (version >= 5) {
+    unitType = u.u8();
+    addressSize = u.u8();
+    abbrevOffset = u.uN(offsetSize);
+    if (unitType === 2 || unitType === 6) u.skip(8 + offsetSize); // type signature and type offset
+    else if (unitType === 4 || unitType === 5) u.skip(8); // dwo_id
+  } else {
+    abbrevOffset = u.uN(offsetSize);
+    addressSize = u.u8();
+  }
+  return { offset, end, version, unitType, offsetSize, addressSize, abbrevOffset, body: u };
+}
+
 /**
  * Reads the first DIE (DW_TAG_compile_unit) of every unit in `.debug_info`: only its name, comp_dir and stmt_list,
  * which is what joining a line table's relative file names needs (DWARF 2-4 leave directory 0 implicit).
@@ -44,34 +88,14 @@ export function readUnitLineInfo(elf: ElfFile): UnitLineInfo[] {
   const units: UnitLineInfo[] = [];
   const c = new ByteCursor(info, 0, info.length, '.debug_info');
   while (c.remaining > 0) {
-    let length = c.u32();
-    let offsetSize = 4;
-    if (length === 0xffffffff) {
-      length = c.u64();
-      offsetSize = 8;
-    } else if (length >= 0xfffffff0) throw new ElfError(`.debug_info: reserved unit length 0x${length.toString(16)}`);
-    const unitEnd = c.offset + length;
-    if (length < 2 || unitEnd > info.length) throw new ElfError(`.debug_info: unit at offset ${c.offset} runs past the section`);
-    const u = new ByteCursor(info, c.offset, unitEnd, `.debug_info unit at offset ${c.offset}`);
-    c.seek(unitEnd);
-    const version = u.u16();
-    if (version < 2 || version > 5) continue;
-    let abbrevOffset: number;
-    let addressSize: number;
-    if (version >= 5) {
-      const unitType = u.u8();
-      addressSize = u.u8();
-      abbrevOffset = u.uN(offsetSize);
-      if (unitType === 2 || unitType === 6) continue; // type units carry no line info of their own
-      if (unitType === 4 || unitType === 5) u.skip(8); // dwo_id
-    } else {
-      abbrevOffset = u.uN(offsetSize);
-      addressSize = u.u8();
-    }
+    const h = readUnitHeader(info, c.offset);
+    c.seek(h.end);
+    if (!h.body || h.unitType === 2 || h.unitType === 6) continue; // unknown version; type units carry no line info
+    const { body: u, offsetSize, addressSize, abbrevOffset, version } = h;
     const code = u.uleb();
     if (code === 0) continue;
     const spec = findAbbrev(abbrev, abbrevOffset, code);
-    const unitOffset = u.start - (offsetSize === 8 ? 12 : 4);
+    const unitOffset = h.offset;
     const unit: { -readonly [K in keyof UnitLineInfo]: UnitLineInfo[K] } = { offset: unitOffset, ranges: [] };
     const ctx: FormContext = { offsetSize, addressSize, version, str, lineStr };
     const raw = new Map<number, { form: number; value: string | number | undefined }>();
