@@ -57,6 +57,11 @@ let scroller: HTMLElement;
  */
 type Line = { kind: 'group'; group: ViewGroup; collapsed: boolean } | { kind: 'row'; row: ViewRow };
 const ROW_HEIGHT = 24;
+/**
+ * One cell per column, each with its column's class: a `colspan` would count the columns a narrow panel hides, and
+ * the fixed layout would then share the name column's width with those empty columns.
+ */
+const SPACER = `<tr class="spacer" aria-hidden="true">${COLUMNS.map((c) => `<td${c.key === 'name' ? '' : ` class="col-${c.key}"`}></td>`).join('')}</tr>`;
 const MARGIN = 30;
 let lines: Line[] = [];
 let focusIndex = 0;
@@ -294,12 +299,12 @@ function renderWindow(force: boolean): void {
   const hadFocus = body.contains(document.activeElement);
   windowStart = first;
   windowEnd = last;
-  const parts = ['<tr class="spacer" aria-hidden="true"><td colspan="9"></td></tr>'];
+  const parts = [SPACER];
   for (let i = first; i < last; i++) parts.push(lineHtml(lines[i], i));
-  parts.push('<tr class="spacer" aria-hidden="true"><td colspan="9"></td></tr>');
+  parts.push(SPACER);
   body.innerHTML = parts.join('');
   // Heights through the CSSOM: the CSP allows no inline style attributes.
-  const spacers = body.querySelectorAll('tr.spacer td');
+  const spacers = body.querySelectorAll('tr.spacer td:first-child');
   (spacers[0] as HTMLElement).style.height = `${first * ROW_HEIGHT}px`;
   (spacers[1] as HTMLElement).style.height = `${(lines.length - last) * ROW_HEIGHT}px`;
   body.classList.toggle('hidden', lines.length === 0);
