@@ -362,15 +362,18 @@ export const tests = [
     const f = panel(wb);
     try {
       // -print-stacks is asked for on ARM targets with the tasks scheduler only.
-      await poll('the stand-in tinygo is in use', async () => {
-        const t = await wb.page.locator('.statusbar-item').allInnerTexts();
-        return { ok: !t.some((x) => /TinyGo not found/i.test(x)), detail: t.join(' | ') };
-      }, 30_000).catch(() => undefined);
       await selectTarget(wb.page, 'feather-nrf52840');
       // This run's TinyGo cache (XDG_CACHE_HOME of the run) has no libraries for the chip yet: the progress says why
       // the build is slow. The stand-in takes 2 s, and leaves the libraries behind as tinygo does.
-      const firstNote = wb.page.locator('.notification-toast', { hasText: 'first build for this chip' }).first()
-        .waitFor({ timeout: 120_000 }).then(async () => (await wb.page.locator('.notification-toast', { hasText: 'first build for this chip' }).first().innerText()).replace(/\s+/g, ' '), () => undefined);
+      // Every notification text shown while the build runs, recorded in the page as it changes (a progress toast
+      // lasts as long as the build).
+      await wb.page.evaluate(() => {
+        const seen = new Set();
+        window.tgwToasts = seen;
+        const record = () => { for (const el of document.querySelectorAll('.notification-toast, .notification-list-item')) seen.add(el.textContent.replace(/\s+/g, ' ').trim()); };
+        window.tgwToastObserver = new MutationObserver(record);
+        window.tgwToastObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
       let built = false;
       for (let attempt = 0; attempt < 3 && !built; attempt++) {
         await focusWorkbench(wb.page);
@@ -381,7 +384,9 @@ export const tests = [
         }, 30_000).catch((e) => { console.log(`    attempt ${attempt + 1}: ${e.message}`); return false; });
       }
       assert(built, 'no build with goroutine stacks reached the panel');
-      const note = await firstNote;
+      const toasts = await wb.page.evaluate(() => { window.tgwToastObserver.disconnect(); return [...window.tgwToasts]; });
+      const note = toasts.find((t) => t.includes('first build for this chip'));
+      if (!note) console.log(`    notifications seen: ${toasts.join(' | ') || 'none'}`);
       assert(note && /TinyGo: building for feather-nrf52840/.test(note) && /TinyGo compiles its C libraries once, which takes a minute or two/.test(note), `the first build's progress says why it is slow: ${note}`);
       console.log(`    progress: ${note.slice(0, 200)}`);
       const memory = (await f.locator('#memory').innerText()).replace(/\s+/g, ' ');
