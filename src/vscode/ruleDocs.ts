@@ -53,8 +53,9 @@ export class RuleDocsPreview implements vscode.Disposable {
     this.lastShown = target;
     const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
       .filter((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === this.docs.fsPath);
-    await vscode.commands.executeCommand('markdown.showPreview', target);
+    // The source goes first: while it is open the preview follows its scroll position instead of the section.
     if (tabs.length) await vscode.window.tabGroups.close(tabs, true);
+    await vscode.commands.executeCommand('markdown.showPreview', target);
   }
 
   dispose(): void {
