@@ -408,6 +408,8 @@ export const tests = [
       await f.locator('#memory h3', { hasText: 'Goroutine stacks' }).scrollIntoViewIfNeeded();
       await wb.page.keyboard.press('Escape');
       await wb.screenshot('size-allocations-stacks');
+      await f.locator('#memory p.alloc-summary').last().scrollIntoViewIfNeeded();
+      await wb.screenshot('size-allocations-summary');
     } finally {
       await selectTarget(wb.page, 'None (plain Go)').catch((e) => console.log(`    could not reset the target: ${e.message}`));
       fs.writeFileSync(settings, '{}');
