@@ -42,6 +42,10 @@ export interface MemoryInput {
   stacks?: GoroutineStack[];
   /** From `-print-allocs`; undefined when it was not run. */
   allocs?: AllocSite[];
+  /** The editor's heap-allocation hints on the built package: lines marked, and how many the compiler confirmed. */
+  hints?: { lines: number; confirmed: number };
+  /** Bytes a goroutine's stack gets when TinyGo cannot bound it: `-stack-size`, else the target's default. */
+  goroutineStackSize?: number;
 }
 
 /** Everything the panel shows; the host sends it whole, the webview keeps it in its state. */
@@ -234,6 +238,14 @@ function memory(v: unknown, where: string): MemoryInput {
   if (scheduler !== undefined) out.scheduler = scheduler;
   if (v.stacks !== undefined) out.stacks = list(v.stacks, `${where}.stacks`, 10_000, stack);
   if (v.allocs !== undefined) out.allocs = list(v.allocs, `${where}.allocs`, 100_000, allocSite);
+  if (v.hints !== undefined) {
+    if (!isObject(v.hints)) throw new ProtocolError(`${where}.hints: expected an object`);
+    const lines = count(v.hints.lines, `${where}.hints.lines`);
+    const confirmed = count(v.hints.confirmed, `${where}.hints.confirmed`);
+    if (confirmed > lines) throw new ProtocolError(`${where}.hints.confirmed: more than hints.lines`);
+    out.hints = { lines, confirmed };
+  }
+  if (v.goroutineStackSize !== undefined) out.goroutineStackSize = count(v.goroutineStackSize, `${where}.goroutineStackSize`);
   return out;
 }
 

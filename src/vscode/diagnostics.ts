@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../core/analysis';
+import { ruleLink } from './ruleDocs';
 
 export const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -17,7 +18,7 @@ export class FindingDiagnostic extends vscode.Diagnostic {
   constructor(readonly finding: Finding, docsUri: vscode.Uri) {
     super(toRange(finding.range), finding.message, SEVERITY[finding.severity]);
     this.source = 'TinyGo';
-    this.code = { value: finding.ruleId, target: docsUri.with({ fragment: finding.ruleId }) };
+    this.code = { value: finding.ruleId, target: ruleLink(docsUri, finding.ruleId) };
   }
 }
 

@@ -9,6 +9,7 @@ import { registerCommands, type Running } from './commands';
 import { activateDevices } from './devices/feature';
 import { activateFlash } from './flash/feature';
 import { activateMonitor } from './monitor/feature';
+import { RuleDocsPreview } from './ruleDocs';
 import type { Ctx, ToolchainApi } from './services';
 import { activateSize } from './size/feature';
 import { TestSeams, type WorkbenchApi } from './testing';
@@ -44,12 +45,15 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   // The features, in activation order: each gets the services of those before it that it uses, as typed fields of
   // one context object (Object.assign adds a field and widens its type). The wasm engine loads asynchronously so
   // activation itself returns at once.
+  const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md');
+  const ruleDocs = new RuleDocsPreview(rulesDoc);
+  disposables.push(ruleDocs);
   let real: ToolchainApi | undefined;
   let wired: (Ctx & { toolchain: ToolchainApi }) | undefined;
   const features = (async (): Promise<Running> => {
     try {
       const engine = await createEngine(assetsIn(path.join(context.extensionPath, 'dist')));
-      running.analysis = new AnalysisController(engine, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules.md'), log);
+      running.analysis = new AnalysisController(engine, rulesDoc, log);
       disposables.push(running.analysis);
     } catch (err) {
       log.appendLine(`[activate] the analysis engine failed to load: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
@@ -92,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     activationMs: () => readyMs,
     testing: {
       analysis: () => running.analysis,
+      ruleDocs: () => ruleDocs.lastShown,
       toolchain: () => wired?.toolchain,
       useToolchain: (stub) => { if (wired && real) wired.toolchain = stub ?? real; },
       gopls: () => running.toolchain?.gopls,

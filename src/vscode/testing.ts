@@ -44,6 +44,8 @@ export class TestSeams {
 /** The features' services and parts the tests look at (each undefined when its feature failed to start). */
 export interface TestingApi {
   analysis(): AnalysisController | undefined;
+  /** The rule section (docs/rules.md#<rule-id>) the last rule link showed rendered. */
+  ruleDocs(): vscode.Uri | undefined;
   toolchain(): ToolchainApi | undefined;
   /** Replaces the toolchain every other feature sees (undefined: the real one again). The toolchain's own commands keep the real one. */
   useToolchain(stub: ToolchainApi | undefined): void;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { RULE, api, openGo, revert, ruleDiagnostics, undo, waitForDiagnostics } from './helpers';
+import { RULE, api, openGo, revert, ruleDiagnostics, undo, until, waitForDiagnostics } from './helpers';
 
 // test/fixtures/workspace/diagnostics.go, line 10 (0-based 9): `\treflect.ValueOf(x).MethodByName("F")`
 const LINE = 9;
@@ -37,7 +37,29 @@ suite('diagnostics in the editor', () => {
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     const code = d.code as { value: string; target: vscode.Uri };
     assert.equal(code.value, RULE);
-    assert.ok(code.target instanceof vscode.Uri && code.target.fragment === RULE, `code target: ${String(code.target)}`);
+    // The link names the line of the rule's heading: what VS Code's editor opener reads, from the hover and Problems alike.
+    assert.ok(code.target instanceof vscode.Uri && /^L\d+$/.test(code.target.fragment), `code target: ${String(code.target)}`);
+    const heading = (await vscode.workspace.fs.readFile(code.target.with({ fragment: '' }))).toString().split('\n')[Number(code.target.fragment.slice(1)) - 1];
+    assert.equal(heading.trim(), `## ${RULE}`);
+  });
+
+  test('the rule link opens the rule\'s section rendered (Markdown preview at #reflect-unsupported), not the source at line 1', async () => {
+    const a = await api();
+    const ds = await waitForDiagnostics(editor.document.uri, `one ${RULE}`, at(LINE));
+    const target = (ruleDiagnostics(ds)[0].code as { target: vscode.Uri }).target;
+    // What a click on the link in the hover or in Problems does: the editor opener with the link.
+    await vscode.commands.executeCommand('vscode.open', target);
+    const preview = await until('a Markdown preview of rules.md is the active tab', () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType) && tab.label.includes('rules.md') ? tab : undefined;
+    });
+    const shown = a.testing.ruleDocs();
+    assert.equal(shown?.fragment, RULE, `the preview was asked to scroll to: ${String(shown)}`);
+    assert.equal(shown?.fsPath, target.fsPath);
+    await until('the Markdown source tab is gone', () => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.fsPath === target.fsPath)));
+    await vscode.window.tabGroups.close(preview);
+    // The Go editor was hidden behind the preview: the suite's later tests need a live one.
+    editor = await vscode.window.showTextDocument(editor.document, { preview: false });
   });
 
   test('an edit that fixes the call clears it; undo brings it back', async () => {

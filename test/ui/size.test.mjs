@@ -61,6 +61,26 @@ async function focusWorkbench(page) {
   await page.locator('.part.sidebar .composite.title').first().click();
 }
 
+const oneLine = (t) => t.replace(/\s+/g, ' ').trim();
+
+/** TinyGo: Select Target, then the row whose name is exactly `name` (several labels contain feather-nrf52840). */
+async function selectTarget(page, name) {
+  await focusWorkbench(page);
+  await runCommand(page, 'TinyGo: Select Target');
+  const widget = page.locator('.quick-input-widget');
+  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
+  await page.keyboard.type(name);
+  const exact = new RegExp(`(^|\\s)${name.replace(/[()]/g, '\\$&')}(\\s|$)`);
+  for (let i = 0; i < 10; i++) {
+    const focused = widget.locator('.monaco-list-row.focused').first();
+    await focused.waitFor({ timeout: 10_000 });
+    if (exact.test(oneLine(await focused.locator('.label-name, .monaco-icon-label').first().innerText()))) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+}
+
 /** Through the workspace settings (the theme picker's first row depends on what was picked before). */
 function setTheme(wb, theme) {
   const settings = path.join(wb.folder, '.vscode', 'settings.json');
@@ -99,6 +119,12 @@ export const tests = [
       return { ok: t === 'Flash 14.9 KB / 796 KB · RAM 2.6 KB / 240 KB', value: t, detail: t };
     });
     console.log(`    status bar: ${bar}`);
+    // What a screen reader says: VS Code reads the item's own label, else its text plus the tooltip's markdown source.
+    const label = await wb.page.locator('.statusbar-item', { hasText: /Flash .* RAM/ }).first()
+      .evaluate((el) => el.getAttribute('aria-label') ?? el.querySelector('[aria-label]')?.getAttribute('aria-label') ?? '');
+    assert(!label.includes('&nbsp;') && !label.includes('&'), `the status bar item's accessible label: ${label}`);
+    assert(label.includes('Flash 14.9 KB / 796 KB') && label.includes('RAM 2.6 KB / 240 KB'), `the accessible label says the numbers: ${label}`);
+    console.log(`    accessible label: ${label}`);
     await wb.screenshot('size-dark');
   }],
 
@@ -271,5 +297,123 @@ export const tests = [
     const badges = await f.locator('#badges').innerText();
     assert(badges.includes('Last good build'), `after the reload the report is still marked as the last good one: ${badges}`);
     console.log(`    after reload: ${total.join(' ')}`);
+  }],
+  ['a narrow panel (~620 px, ~400 px): number columns give way, the package names stay readable (screenshots)', async (wb) => {
+    const f = panel(wb);
+    await f.locator('#rows tr.row[data-name="main"]').waitFor({ timeout: 30_000 });
+    const original = wb.page.viewportSize();
+    const panelWidth = () => f.locator('body').evaluate(() => document.documentElement.clientWidth);
+    /** Resizes the window until the panel is about `want` px wide (the side bar keeps its width). */
+    async function narrowTo(want) {
+      for (let i = 0; i < 4; i++) {
+        const now = await panelWidth();
+        if (Math.abs(now - want) <= 12) return now;
+        const vp = wb.page.viewportSize();
+        await wb.page.setViewportSize({ width: Math.max(320, vp.width - (now - want)), height: vp.height });
+        await poll('the panel follows the window', async () => {
+          const w = await panelWidth();
+          return { ok: w !== now, value: w, detail: w };
+        }, 10_000).catch(() => undefined);
+      }
+      return panelWidth();
+    }
+    const measure = () => f.locator('#packages').evaluate((table) => {
+      const box = (el) => (el ? el.getBoundingClientRect() : undefined);
+      const nameHead = box(table.querySelector('thead th[data-col="name"]'));
+      const shown = [...table.querySelectorAll('thead th')].filter((th) => th.checkVisibility()).map((th) => th.dataset.col);
+      const names = [...table.querySelectorAll('#rows tr.row th.name')].map((th) => {
+        const inner = th.firstElementChild;
+        return { name: th.parentElement.dataset.name, width: box(th).width, textWidth: inner ? box(inner).width : 0, visible: th.checkVisibility() };
+      });
+      return { nameHead: nameHead?.width ?? 0, shown, names, table: box(table).width, scroll: table.parentElement.scrollWidth - table.parentElement.clientWidth };
+    });
+    try {
+      for (const want of [620, 400]) {
+        const got = await narrowTo(want);
+        const m = await measure();
+        console.log(`    panel ${got} px: Package column ${Math.round(m.nameHead)} px, columns ${m.shown.join(' ')}`);
+        assert(Math.abs(got - want) <= 40, `could not make the panel ${want} px wide (it is ${got} px)`);
+        assert(m.nameHead >= 150, `at ${got} px the Package column is ${m.nameHead} px wide`);
+        assert(m.scroll <= 1, `at ${got} px the table scrolls sideways by ${m.scroll} px`);
+        assert(m.shown.includes('flash') && m.shown.includes('ram'), `Flash and RAM stay: ${m.shown}`);
+        assert(!m.shown.includes('code') && !m.shown.includes('bss'), `the breakdown gives way first: ${m.shown}`);
+        if (want === 400) assert(!m.shown.includes('deltaFlash'), `at ${got} px the delta columns give way too: ${m.shown}`);
+        const main = m.names.find((n) => n.name === 'main');
+        assert(main && main.visible && main.width >= 150 && main.textWidth > 10, `the name "main": ${JSON.stringify(main)}`);
+        for (const n of m.names) assert(n.width >= 150, `name cell ${n.name}: ${n.width} px`);
+        const note = (await f.locator('#narrow-note').innerText()).trim();
+        assert(/The panel is narrow/.test(note), `the panel says what it hides: ${note}`);
+        await wb.screenshot(`size-narrow-${want}`);
+      }
+    } finally {
+      if (original) await wb.page.setViewportSize(original);
+    }
+    await poll('wide again: every column back', async () => {
+      const m = await measure();
+      return { ok: m.shown.length === 9, detail: m.shown.join(' ') };
+    });
+  }],
+  ['a first build: the panel says what the compiler, the goroutine stacks and the editor hints each know, and explains unbounded stacks (screenshot)', async (wb) => {
+    const settings = path.join(wb.folder, '.vscode', 'settings.json');
+    const scenario = path.join(wb.folder, '.fake-tinygo');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'tinygo.path': FAKE_TINYGO }, null, 2));
+    fs.writeFileSync(scenario, 'stacks\n');
+    const f = panel(wb);
+    try {
+      // -print-stacks is asked for on ARM targets with the tasks scheduler only.
+      await selectTarget(wb.page, 'feather-nrf52840');
+      // This run's TinyGo cache (XDG_CACHE_HOME of the run) has no libraries for the chip yet: the progress says why
+      // the build is slow. The stand-in takes 2 s, and leaves the libraries behind as tinygo does.
+      // Every notification text shown while the build runs, recorded in the page as it changes (a progress
+      // notification lasts as long as the build).
+      await wb.page.evaluate(() => {
+        const seen = new Set();
+        window.tgwToasts = seen;
+        const record = () => { for (const el of document.querySelectorAll('.notification-toast, .notification-list-item')) seen.add(el.textContent.replace(/\s+/g, ' ').trim()); };
+        window.tgwToastObserver = new MutationObserver(record);
+        window.tgwToastObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      let built = false;
+      for (let attempt = 0; attempt < 3 && !built; attempt++) {
+        await focusWorkbench(wb.page);
+        await runCommand(wb.page, 'TinyGo: Build');
+        // This harness's headless window shows notifications in the center only (no toasts): open it to watch.
+        if (!(await wb.page.locator('.notifications-center').isVisible().catch(() => false))) await wb.page.locator('#status\\.notifications').click();
+        built = await poll('the build with goroutine stacks reaches the panel', async () => {
+          const t = (await f.locator('#memory').innerText()).replace(/\s+/g, ' ');
+          return { ok: t.includes('Goroutine stacks (-print-stacks)'), value: true, detail: t.slice(0, 300) };
+        }, 30_000).catch((e) => { console.log(`    attempt ${attempt + 1}: ${e.message}`); return false; });
+      }
+      assert(built, 'no build with goroutine stacks reached the panel');
+      const toasts = await wb.page.evaluate(() => { window.tgwToastObserver.disconnect(); return [...window.tgwToasts]; });
+      const note = toasts.find((t) => t.includes('first build for this chip'));
+      if (!note) console.log(`    notifications seen: ${toasts.join(' | ') || 'none'}`);
+      assert(note && /TinyGo: building for feather-nrf52840/.test(note) && /TinyGo compiles its C libraries once, which takes a minute or two/.test(note), `the first build's progress says why it is slow: ${note}`);
+      console.log(`    progress: ${note.slice(0, 200)}`);
+      await wb.page.keyboard.press('Escape');
+      const memory = (await f.locator('#memory').innerText()).replace(/\s+/g, ' ');
+      assert(!memory.includes('kept every object'), `the panel no longer says nothing is on the heap: ${memory}`);
+      assert(!/precision|recall/.test(memory), `no statistics words: ${memory}`);
+      assert(memory.includes('no heap allocation in your code that is in the firmware'), `what the compiler knows: ${memory}`);
+      assert(/Goroutine stacks are on the heap too: the runtime allocates one when a go statement starts a goroutine \(2 here/.test(memory), `goroutine stacks: ${memory}`);
+      assert(/The editor marks \d+ line\(s\) as possibly allocating; the compiler confirms 0\. The other \d+ are code that is not in the firmware/.test(memory), `what the editor knows: ${memory}`);
+      const notes = await f.locator('ul.stack-notes li').allInnerTexts();
+      assert(notes.length === 2, `one explanation per goroutine without a size: ${notes.length}`);
+      assert(/main\.blink: TinyGo could not compute the most stack this goroutine needs: runtime\.nilPanic may call itself/.test(notes[0]) && /tinygo\.build\.stackSize/.test(notes[0]) && /\(2\.0 KB\)/.test(notes[0]),
+        `the recursion is explained with what to do: ${notes[0]}`);
+      const cellsText = (await f.locator('vscode-data-grid').innerText()).replace(/\s+/g, ' ');
+      assert(cellsText.includes('no bound (recursion)'), `the stack cell: ${cellsText}`);
+      console.log(`    ${notes[0].slice(0, 160)}…`);
+      await f.locator('#memory h3', { hasText: 'Goroutine stacks' }).scrollIntoViewIfNeeded();
+      await wb.page.keyboard.press('Escape');
+      await wb.screenshot('size-allocations-stacks');
+      await f.locator('#memory p.alloc-summary').last().scrollIntoViewIfNeeded();
+      await wb.screenshot('size-allocations-summary');
+    } finally {
+      await selectTarget(wb.page, 'None (plain Go)').catch((e) => console.log(`    could not reset the target: ${e.message}`));
+      fs.writeFileSync(settings, '{}');
+      fs.rmSync(scenario, { force: true });
+    }
   }],
 ];

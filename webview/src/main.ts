@@ -7,7 +7,7 @@ import { validateHostMessage, validatePanelData, type PanelData, type WebviewMes
 import { formatBytes } from '../../src/core/size/model';
 import type { PackageGroup } from '../../src/core/size/sizeTable';
 import {
-  buildRows, buildTable, DEFAULT_SORT, formatDelta, GROUP_ORDER, groupAllocSites, memoryFacts, usageBars,
+  allocSummary, buildRows, buildTable, DEFAULT_SORT, explainStack, formatDelta, GROUP_ORDER, groupAllocSites, memoryFacts, stackCell, usageBars,
   type SortKey, type SortState, type TableView, type ViewGroup, type ViewRow,
 } from '../../src/core/size/view';
 import { badge, esc, grid, progressRing, registerToolkit, setTextFieldValue, textField } from './toolkit';
@@ -57,6 +57,11 @@ let scroller: HTMLElement;
  */
 type Line = { kind: 'group'; group: ViewGroup; collapsed: boolean } | { kind: 'row'; row: ViewRow };
 const ROW_HEIGHT = 24;
+/**
+ * One cell per column, each with its column's class: a `colspan` would count the columns a narrow panel hides, and
+ * the fixed layout would then share the name column's width with those empty columns.
+ */
+const SPACER = `<tr class="spacer" aria-hidden="true">${COLUMNS.map((c) => `<td${c.key === 'name' ? '' : ` class="col-${c.key}"`}></td>`).join('')}</tr>`;
 const MARGIN = 30;
 let lines: Line[] = [];
 let focusIndex = 0;
@@ -101,13 +106,13 @@ function skeleton(): void {
     <div id="empty"></div>
     <section id="usage" aria-label="Flash and RAM used"></section>
     <ul id="problems" class="problems"></ul>
+    <p class="note narrow-note" id="narrow-note"><span class="narrow-1">The panel is narrow: Code, Rodata, Data and BSS are hidden (Flash and RAM are their sums). Widen the panel to see them.</span><span class="narrow-2">The panel is narrow: only Flash and RAM are shown. Widen the panel to see the breakdown and the change since the last build.</span></p>
     <div class="toolbar"><span id="filter-host"></span><span id="count" role="status" aria-live="polite"></span>
       <a href="#" id="open-report" class="hidden">Open JSON report</a></div>
     <div id="table-scroll" class="table-scroll">
     <table id="packages" aria-describedby="count">
       <caption class="sr-only">Flash and RAM per package, grouped; use the column buttons to sort and the arrow keys to move between rows</caption>
-      <colgroup><col class="c-name">${COLUMNS.slice(1).map(() => '<col class="c-num">').join('')}</colgroup>
-      <thead><tr aria-rowindex="1">${COLUMNS.map((c) => `<th scope="col" class="${c.key === 'name' ? 'name' : 'num'}" data-col="${c.key}" title="${esc(c.title)}"><button type="button" data-sort="${c.key}">${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button></th>`).join('')}</tr></thead>
+      <thead><tr aria-rowindex="1">${COLUMNS.map((c) => `<th scope="col" class="${c.key === 'name' ? 'name' : `num col-${c.key}`}" data-col="${c.key}" title="${esc(c.title)}"><button type="button" data-sort="${c.key}">${esc(c.label)}<span class="arrow" aria-hidden="true"></span></button></th>`).join('')}</tr></thead>
       <tbody id="rows"></tbody>
       <tfoot id="foot"></tfoot>
     </table>
@@ -186,6 +191,7 @@ function renderHeader(): void {
   open.className = d?.reportPath ? '' : 'hidden';
   open.title = d?.reportPath ?? '';
   scroller.classList.toggle('hidden', !r || r.format === 'short');
+  $('narrow-note').classList.toggle('hidden', !r || r.format === 'short');
   document.body.classList.toggle('stale', !!(d?.failure && r));
 }
 
@@ -230,12 +236,12 @@ function renderUsage(): void {
 }
 
 function numberCells(n: { code: number; rodata: number; data: number; bss: number; flash: number; ram: number }): string {
-  return `<td class="num">${num(n.code)}</td><td class="num">${num(n.rodata)}</td><td class="num">${num(n.data)}</td><td class="num">${num(n.bss)}</td><td class="num strong">${num(n.flash)}</td><td class="num strong">${num(n.ram)}</td>`;
+  return `<td class="num col-code">${num(n.code)}</td><td class="num col-rodata">${num(n.rodata)}</td><td class="num col-data">${num(n.data)}</td><td class="num col-bss">${num(n.bss)}</td><td class="num strong col-flash">${num(n.flash)}</td><td class="num strong col-ram">${num(n.ram)}</td>`;
 }
 
-function deltaCell(n: number | undefined): string {
-  if (n === undefined) return '<td class="num delta">–</td>';
-  return `<td class="num delta ${n > 0 ? 'up' : n < 0 ? 'down' : ''}" title="${esc(formatDelta(n))}">${signed(n)}</td>`;
+function deltaCell(n: number | undefined, key: 'deltaFlash' | 'deltaRam'): string {
+  if (n === undefined) return `<td class="num delta col-${key}">–</td>`;
+  return `<td class="num delta col-${key} ${n > 0 ? 'up' : n < 0 ? 'down' : ''}" title="${esc(formatDelta(n))}">${signed(n)}</td>`;
 }
 
 function lineHtml(l: Line, index: number): string {
@@ -244,14 +250,14 @@ function lineHtml(l: Line, index: number): string {
   if (l.kind === 'group') {
     const g = l.group;
     const count = g.rows.length === g.total ? `${g.total}` : `${g.rows.length} of ${g.total}`;
-    return `<tr class="line group-head" ${aria}><th scope="row" class="name"><button type="button" tabindex="-1" data-toggle="${g.group}" aria-expanded="${!l.collapsed}">${l.collapsed ? '▸' : '▾'} ${esc(g.label)} <span class="count">(${count})</span></button></th>${numberCells(g.sums)}${deltaCell(g.delta?.flash)}${deltaCell(g.delta?.ram)}</tr>`;
+    return `<tr class="line group-head" ${aria}><th scope="row" class="name"><button type="button" tabindex="-1" data-toggle="${g.group}" aria-expanded="${!l.collapsed}">${l.collapsed ? '▸' : '▾'} ${esc(g.label)} <span class="count">(${count})</span></button></th>${numberCells(g.sums)}${deltaCell(g.delta?.flash, 'deltaFlash')}${deltaCell(g.delta?.ram, 'deltaRam')}</tr>`;
   }
   const r = l.row;
   const name = r.revealable
     ? `<button type="button" class="link" tabindex="-1" data-reveal="${esc(r.name)}" title="Reveal ${esc(r.name)} in the editor">${esc(r.name)}</button>`
     : `<span title="${esc(r.name)}">${esc(r.name)}</span>`;
   const status = r.status === 'added' ? ' <span class="tag">new</span>' : r.status === 'removed' ? ' <span class="tag">removed</span>' : '';
-  return `<tr class="line row${r.status ? ' ' + r.status : ''}" data-name="${esc(r.name)}" ${aria}><th scope="row" class="name">${name}${status}</th>${numberCells(r)}${deltaCell(r.delta?.flash)}${deltaCell(r.delta?.ram)}</tr>`;
+  return `<tr class="line row${r.status ? ' ' + r.status : ''}" data-name="${esc(r.name)}" ${aria}><th scope="row" class="name">${name}${status}</th>${numberCells(r)}${deltaCell(r.delta?.flash, 'deltaFlash')}${deltaCell(r.delta?.ram, 'deltaRam')}</tr>`;
 }
 
 function renderTable(): void {
@@ -278,7 +284,7 @@ function renderTable(): void {
   }
   focusIndex = Math.min(focusIndex, Math.max(0, lines.length - 1));
   table.setAttribute('aria-rowcount', String(lines.length + 2));
-  $('foot').innerHTML = `<tr class="total" aria-rowindex="${lines.length + 2}"><th scope="row" class="name">Total</th>${numberCells(view.totals)}${deltaCell(view.totalDelta?.flash)}${deltaCell(view.totalDelta?.ram)}</tr>`;
+  $('foot').innerHTML = `<tr class="total" aria-rowindex="${lines.length + 2}"><th scope="row" class="name">Total</th>${numberCells(view.totals)}${deltaCell(view.totalDelta?.flash, 'deltaFlash')}${deltaCell(view.totalDelta?.ram, 'deltaRam')}</tr>`;
   $('count').textContent = view.shown === view.total ? `${view.total} packages` : `${view.shown} of ${view.total} packages shown`;
   renderWindow(true);
 }
@@ -293,12 +299,12 @@ function renderWindow(force: boolean): void {
   const hadFocus = body.contains(document.activeElement);
   windowStart = first;
   windowEnd = last;
-  const parts = ['<tr class="spacer" aria-hidden="true"><td colspan="9"></td></tr>'];
+  const parts = [SPACER];
   for (let i = first; i < last; i++) parts.push(lineHtml(lines[i], i));
-  parts.push('<tr class="spacer" aria-hidden="true"><td colspan="9"></td></tr>');
+  parts.push(SPACER);
   body.innerHTML = parts.join('');
   // Heights through the CSSOM: the CSP allows no inline style attributes.
-  const spacers = body.querySelectorAll('tr.spacer td');
+  const spacers = body.querySelectorAll('tr.spacer td:first-child');
   (spacers[0] as HTMLElement).style.height = `${first * ROW_HEIGHT}px`;
   (spacers[1] as HTMLElement).style.height = `${(lines.length - last) * ROW_HEIGHT}px`;
   body.classList.toggle('hidden', lines.length === 0);
@@ -338,7 +344,7 @@ function renderMemory(): void {
   ];
   if (f.goroutineStacks) {
     const g = f.goroutineStacks;
-    facts.push(item('Goroutine stacks', `${esc(formatBytes(g.knownTotal))} in ${g.rows.length} goroutine(s)${g.unknown ? `, ${g.unknown} unknown` : ''} (on the heap)`));
+    facts.push(item('Goroutine stacks', `${g.rows.length} goroutine(s) on the heap: ${g.unknown === g.rows.length ? 'sizes not known' : esc(formatBytes(g.knownTotal))}${g.unknown && g.unknown !== g.rows.length ? `, ${g.unknown} not known` : ''}`));
   }
   facts.push(item('Heap left for the GC', f.heap !== undefined ? esc(formatBytes(f.heap)) : 'unknown (no capacity)'));
   const parts = [`<h2 id="memory-title">Memory and GC</h2>`];
@@ -346,13 +352,19 @@ function renderMemory(): void {
   parts.push(`<dl class="facts">${facts.join('')}</dl>`);
   if (f.goroutineStacks && f.goroutineStacks.rows.length > 0) {
     parts.push('<h3>Goroutine stacks (-print-stacks)</h3>');
-    parts.push(grid(['Function', 'Stack'], f.goroutineStacks.rows.map((s) => [s.function, s.bytes !== undefined ? `${num(s.bytes)} B` : s.note ?? 'unknown']), 'Goroutine stacks'));
+    parts.push(grid(['Function', 'Stack'], f.goroutineStacks.rows.map((s) => [s.function, stackCell(s)]), 'Goroutine stacks'));
+    const why = f.goroutineStacks.rows.map((s) => [s, explainStack(s, d.memory?.goroutineStackSize)] as const).filter(([, e]) => e !== undefined);
+    if (why.length) {
+      parts.push('<ul class="stack-notes">');
+      for (const [s, e] of why) parts.push(`<li><span class="fn">${esc(s.function)}</span>: ${esc(e!)} <span class="raw">(TinyGo: ${esc(s.note ?? 'unknown')})</span></li>`);
+      parts.push('</ul>');
+    }
   }
   const allocs = d.memory?.allocs;
   if (allocs) {
     const groups = groupAllocSites(allocs);
     parts.push(`<h3>Heap allocations (${allocs.length})</h3>`);
-    if (groups.length === 0) parts.push('<p class="note">The compiler kept every object of your code off the heap.</p>');
+    for (const line of allocSummary(d.memory ?? {})) parts.push(`<p class="note alloc-summary">${esc(line)}</p>`);
     parts.push('<ul class="allocs">');
     for (const g of groups) {
       parts.push(`<li><span class="fn">${esc(g.function)}</span>${g.user ? '' : ' <span class="tag">library</span>'}<ul>`);

@@ -4,3 +4,4 @@ export * from './outcome';
 export * from './package';
 export * from './queue';
 export * from './run';
+export * from './firstBuild';

@@ -108,12 +108,16 @@ export function mergeAllocs(compiler: readonly HeapAlloc[], hints: readonly Allo
   };
 }
 
-function pct(x: number | undefined): string {
-  return x === undefined ? 'n/a' : `${(x * 100).toFixed(0)}%`;
-}
-
-/** One line for the output channel. */
+/**
+ * One line for the output channel, in words: how many lines each source marks and how many both do. The hints
+ * the compiler does not confirm are mostly code that is not in the firmware (the compiler only reports what it
+ * keeps), so no "precision" figure, which reads as the hints being wrong.
+ */
 export function formatAllocStats(s: AllocStats): string {
-  return `heap allocations: compiler ${s.compilerLines} line(s), editing-time hints ${s.hintLines} line(s), confirmed ${s.confirmedLines}; ` +
-    `recall ${pct(s.recall)} (${s.confirmedLines}/${s.compilerLines}), precision ${pct(s.precision)} (${s.confirmedLines}/${s.hintLines})`;
+  const parts = [`heap allocations: the compiler reported ${s.compilerLines} line(s) in the files the editor checked, the editor marks ${s.hintLines} line(s), ${s.confirmedLines} on both`];
+  const hintOnly = s.hintLines - s.confirmedLines;
+  const compilerOnly = s.compilerLines - s.confirmedLines;
+  if (hintOnly > 0) parts.push(`${hintOnly} editor hint(s) with no allocation in this build (code that is not in the firmware, or an allocation the compiler avoided)`);
+  if (compilerOnly > 0) parts.push(`${compilerOnly} compiler allocation(s) the editor does not mark (shown as build problems)`);
+  return parts.join('; ');
 }

@@ -261,6 +261,78 @@ export function memoryFacts(report: SizeReport, memory: MemoryInput = {}): Memor
   return facts;
 }
 
+// ---- words for what the compiler reports ------------------------------------------------------------------------
+
+/**
+ * What a `-print-stacks` reason means for the user: TinyGo could not prove an upper bound, why, and what to do.
+ * undefined for a row with a size. The reasons are tinygo's (builder/sizes.go, stacksize/stacksize.go).
+ */
+export function explainStack(s: GoroutineStack, stackSize?: number): string | undefined {
+  if (s.bytes !== undefined) return undefined;
+  const note = s.note ?? '';
+  const size = stackSize !== undefined ? formatBytes(stackSize) : undefined;
+  const action = `${s.function} then gets the default goroutine stack${size ? ` (${size})` : ''}, without a check that it is enough. ` +
+    'If the program crashes or behaves oddly in that goroutine, give goroutines more stack with the tinygo.build.stackSize setting (tinygo -stack-size), or change the code so the size can be computed.';
+  let m = /^recursive, (.+) may call itself$/.exec(note);
+  if (m) {
+    const fn = m[1];
+    const runtime = /^(\(\*?)?(runtime|internal\/task|machine)\./.test(fn);
+    return `TinyGo could not compute the most stack this goroutine needs: ${fn} may call itself (recursion), so there is no upper bound it can prove` +
+      (runtime ? ` (${fn} is in TinyGo's runtime, reached for example on a nil pointer; this does not mean your code recurses). ` : '. ') + action;
+  }
+  m = /^unknown, (.+) calls a function pointer$/.exec(note);
+  if (m) {
+    return `TinyGo could not compute the most stack this goroutine needs: ${m[1]} calls a function through a pointer (a func value or an interface method), and TinyGo cannot tell which function runs. ${action}`;
+  }
+  m = /^unknown, (.+) does not have stack frame information$/.exec(note);
+  if (m) {
+    return `TinyGo could not compute the most stack this goroutine needs: ${m[1]} has no stack frame information (assembly or C code), so its stack use is unknown. ${action}`;
+  }
+  return `TinyGo could not compute the most stack this goroutine needs${note ? ` ("${note}")` : ''}. ${action}`;
+}
+
+/** The Stack cell of the goroutine table: bytes, or a short word for why there are none (explained below it). */
+export function stackCell(s: GoroutineStack): string {
+  if (s.bytes !== undefined) return `${s.bytes} B`;
+  if (/^recursive, /.test(s.note ?? '')) return 'no bound (recursion)';
+  return 'unknown';
+}
+
+/**
+ * What the compiler's allocation report, the goroutine stacks and the editor's hints each say, in words that do not
+ * contradict each other: the compiler sees only code that is in the firmware and names the runtime's line for a
+ * goroutine's stack; the editor reads all the source and cannot know what the compiler removes or avoids.
+ */
+export function allocSummary(memory: MemoryInput): string[] {
+  const out: string[] = [];
+  const allocs = memory.allocs;
+  if (allocs) {
+    const user = allocs.filter((a) => a.user).length;
+    if (allocs.length === 0) {
+      out.push('The compiler reported no heap allocation in your code that is in the firmware.');
+    } else {
+      out.push(`The compiler reported ${allocs.length} heap allocation(s) in the firmware${user !== allocs.length ? ` (${user} in your code)` : ''}: each one takes heap and garbage-collector time every time it runs.`);
+    }
+  }
+  const goroutines = (memory.stacks ?? []).filter((s) => s.function !== 'Reset_Handler').length;
+  if (goroutines > 0) {
+    out.push(`Goroutine stacks are on the heap too: the runtime allocates one when a go statement starts a goroutine (${goroutines} here, see Goroutine stacks above). ` +
+      'The compiler\'s report names the runtime\'s line for them, not your go statement, so they are not in this list.');
+  }
+  const h = memory.hints;
+  if (h && h.lines > 0) {
+    const other = h.lines - h.confirmed;
+    if (other === 0) {
+      out.push(`The compiler confirms all ${h.lines} line(s) the editor marks as allocating.`);
+    } else {
+      out.push(`The editor marks ${h.lines} line(s) as possibly allocating; the compiler confirms ${h.confirmed}. ` +
+        `The other ${other} are code that is not in the firmware (nothing calls it, so the compiler left it out and did not check it) or allocations the compiler avoided: ` +
+        'they matter once that code is called.');
+    }
+  }
+  return out;
+}
+
 export interface AllocGroup {
   /** `main.blink`, or the file name when the function is unknown. */
   function: string;

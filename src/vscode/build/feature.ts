@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  BuildQueue, formatAllocStats, LiveOutput, OPTIMIZATION_GUIDE, planBuild, resolveBuildPackage, runBuild, shellQuote, type BuildResult,
+  BuildQueue, FIRST_BUILD_NOTE, formatAllocStats, isFirstBuildForChip, LiveOutput, OPTIMIZATION_GUIDE, planBuild, resolveBuildPackage, runBuild, shellQuote, type BuildResult,
 } from '../../core/build';
 import type { StackRow } from '../../core/tinygo/stacks';
 
@@ -103,11 +103,14 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
         channel.appendLine(`[${new Date().toLocaleTimeString()}] TinyGo build for ${label}: ${pkg.dir}${pkg.origin === 'setting' ? ' (tinygo.build.package)' : ''}`);
         channel.appendLine(`$ cd ${shellQuote([pkg.cwd])} && ${shellQuote([tinygo, ...plan.args])}`);
         for (const n of plan.notes) channel.appendLine(`note: ${n}`);
+        const first = target ? await isFirstBuildForChip(ctx.exec, tinygo, info?.target) : false;
+        if (first) channel.appendLine(`note: ${FIRST_BUILD_NOTE}.`);
         const live = new LiveOutput((t) => channel.append(t));
         const timeoutSeconds = cfg.timeoutSeconds();
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `TinyGo: building for ${label}`, cancellable: true },
-          (_progress, token) => {
+          (progress, token) => {
+            if (first) progress.report({ message: `the ${FIRST_BUILD_NOTE}.` });
             const sub = token.onCancellationRequested(abort);
             return runBuild({
               exec: ctx.exec, tinygo, plan, cwd: pkg.cwd, timeoutSeconds, signal: local.signal,

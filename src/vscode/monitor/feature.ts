@@ -35,6 +35,11 @@ function logPath(raw: string, folder: vscode.WorkspaceFolder | undefined): strin
 }
 
 /** TinyGo: Open Serial Monitor, clickable panic positions, and stepping aside while a flash runs. */
+const SELECT_PORT = 'Select Port';
+const SHOW_DEVICES = 'Show Connected Devices';
+/** The Connected Devices view (package.json contributes.views); VS Code gives every view a `<id>.focus` command. */
+const DEVICES_VIEW = 'tinygoDevices';
+
 export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices'> & Partial<Pick<Services, 'build'>>) {
   const sessions: MonitorSession[] = [];
   const firmware = panicResolution(ctx);
@@ -107,7 +112,12 @@ export function activateMonitor(ctx: Ctx & Pick<Services, 'toolchain' | 'devices
         const why = r.choice?.kind === 'none' && r.choice.available.length
           ? `No port has the USB id of ${target ?? 'the target'}. Pick one of ${r.choice.available.join(', ')} with "TinyGo: Select Port".`
           : 'No serial port found. Plug the board in, or pick a port with "TinyGo: Select Port".';
-        return refuse(why);
+        // A way forward, not just the words: pick a port by hand, or look at what is plugged in.
+        void vscode.window.showErrorMessage(`TinyGo: ${why}`, SELECT_PORT, SHOW_DEVICES).then((a) => {
+          if (a === SELECT_PORT) void vscode.commands.executeCommand('tinygo.selectPort');
+          else if (a === SHOW_DEVICES) void vscode.commands.executeCommand(`${DEVICES_VIEW}.focus`);
+        });
+        return { refused: why };
       }
     } else {
       usb = (await dev.list()).find((p) => p.path === portPath);

@@ -33,6 +33,8 @@ export interface BuildResultLike {
   failureKind?: string;
   /** `-print-stacks` output (text) or rows, when the build ran it. */
   stacks?: string | readonly GoroutineStack[];
+  /** The editor's hints against the compiler's report (the build feature's AllocStats fits). */
+  allocStats?: { hintLines: number; confirmedLines: number };
   /** Overrides for tests or callers that know better than the toolchain. */
   capacity?: Capacity;
   gc?: string;

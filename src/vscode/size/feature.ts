@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findModule, nodeFs, readPackageClause, type GoModule } from '../../core/build/package';
+import { parseStackSize } from '../../core/build/args';
 import { validatePanelData, type MemoryInput, type PanelData, type WebviewMessage } from '../../core/protocol';
 import { buildSizeReport, evaluateBudgets, type BudgetResult, type Capacity, type SizeReport } from '../../core/size/model';
 import { classifyPackage, type SizeTable } from '../../core/size/sizeTable';
@@ -92,6 +93,11 @@ export class SizeController implements PanelHost, vscode.Disposable {
     const stacks = stacksOf(result);
     if (stacks) memory.stacks = stacks;
     if (result.allocs) memory.allocs = this.allocSites(result.allocs, module);
+    if (result.allocStats) memory.hints = { lines: result.allocStats.hintLines, confirmed: Math.min(result.allocStats.confirmedLines, result.allocStats.hintLines) };
+    const stackFlag = flagValue(result.args, 'stack-size');
+    const stackSize = stackFlag !== undefined ? parseStackSize(stackFlag) : undefined;
+    if (stackSize?.ok) memory.goroutineStackSize = stackSize.bytes;
+    else if (env.defaultStackSize !== undefined) memory.goroutineStackSize = env.defaultStackSize;
 
     const next: Current = { folder, module, mainDir: result.cwd ?? this.cur.mainDir, reportPath: reportPath ?? this.cur.reportPath, memory };
     let report: SizeReport | undefined;
@@ -363,9 +369,9 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   /** Capacity, GC, scheduler, version and GOROOTs of a folder's target, as far as the toolchain can tell. */
   private async environment(folder: vscode.WorkspaceFolder | undefined, target: string | undefined): Promise<{
-    capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[];
+    capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[]; defaultStackSize?: number;
   }> {
-    const out: { capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[] } = { goroots: [] };
+    const out: { capacity?: Capacity; gc?: string; scheduler?: string; tinygoVersion?: string; goroots: string[]; defaultStackSize?: number } = { goroots: [] };
     const tc = this.ctx.toolchain;
     try {
       const st = await tc.state();
@@ -382,6 +388,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
       if (info.goroot) out.goroots.push(info.goroot);
       if (info.gc) out.gc = info.gc;
       if (info.scheduler) out.scheduler = info.scheduler;
+      if (info.target?.defaultStackSize !== undefined) out.defaultStackSize = info.target.defaultStackSize;
       const ls = info.target?.linkerscript;
       if (root && ls) {
         const c = capacityFromRoot(root, ls);

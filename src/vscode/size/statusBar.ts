@@ -30,6 +30,10 @@ export class SizeStatusBar implements vscode.Disposable {
     }
     tip.appendMarkdown('\n\nClick to open the size report.');
     this.item.tooltip = tip;
+    // Without a label of its own, VS Code reads the item's text plus the tooltip's markdown source to screen
+    // readers, and appendText() writes every space there as `&nbsp;`.
+    const said = this.item.text.replace(/\$\((error|warning)\)\s*/, (_m, icon: string) => (icon === 'error' ? '' : 'Warning: '));
+    this.item.accessibilityInformation = { label: `TinyGo size: ${said}${state.overBudget?.length ? `, over budget: ${state.overBudget.join(', ')}` : ''}. Opens the size report.` };
     this.item.show();
   }
 

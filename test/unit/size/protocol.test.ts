@@ -19,6 +19,7 @@ function full(): PanelData {
       gc: 'conservative', scheduler: 'tasks',
       stacks: [{ function: 'main.blink', bytes: 184 }, { function: 'main.f', note: 'recursive, main.f may call itself' }],
       allocs: [{ file: '/w/main.go', line: 3, column: 9, reason: 'escapes at line 4', function: 'main.main', user: true }, { reason: 'size is not constant', user: false }],
+      hints: { lines: 5, confirmed: 1 }, goroutineStackSize: 2048,
     },
     budgets: evaluateBudgets(report, { flash: '10KB', ram: 'x' }),
     reportPath: '/w/build/feather-blinky.size.json',
@@ -105,5 +106,19 @@ void test('webview messages: the four kinds, and nothing else', () => {
     const r = validateWebviewMessage(msg);
     assert.equal(r.ok, false, JSON.stringify(msg));
     if (!r.ok) assert.match(r.error, re);
+  }
+});
+
+void test('memory hints and goroutine stack size: malformed values are refused with the field named', () => {
+  const bad: [unknown, RegExp][] = [
+    [{ hints: [] }, /memory\.hints: expected an object/],
+    [{ hints: { lines: -1, confirmed: 0 } }, /memory\.hints\.lines/],
+    [{ hints: { lines: 2, confirmed: 1.5 } }, /memory\.hints\.confirmed/],
+    [{ hints: { lines: 2, confirmed: 3 } }, /memory\.hints\.confirmed: more than hints\.lines/],
+    [{ goroutineStackSize: '2KB' }, /memory\.goroutineStackSize/],
+  ];
+  for (const [memory, why] of bad) {
+    const r = validatePanelData({ memory });
+    assert.ok(!r.ok && why.test(r.error), `${JSON.stringify(memory)}: ${r.ok ? 'accepted' : r.error}`);
   }
 });

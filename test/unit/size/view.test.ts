@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { buildSizeReport, evaluateBudgets, parseJsonReport, type SizeReport } from '../../../src/core/size/model';
 import { parseSizeTable } from '../../../src/core/size/sizeTable';
 import {
-  budgetProblems, buildRows, buildTable, DEFAULT_SORT, enclosingFunction, filterRows, formatDelta, groupAllocSites, memoryFacts,
-  sortRows, usageBars, type ViewRow,
+  allocSummary, budgetProblems, buildRows, buildTable, DEFAULT_SORT, enclosingFunction, filterRows, formatDelta, groupAllocSites, memoryFacts,
+  explainStack, sortRows, stackCell, usageBars, type ViewRow,
 } from '../../../src/core/size/view';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -276,4 +276,56 @@ void test('build results: flags, -print-stacks text, allocation sites one per re
     { reason: 'escapes at unknown line', user: false },
     { file: '/go/src/fmt/p.go', line: 2, reason: 'escapes at line 3', user: false },
   ]);
+});
+
+// ---- words for -print-stacks and -print-allocs (issue 14, items 8 and 9) -------------------------------------------
+
+const FIXTURE_DIR = path.join(FIXTURES, '..', 'tinygo');
+
+void test('every -print-stacks reason of real tinygo 0.39 and 0.33 output is explained with what to do, never shown raw alone', () => {
+  const rows = [
+    ...stacksOf({ success: true, stacks: fs.readFileSync(path.join(FIXTURE_DIR, 'print-stacks-0.39-feather-blinky.txt'), 'utf8') })!,
+    ...stacksOf({ success: true, stacks: fs.readFileSync(path.join(FIXTURE_DIR, 'print-stacks-0.33.txt'), 'utf8') })!,
+  ];
+  const blink = rows.find((r) => r.function === 'main.blink' && r.note?.includes('nilPanic'))!;
+  const text = explainStack(blink, 2048)!;
+  assert.match(text, /TinyGo could not compute the most stack this goroutine needs: runtime\.nilPanic may call itself/);
+  assert.match(text, /in TinyGo's runtime.*does not mean your code recurses/);
+  assert.match(text, /main\.blink then gets the default goroutine stack \(2\.0 KB\)/);
+  assert.match(text, /tinygo\.build\.stackSize/);
+  assert.equal(stackCell(blink), 'no bound (recursion)');
+  // A user function's recursion is not blamed on the runtime.
+  assert.doesNotMatch(explainStack(rows.find((r) => r.function === 'main.readSensor')!)!, /runtime/);
+  assert.match(explainStack(rows.find((r) => r.note?.includes('function pointer'))!)!, /main\.blink calls a function through a pointer/);
+  assert.match(explainStack(rows.find((r) => r.note?.includes('frame information'))!)!, /machine\.I2C\.Tx has no stack frame information/);
+  for (const r of rows) {
+    if (r.bytes !== undefined) { assert.equal(explainStack(r), undefined); assert.equal(stackCell(r), `${r.bytes} B`); continue; }
+    assert.match(explainStack(r)!, /stackSize/, r.function);
+  }
+  // Malformed or future reasons still get the advice, with TinyGo's words quoted.
+  assert.match(explainStack({ function: 'main.x', note: 'unknown, something new' })!, /\("unknown, something new"\).*stackSize/);
+  assert.match(explainStack({ function: 'main.x' })!, /could not compute.*stackSize/);
+});
+
+void test('allocation summary: the first-use case (no compiler allocation, five hints, goroutine stacks) says what each source knows', () => {
+  const lines = allocSummary({
+    allocs: [], hints: { lines: 5, confirmed: 0 },
+    stacks: [{ function: 'Reset_Handler', note: 'recursive, runtime.nilPanic may call itself' }, { function: 'main.blink', note: 'recursive, runtime.nilPanic may call itself' }],
+  });
+  const all = lines.join(' ');
+  assert.doesNotMatch(all, /kept every object|precision|recall|%/);
+  assert.match(lines[0], /no heap allocation in your code that is in the firmware/);
+  assert.match(lines[1], /Goroutine stacks are on the heap too.*\(1 here.*names the runtime's line for them, not your go statement/);
+  assert.match(lines[2], /The editor marks 5 line\(s\) as possibly allocating; the compiler confirms 0\. The other 5 are code that is not in the firmware/);
+});
+
+void test('allocation summary: compiler allocations, all hints confirmed, library sites counted apart; nothing said without data', () => {
+  const site = (user: boolean) => ({ reason: 'size is not constant', user, file: user ? '/p/main.go' : '/tinygo/src/runtime/slice.go', line: 3 });
+  const lines = allocSummary({ allocs: [site(true), site(true), site(false)], hints: { lines: 2, confirmed: 2 } });
+  assert.deepEqual(lines, [
+    'The compiler reported 3 heap allocation(s) in the firmware (2 in your code): each one takes heap and garbage-collector time every time it runs.',
+    'The compiler confirms all 2 line(s) the editor marks as allocating.',
+  ]);
+  assert.deepEqual(allocSummary({}), []);
+  assert.match(allocSummary({ allocs: [site(true)] })[0], /^The compiler reported 1 heap allocation\(s\) in the firmware: /);
 });
