@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       const withDevices = Object.assign(withToolchain, { devices });
       running.monitor = await start('monitor', () => activateMonitor(withDevices));
       const monitor = running.monitor?.service;
-      if (monitor) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor }), { volumeRoots: () => seams.volumeRoots }));
+      if (monitor && build) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor, build }), { volumeRoots: () => seams.volumeRoots }));
     }
     return running;
   })();
