@@ -8,6 +8,7 @@ import { activateBuild } from './build/feature';
 import { registerCommands, type Running } from './commands';
 import { activateDevices } from './devices/feature';
 import { activateFlash } from './flash/feature';
+import { trackBoardGoFile } from './loop';
 import { activateMonitor } from './monitor/feature';
 import type { Ctx, ToolchainApi } from './services';
 import { activateSize } from './size/feature';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   // activation itself returns at once.
   let real: ToolchainApi | undefined;
   let wired: (Ctx & { toolchain: ToolchainApi }) | undefined;
+  let boardFile: ReturnType<typeof trackBoardGoFile> | undefined;
   const features = (async (): Promise<Running> => {
     try {
       const engine = await createEngine(assetsIn(path.join(context.extensionPath, 'dist')));
@@ -67,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     real = running.toolchain.service;
     const withToolchain = Object.assign(ctx, { toolchain: real });
     wired = withToolchain;
+    boardFile = trackBoardGoFile(() => withToolchain.toolchain);
+    disposables.push(boardFile);
     running.build = await start('build', () => activateBuild(withToolchain));
     const build = running.build?.service;
     if (build) running.size = await start('size', () => activateSize(Object.assign(withToolchain, { build })));
@@ -101,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       devices: () => running.devices?.service,
       monitor: () => running.monitor?.service,
       flash: () => running.flash?.service,
+      boardGoFile: () => boardFile?.current(),
       busy,
       workspaceState: context.workspaceState,
       setDeviceRoots: async (roots) => {
