@@ -152,6 +152,8 @@ export interface SizeService {
   update(result: BuildResultLike): Promise<SizeReport | undefined>;
   /** What the panel is (or would be) showing. */
   data(): PanelData;
+  /** The size item's text in the status bar; undefined while it is hidden. */
+  statusBarText(): string | undefined;
 }
 
 // ---- devices -----------------------------------------------------------------------------------------------------

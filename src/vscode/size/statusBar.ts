@@ -6,6 +6,8 @@ export const SHOW_COMMAND = 'tinygo.showSizeReport';
 /** `Flash 23.4 KB / 788 KB (+1.3 KB) · RAM 4.1 KB / 240 KB`; a click opens the size panel. */
 export class SizeStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('tinygo.size', vscode.StatusBarAlignment.Left, 40);
+  /** The text while shown (VS Code cannot be asked whether an item is visible). */
+  shown: string | undefined;
 
   constructor() {
     this.item.name = 'TinyGo Size';
@@ -31,8 +33,9 @@ export class SizeStatusBar implements vscode.Disposable {
     tip.appendMarkdown('\n\nClick to open the size report.');
     this.item.tooltip = tip;
     this.item.show();
+    this.shown = this.item.text;
   }
 
-  hide(): void { this.item.hide(); }
+  hide(): void { this.item.hide(); this.shown = undefined; }
   dispose(): void { this.item.dispose(); }
 }
