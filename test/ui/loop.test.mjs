@@ -18,8 +18,10 @@ const button = (page, label) => page.locator(`.editor-group-container.active .ed
 async function selectTarget(page, name) {
   await runCommand(page, 'TinyGo: Select Target');
   const widget = page.locator('.quick-input-widget');
-  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
+  await widget.locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
+  // "None (plain Go)" is the last of ~50 rows: filter first, then wait for the row.
   await page.keyboard.type(name);
+  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
   // Several labels contain the name (feather-nrf52840-sense): move to the exact one before accepting.
   const exact = new RegExp(`(^|\\s)${name}(\\s|$)`);
   for (let i = 0; i < 10; i++) {
