@@ -17,6 +17,7 @@ export const COMMAND_IDS = [
   'tinygo.refreshDevices',
   'tinygo.openSerialMonitor',
   'tinygo.flash',
+  'tinygo.buildFlashMonitor',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

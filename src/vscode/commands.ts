@@ -10,6 +10,7 @@ import type { activateBuild } from './build/feature';
 import { COMMAND_IDS, type CommandId } from './commandIds';
 import type { activateDevices } from './devices/feature';
 import type { activateFlash } from './flash/feature';
+import { buildFlashMonitor, type LoopRequest } from './loop';
 import type { activateMonitor } from './monitor/feature';
 import type { activateSize } from './size/feature';
 import type { activateToolchain } from './toolchain';
@@ -54,7 +55,16 @@ const COMMANDS: Record<CommandId, Handler> = {
   'tinygo.refreshDevices': (f) => started(f.devices, 'devices').commands.refreshDevices(),
   'tinygo.openSerialMonitor': (f, arg) => started(f.monitor, 'monitor').commands.openSerialMonitor(arg),
   'tinygo.flash': (f, arg) => started(f.flash, 'flash').commands.flash(arg),
+  'tinygo.buildFlashMonitor': (f, arg) => buildFlashMonitor({
+    build: started(f.build, 'build').service, flash: started(f.flash, 'flash').service, monitor: started(f.monitor, 'monitor').service,
+  }, loopRequest(arg)),
 };
+
+/** A request object (tests, keybindings), a file or folder URI (the editor title button), or nothing (the active folder). */
+function loopRequest(arg: unknown): LoopRequest {
+  if (arg instanceof vscode.Uri) return { folder: arg };
+  return arg && typeof arg === 'object' ? arg as LoopRequest : {};
+}
 
 /** Registers every command; each runs once `features` has resolved (activation finished). */
 export function registerCommands(features: Promise<Running>): vscode.Disposable[] {

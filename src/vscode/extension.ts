@@ -8,6 +8,7 @@ import { activateBuild } from './build/feature';
 import { registerCommands, type Running } from './commands';
 import { activateDevices } from './devices/feature';
 import { activateFlash } from './flash/feature';
+import { trackBoardGoFile } from './loop';
 import { activateMonitor } from './monitor/feature';
 import { RuleDocsPreview } from './ruleDocs';
 import type { Ctx, ToolchainApi } from './services';
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   disposables.push(ruleDocs);
   let real: ToolchainApi | undefined;
   let wired: (Ctx & { toolchain: ToolchainApi }) | undefined;
+  let boardFile: ReturnType<typeof trackBoardGoFile> | undefined;
   const features = (async (): Promise<Running> => {
     try {
       const engine = await createEngine(assetsIn(path.join(context.extensionPath, 'dist')));
@@ -71,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     real = running.toolchain.service;
     const withToolchain = Object.assign(ctx, { toolchain: real });
     wired = withToolchain;
+    boardFile = trackBoardGoFile(() => withToolchain.toolchain);
+    disposables.push(boardFile);
     running.build = await start('build', () => activateBuild(withToolchain));
     const build = running.build?.service;
     if (build) running.size = await start('size', () => activateSize(Object.assign(withToolchain, { build })));
@@ -80,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       const withDevices = Object.assign(withToolchain, { devices });
       running.monitor = await start('monitor', () => activateMonitor(Object.assign(withDevices, { build })));
       const monitor = running.monitor?.service;
-      if (monitor) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor }), { volumeRoots: () => seams.volumeRoots }));
+      if (monitor && build) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor, build }), { volumeRoots: () => seams.volumeRoots }));
     }
     return running;
   })();
@@ -106,6 +110,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       devices: () => running.devices?.service,
       monitor: () => running.monitor?.service,
       flash: () => running.flash?.service,
+      boardGoFile: () => boardFile?.current(),
       busy,
       workspaceState: context.workspaceState,
       setDeviceRoots: async (roots) => {

@@ -4,7 +4,7 @@
  * the others only through these interfaces, never by importing their files.
  */
 import type * as vscode from 'vscode';
-import type { AllocStats, BuildResult, MergedAlloc } from '../core/build';
+import type { AllocStats, BuildPackage, BuildPlan, BuildResult, MergedAlloc } from '../core/build';
 import type { FlashEvent, FlashPlan } from '../core/flash/plan';
 import type { TargetSpecLike } from '../core/flash/targetSpec';
 import type { Uf2Warning } from '../core/flash/uf2';
@@ -124,9 +124,20 @@ export interface BuildRequest {
   quiet?: boolean;
 }
 
+/** What a build would run, without running it: Flash flashes with the same plan. */
+export interface PlannedBuild {
+  folder: vscode.WorkspaceFolder | undefined;
+  tinygo: string;
+  target: string | undefined;
+  pkg: BuildPackage;
+  plan: BuildPlan;
+}
+
 export interface BuildService {
   readonly onDidBuild: vscode.Event<BuildEvent>;
   build(request?: BuildRequest): Promise<BuildEvent | BuildRefused | undefined>;
+  /** The target, package and arguments the build would use now (undefined: the board picker was dismissed). */
+  plan(request?: BuildRequest): Promise<PlannedBuild | BuildRefused | undefined>;
   cancel(folder?: vscode.WorkspaceFolder): Promise<void>;
   isBuilding(folder?: vscode.WorkspaceFolder): boolean;
   lastBuild(folder?: vscode.WorkspaceFolder): BuildEvent | undefined;
@@ -143,6 +154,8 @@ export interface SizeService {
   update(result: BuildResultLike): Promise<SizeReport | undefined>;
   /** What the panel is (or would be) showing. */
   data(): PanelData;
+  /** The size item's text in the status bar; undefined while it is hidden. */
+  statusBarText(): string | undefined;
 }
 
 // ---- devices -----------------------------------------------------------------------------------------------------
@@ -213,7 +226,8 @@ export type FlashOutcome =
   | { kind: 'refused'; message: string }
   | { kind: 'tool-missing'; tool: string; message: string }
   | { kind: 'preflight-stopped'; warnings: Uf2Warning[] }
-  | { kind: 'flashed'; target: string; args: readonly string[]; durationMs: number; events: FlashEvent[]; progress: string[]; monitorsResumed: number; warnings: Uf2Warning[] }
+  /** `firmware`: the file tinygo flashed and kept (`-o`, TinyGo 0.39+), beside the build's ELF. */
+  | { kind: 'flashed'; target: string; args: readonly string[]; firmware?: string; durationMs: number; events: FlashEvent[]; progress: string[]; monitorsResumed: number; warnings: Uf2Warning[] }
   | { kind: 'failed'; target: string; args: readonly string[]; message: string; events: FlashEvent[]; progress: string[]; exitCode?: number; timedOut: boolean; cancelled: boolean };
 
 export interface FlashService {

@@ -56,6 +56,8 @@ export interface TestingApi {
   devices(): DevicesService | undefined;
   monitor(): MonitorService | undefined;
   flash(): FlashService | undefined;
+  /** The value last given to the `tinygo.boardGoFile` context key (the editor title's Build/Flash buttons). */
+  boardGoFile(): boolean | undefined;
   readonly busy: BusyRegistry;
   readonly workspaceState: vscode.Memento;
   /** A stand-in sysfs tree and /dev for the devices feature (undefined: the machine's); refreshes the view. */

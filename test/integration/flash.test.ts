@@ -51,8 +51,8 @@ suite('flash', () => {
     await fsp.writeFile(scenario(), 'ok 300\n');
     const o = await flash();
     assert.equal(o.kind, 'flashed', JSON.stringify(o));
-    assert.deepEqual(await lastArgs(), ['flash', '-target=feather-nrf52840']);
-    assert.deepEqual(o.kind === 'flashed' && o.args, ['flash', '-target=feather-nrf52840']);
+    assert.deepEqual(await lastArgs(), ['flash', '-target=feather-nrf52840', '.']);
+    assert.deepEqual(o.kind === 'flashed' && o.args, ['flash', '-target=feather-nrf52840', '.']);
     const stages = o.kind === 'flashed' ? o.events.map((e) => (e.kind === 'progress' ? e.stage : e.kind)) : [];
     assert.deepEqual(stages, ['programming', 'programmed', 'verified', 'reset']);
     assert.deepEqual(o.kind === 'flashed' && o.progress.slice(0, 2), ['building…', 'programming']);
@@ -64,9 +64,28 @@ suite('flash', () => {
     try {
       const o = await flash();
       assert.equal(o.kind, 'flashed', JSON.stringify(o));
-      assert.deepEqual(await lastArgs(), ['flash', '-target=feather-nrf52840', '-port=/dev/ttyACM9']);
+      assert.deepEqual(await lastArgs(), ['flash', '-target=feather-nrf52840', '-port=/dev/ttyACM9', '.']);
     } finally {
       await devicesOf(env.api()).select(folder, 'auto');
+    }
+  });
+
+  test('the tinygo.build.* settings reach tinygo flash exactly as Build passes them (issue 14 item 12)', async () => {
+    await fsp.writeFile(scenario(), 'ok 100\n');
+    const cfg = vscode.workspace.getConfiguration('tinygo', folder.uri);
+    const settings: [string, unknown][] = [['build.opt', 's'], ['build.gc', 'precise'], ['build.scheduler', 'tasks'], ['build.stackSize', '8KB'], ['build.tags', 'a, b'], ['build.extraArgs', ['-no-debug']]];
+    for (const [k, v] of settings) await cfg.update(k, v, vscode.ConfigurationTarget.Workspace);
+    try {
+      const planned = await env.api().testing.build()!.plan({ folder, quiet: true });
+      assert.ok(planned && !('refused' in planned), JSON.stringify(planned));
+      const o = await flash();
+      assert.equal(o.kind, 'flashed', JSON.stringify(o));
+      const flags = ['-opt=s', '-gc=precise', '-scheduler=tasks', '-stack-size=8KB', '-tags=a b', '-no-debug'];
+      assert.deepEqual(await lastArgs(), ['flash', '-target=feather-nrf52840', ...flags, '.']);
+      // The same flags, in the same order, as the build's own command line.
+      assert.deepEqual(planned.plan.args.filter((a) => flags.includes(a)), flags);
+    } finally {
+      for (const [k] of settings) await cfg.update(k, undefined, vscode.ConfigurationTarget.Workspace);
     }
   });
 
@@ -137,7 +156,9 @@ suite('flash', () => {
     assert.match(o.kind === 'failed' ? o.message : '', process.platform === 'linux' ? /dialout/ : /Permission denied|Access denied/);
     await fsp.writeFile(scenario(), 'fail\n');
     o = await flash();
-    assert.match(o.kind === 'failed' ? o.message : '', /Flashing failed: exit status 1/);
+    // openocd's own line names the missing probe; it wins over tinygo's bare "exit status 1".
+    assert.match(o.kind === 'failed' ? o.message : '', /No CMSIS-DAP probe answered .*Connect the debug probe/);
+    assert.deepEqual(o.kind === 'failed' && o.events.map((e) => e.kind), ['probe-missing', 'flash-failed']);
   });
 
   test('a target flashed with a tool that is not installed is stopped before tinygo runs, with the tool named', async () => {

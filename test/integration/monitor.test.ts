@@ -164,7 +164,7 @@ async function closeTerminal(s: MonitorSessionApi): Promise<void> {
       assert.equal(outcome.kind, 'flashed', JSON.stringify(outcome));
       assert.equal(outcome.kind === 'flashed' && outcome.monitorsResumed, 1);
       const args = (await fsp.readFile(argsLog, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
-      assert.deepEqual(args.at(-1), ['flash', '-target=feather-nrf52840', `-port=${path.join(devRoot, 'ttyACM0')}`]);
+      assert.deepEqual(args.at(-1), ['flash', '-target=feather-nrf52840', `-port=${path.join(devRoot, 'ttyACM0')}`, '.']);
       const marker = await seen(s, /^── flashed workspace\.uf2 at \d\d:\d\d:\d\d ──$/);
       const reconnected = await seen(s, `Reconnected to ${path.join(devRoot, 'ttyACM1')}`);
       assert.ok(s.transcript().indexOf(marker) < s.transcript().indexOf(reconnected), 'the marker comes before the new output');

@@ -47,6 +47,13 @@ export interface BuildPlanInput {
 export interface BuildPlan {
   args: string[];
   outputPath: string;
+  /**
+   * The flags that decide the firmware's bytes (`-target`, `-opt`, `-gc`, `-scheduler`, `-stack-size`, `-tags`,
+   * the extra arguments), without the reports (`-size`, `-print-*`) and the output: `tinygo flash` gets exactly
+   * these, so the board runs the program Build measured.
+   */
+  firmwareFlags: string[];
+  pkgArg: string;
   /** The `-print-allocs` regexp in use, if any. */
   printAllocs?: string;
   /** Things the user should know (e.g. print-allocs skipped at -opt=0). */
@@ -105,6 +112,14 @@ export function outputFileName(packageDir: string, target: string | undefined, p
   if (!target) return platform === 'win32' ? `${base}.exe` : base;
   const ext = /^(wasm|wasi)/.test(target) ? '.wasm' : '.elf';
   return `${base}-${fileSafe(target)}${ext}`;
+}
+
+/**
+ * Where Flash keeps the file it flashed (`tinygo flash -o`, TinyGo 0.39 and later): beside the build's ELF, same
+ * name, the flasher's format (`.uf2`, `.hex`, …), so the flashed bytes can be found and compared afterwards.
+ */
+export function flashedFilePath(elfPath: string, format: string): string {
+  return elfPath.replace(/\.(elf|wasm)$/, '') + `.${format}`;
 }
 
 export function outputPathFor(baseDir: string, outputDir: string | undefined, packageDir: string, target: string | undefined, platform?: NodeJS.Platform): string {
@@ -167,15 +182,18 @@ export function planBuild(input: BuildPlanInput): BuildPlanResult {
     }
   }
   if (input.printStacks && (!scheduler || scheduler === 'tasks')) args.push('-print-stacks');
-  if (opt) args.push(`-opt=${opt}`);
-  if (gc) args.push(`-gc=${gc}`);
-  if (scheduler) args.push(`-scheduler=${scheduler}`);
-  if (stack) args.push(`-stack-size=${stack}`);
+  const firmware: string[] = [];
+  if (opt) firmware.push(`-opt=${opt}`);
+  if (gc) firmware.push(`-gc=${gc}`);
+  if (scheduler) firmware.push(`-scheduler=${scheduler}`);
+  if (stack) firmware.push(`-stack-size=${stack}`);
   const tags = splitTags(s.tags);
   // tinygo reads -tags as a space-separated list (strings.Fields), in 0.33 and later alike.
-  if (tags.length) args.push(`-tags=${tags.join(' ')}`);
-  args.push(...extra, input.pkgArg);
-  return { ok: true, plan: { args, outputPath, printAllocs, notes } };
+  if (tags.length) firmware.push(`-tags=${tags.join(' ')}`);
+  firmware.push(...extra);
+  args.push(...firmware, input.pkgArg);
+  const firmwareFlags = [...(target ? [`-target=${target}`] : []), ...firmware];
+  return { ok: true, plan: { args, outputPath, firmwareFlags, pkgArg: input.pkgArg, printAllocs, notes } };
 }
 
 /** How the command line is shown in the output channel: copy-pasteable into a POSIX shell. */

@@ -25,8 +25,10 @@ export interface FlashPlanOptions {
   readonly port?: string;
   /** `-programmer`: openocd, msd, command, bmp, or an openocd interface name. */
   readonly programmer?: string;
-  /** Extra flags, placed before the package. */
+  /** Extra flags, placed before the package: the build's firmware flags (opt, gc, scheduler, tags, extra arguments). */
   readonly extraArgs?: readonly string[];
+  /** `-o FILE` (TinyGo 0.39+): keep a copy of exactly what was flashed; its extension must be the flasher's format. */
+  readonly output?: string;
   /** Package to flash; omitted means the current directory. */
   readonly pkg?: string;
 }
@@ -103,7 +105,9 @@ export function planFlash(spec: TargetSpecLike | undefined, options: FlashPlanOp
   const args = ['flash', `-target=${options.target}`];
   if (options.port) args.push(`-port=${options.port}`);
   if (options.programmer) args.push(`-programmer=${options.programmer}`);
-  if (options.extraArgs) args.push(...options.extraArgs);
+  // -target comes first above; a -target among the build's flags is the same target and is not repeated.
+  if (options.extraArgs) args.push(...options.extraArgs.filter((a) => !a.startsWith('-target=')));
+  if (options.output) args.push('-o', options.output);
   if (options.pkg) args.push(options.pkg);
   return { method, fileFormat, tools, volumes, usesPort, reset1200Baud: reset1200, guidance, args };
 }
@@ -117,6 +121,7 @@ export type FlashEvent =
   | { readonly kind: 'no-ports'; readonly message: string }
   | { readonly kind: 'permission-denied'; readonly port: string; readonly message: string }
   | { readonly kind: 'tool-missing'; readonly tool: string; readonly message: string }
+  | { readonly kind: 'probe-missing'; readonly probe: string; readonly message: string }
   | { readonly kind: 'progress'; readonly stage: 'programming' | 'programmed' | 'verified' | 'reset' | 'percent'; readonly percent?: number; readonly message: string };
 
 function splitPorts(list: string): string[] {
@@ -151,6 +156,15 @@ export function parseFlashLine(rawLine: string, platform: NodeJS.Platform = proc
   }
   if ((m = /exec: "([^"]+)": executable file not found/.exec(line))) {
     return { kind: 'tool-missing', tool: m[1]!, message: TOOL_GUIDANCE[m[1]!] ?? `${m[1]} is not installed or not on PATH.` };
+  }
+  // OpenOCD (Debian's 0.12, no probe attached) prints "Error: No J-Link device found" then "** OpenOCD init failed **";
+  // tinygo then only says "exit status 1". The probe line is what the user can act on.
+  if ((m = /^Error: (?:No (J-Link|CMSIS-DAP|ST-Link|STLINK) device found|unable to find (?:a matching )?(CMSIS-DAP|ST-Link|STLINK) device)/i.exec(line))) {
+    const probe = m[1] ?? m[2] ?? 'debug';
+    return {
+      kind: 'probe-missing', probe,
+      message: `No ${probe} probe answered (OpenOCD: "${line.replace(/^Error: /, '')}"). Connect the debug probe by USB and to the board's SWD pins, power the board, then flash again.`,
+    };
   }
   if ((m = /^(?:error: )?failed to flash (.+?): (.+)$/.exec(line))) {
     return { kind: 'flash-failed', file: m[1]!, error: m[2]!, message: `Flashing failed: ${m[2]}` };

@@ -8,7 +8,7 @@ import type { StackRow } from '../../core/tinygo/stacks';
 import { classifyTarget } from '../../core/tinygo/targets';
 import { Config } from '../config';
 import { activeGoDirIn, folderKey, folderOf } from '../folders';
-import type { BuildEvent, BuildRefused, BuildRequest, BuildService, Ctx, Services, Started } from '../services';
+import type { BuildEvent, BuildRefused, BuildRequest, BuildService, Ctx, PlannedBuild, Services, Started } from '../services';
 import { resolveTinygo } from '../tinygo';
 import { collectAllocHints } from './hints';
 import { BuildProblems } from './problems';
@@ -52,7 +52,8 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
     return picked ? { target: picked } : undefined;
   }
 
-  async function build(req: BuildRequest = {}): Promise<BuildEvent | BuildRefused | undefined> {
+  /** The one plan Build runs and Flash flashes with: target, package, and every tinygo.build.* setting. */
+  async function prepare(req: BuildRequest): Promise<PlannedBuild | BuildRefused | undefined> {
     if (!vscode.workspace.isTrusted) {
       return refuse('Builds are off in an untrusted workspace: tinygo would run code from it (cgo, tools). Trust the workspace to build.', req.quiet);
     }
@@ -76,7 +77,14 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
       printStacks,
     });
     if (!planned.ok) return refuse(planned.errors.join(' '), req.quiet);
-    const plan = planned.plan;
+    return { folder, tinygo, target, pkg, plan: planned.plan };
+  }
+
+  async function build(req: BuildRequest = {}): Promise<BuildEvent | BuildRefused | undefined> {
+    const prepared = await prepare(req);
+    if (!prepared || 'refused' in prepared) return prepared;
+    const { folder, tinygo, target, pkg, plan } = prepared;
+    const cfg = Config.of(folder).build;
     const running = ctx.busy.current(folder);
     if (running && running !== 'build') return refuse(`A ${running} is running in this folder; wait for it or cancel it first.`, req.quiet);
 
@@ -172,6 +180,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
   const service: BuildService = {
     onDidBuild: emitter.event,
     build,
+    plan: prepare,
     cancel: (folder) => queue.cancel(folder ? keyOf(folder) : undefined),
     isBuilding: (folder) => (folder ? queue.busy(keyOf(folder)) : queue.keys().length > 0),
     lastBuild: (folder) => last.get(keyOf(folder ?? vscode.workspace.workspaceFolders?.[0])),

@@ -5,14 +5,16 @@
  * mounted bootloader drive against the target). Never without a user action (only this command runs it), never
  * in an untrusted workspace, never beside a build or another flash; the serial monitor steps aside and returns.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { resolveBuildPackage } from '../../core/build/package';
+import { flashedFilePath, shellQuote } from '../../core/build/args';
 import { parseFlashLine, planFlash, type FlashEvent } from '../../core/flash/plan';
 import { checkUf2Target, findUf2Volumes, readInfoUf2, type Uf2Warning, type VolumeRoots } from '../../core/flash/uf2';
 import { LineSplitter } from '../../core/monitor/lines';
+import { atLeast } from '../../core/tinygo/version';
 import { Config } from '../config';
-import { activeFolder, activeGoDirIn } from '../folders';
+import { activeFolder } from '../folders';
 import type { Ctx, FlashOutcome, FlashRequest, FlashService, Services, Started } from '../services';
 import { resolveTinygo, targetSpec } from '../tinygo';
 import { onPath } from './tools';
@@ -27,7 +29,7 @@ const CHANNEL = 'TinyGo Flash';
 const DRIVE_WAIT_HINT_MS = 2500;
 
 /** TinyGo: Flash, with its preflight checks; the monitor steps aside while it runs. */
-export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'devices' | 'monitor'>, options: FlashOptions = {}) {
+export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'build' | 'devices' | 'monitor'>, options: FlashOptions = {}) {
   const channel = vscode.window.createOutputChannel(CHANNEL, 'tinygo-output');
   const done = new vscode.EventEmitter<FlashOutcome>();
 
@@ -63,10 +65,21 @@ export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'devices' 
     if (!target) return refuse('No board is chosen: pick the target to flash first.');
     const { spec, source } = await targetSpec(ctx.toolchain, folder, target);
     const cfg = Config.of(folder);
-    const pkg = resolveBuildPackage({ folderRoot: folder?.uri.fsPath, activeFileDir: activeGoDirIn(folder), configured: cfg.build.package() });
-    if (!pkg.ok) return refuse(pkg.message);
+    // The build's own plan: same package, same tinygo.build.* flags, so the board gets the firmware Build measured.
+    const built = await ctx.build.plan({ folder, target, quiet: true });
+    if (!built) return refuse('No board is chosen: pick the target to flash first.');
+    if ('refused' in built) return refuse(built.refused);
+    // TinyGo 0.39 and later keep what they flashed (`-o`), beside the build's ELF; the extension must match the flasher's.
+    const st = await ctx.toolchain.state();
+    const keeps = st.kind === 'ok' && atLeast(st.install.version.version, '0.39.0');
+    const formatOf = (fp: ReturnType<typeof planFlash>) => fp.fileFormat ?? (fp.method === 'openocd' ? 'hex' : fp.method === 'bmp' ? 'elf' : undefined);
+    const keepAs = (elf: string, port?: string): string | undefined => {
+      const format = formatOf(planFlash(spec, { target, port }));
+      return keeps && format ? flashedFilePath(elf, format) : undefined;
+    };
+    const flashOptions = (port?: string) => ({ target, port, extraArgs: built.plan.firmwareFlags, output: keepAs(built.plan.outputPath, port), pkg: built.plan.pkgArg });
 
-    let p = planFlash(spec, { target });
+    let p = planFlash(spec, flashOptions());
     channel.appendLine(`[flash] ${target}: method ${p.method}${p.fileFormat ? ` (${p.fileFormat})` : ''}${p.volumes.length ? `, drive ${p.volumes.join(' or ')}` : ''} (target data from ${source})`);
     for (const g of p.guidance) channel.appendLine(`[flash]   ${g}`);
     if (p.method === 'unknown') return refuse(p.guidance[0] ?? `${target} cannot be flashed by tinygo.`);
@@ -104,7 +117,7 @@ export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'devices' 
 
     if (p.usesPort) {
       const r = await ctx.devices.resolve(folder, spec, { interactive: !request.quiet });
-      if (r.port) p = planFlash(spec, { target, port: r.port.path });
+      if (r.port) p = planFlash(spec, flashOptions(r.port.path));
       else if (r.choice?.kind === 'none' || r.choice?.kind === 'ask') channel.appendLine(`[flash] no port picked (${r.choice.reason}); tinygo looks for the board itself${p.method === 'msd' ? ', and if the drive does not appear, double-tap reset' : ''}.`);
     }
 
@@ -112,9 +125,11 @@ export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'devices' 
     const release = ctx.busy.tryAcquire(folder, 'flash', () => abort.abort());
     if (!release) return refuse('Another build or flash runs in this folder.');
     const monitor = cfg.flash.closeMonitor() ? await ctx.monitor.suspendForFlash() : undefined;
-    const firmware = `${path.basename(pkg.pkg.dir)}.${p.fileFormat ?? 'elf'}`;
+    const kept = keepAs(built.plan.outputPath);
+    if (kept) await fs.mkdir(path.dirname(kept), { recursive: true }).catch(() => undefined); // tinygo does not create it
+    const firmware = path.basename(kept ?? `${path.basename(built.pkg.dir)}.${formatOf(p) ?? 'elf'}`);
     const timeoutSeconds = cfg.flash.timeoutSeconds();
-    channel.appendLine(`[flash] $ ${tg.path} ${p.args.join(' ')}    (in ${pkg.pkg.dir})`);
+    channel.appendLine(`[flash] $ cd ${shellQuote([built.pkg.cwd])} && ${shellQuote([tg.path, ...p.args])}`);
     const events: FlashEvent[] = [];
     const notes: string[] = [];
     let outcome: FlashOutcome | undefined;
@@ -146,12 +161,12 @@ export function activateFlash(ctx: Ctx & Pick<Services, 'toolchain' | 'devices' 
           armHint();
         };
         const t0 = Date.now();
-        const r = await ctx.exec(tg.path, p.args, { cwd: pkg.pkg.dir, timeoutMs: timeoutSeconds * 1000, signal: abort.signal, onStdout: onOutput, onStderr: onOutput });
+        const r = await ctx.exec(tg.path, p.args, { cwd: built.pkg.cwd, timeoutMs: timeoutSeconds * 1000, signal: abort.signal, onStdout: onOutput, onStderr: onOutput });
         clearTimeout(hintTimer);
         const rest = splitter.flush();
         if (rest) { const ev = parseFlashLine(rest); if (ev) events.push(ev); }
         if (r.exitCode === 0 && !r.cancelled && !r.timedOut) {
-          return { kind: 'flashed', target, args: p.args, durationMs: Date.now() - t0, events, progress: notes, monitorsResumed: monitor?.count ?? 0, warnings } as FlashOutcome;
+          return { kind: 'flashed', target, args: p.args, firmware: kept, durationMs: Date.now() - t0, events, progress: notes, monitorsResumed: monitor?.count ?? 0, warnings } as FlashOutcome;
         }
         const known = events.find((e) => e.kind !== 'progress');
         const message = r.spawnError ? `tinygo could not be started (${tg.path}): ${r.spawnError}`

@@ -409,6 +409,8 @@ export class SizeController implements PanelHost, vscode.Disposable {
     await this.ctx.extension.workspaceState.update(MEMORY_KEY, saved);
   }
 
+  statusBarText(): string | undefined { return this.statusBar.shown; }
+
   dispose(): void {
     SizePanel.current?.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
@@ -422,6 +424,7 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
     showReport: (report, options) => controller.showReport(report, options),
     update: (result) => controller.update(result),
     data: () => controller.data(),
+    statusBarText: () => controller.statusBarText(),
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/*${REPORT_SUFFIX}`);
   const disposables: vscode.Disposable[] = [

@@ -6,6 +6,8 @@ export const SHOW_COMMAND = 'tinygo.showSizeReport';
 /** `Flash 23.4 KB / 788 KB (+1.3 KB) · RAM 4.1 KB / 240 KB`; a click opens the size panel. */
 export class SizeStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('tinygo.size', vscode.StatusBarAlignment.Left, 40);
+  /** The text while shown (VS Code cannot be asked whether an item is visible). */
+  shown: string | undefined;
 
   constructor() {
     this.item.name = 'TinyGo Size';
@@ -35,8 +37,9 @@ export class SizeStatusBar implements vscode.Disposable {
     const said = this.item.text.replace(/\$\((error|warning)\)\s*/, (_m, icon: string) => (icon === 'error' ? '' : 'Warning: '));
     this.item.accessibilityInformation = { label: `TinyGo size: ${said}${state.overBudget?.length ? `, over budget: ${state.overBudget.join(', ')}` : ''}. Opens the size report.` };
     this.item.show();
+    this.shown = this.item.text;
   }
 
-  hide(): void { this.item.hide(); }
+  hide(): void { this.item.hide(); this.shown = undefined; }
   dispose(): void { this.item.dispose(); }
 }

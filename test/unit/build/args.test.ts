@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { outputPathFor, parseStackSize, planBuild, printAllocsRegexp, shellQuote, type BuildPlanInput } from '../../../src/core/build';
+import { flashedFilePath, outputPathFor, parseStackSize, planBuild, printAllocsRegexp, shellQuote, type BuildPlanInput } from '../../../src/core/build';
 
 const base = (o: Partial<BuildPlanInput> = {}): BuildPlanInput => ({
   target: 'feather-nrf52840', baseDir: '/w/my project', packageDir: '/w/my project/cmd/blinky "v2"', pkgArg: '.',
@@ -18,6 +18,12 @@ void test('argument array: order, one element per value, output in the build fol
     '-opt=s', '-gc=conservative', '-scheduler=tasks', '-stack-size=8KB', '-tags=foo bar baz', '-no-debug', '-ldflags=-X main.v=a b', '.',
   ]);
   assert.equal(r.plan.outputPath, out);
+  // What Flash passes to `tinygo flash`: the flags that change the firmware, none of the reports or the output.
+  assert.deepEqual(r.plan.firmwareFlags, [
+    '-target=feather-nrf52840', '-opt=s', '-gc=conservative', '-scheduler=tasks', '-stack-size=8KB', '-tags=foo bar baz', '-no-debug', '-ldflags=-X main.v=a b',
+  ]);
+  assert.equal(r.plan.pkgArg, '.');
+  assert.equal(flashedFilePath(out, 'uf2'), '/w/my project/build/blinky _v2_-feather-nrf52840.uf2');
 });
 
 void test('defaults leave the target to decide; no target is a host build', () => {

@@ -104,3 +104,27 @@ void test('progress from openocd and percentage bars; other lines are ignored', 
   assert.equal(parseFlashLine(''), undefined);
   assert.equal(parseFlashLine(undefined as unknown as string), undefined);
 });
+
+void test('a missing probe: the real lines of Debian\'s openocd 0.12 (no J-Link attached) become advice, before tinygo\'s "exit status 1"', () => {
+  // Captured from `tinygo flash -target=pca10040` with /usr/bin/openocd and no probe (tinygo 0.39.0).
+  const real = [
+    'Open On-Chip Debugger 0.12.0', 'Licensed under GNU GPL v2', 'For bug reports, read', '\thttp://openocd.org/doc/doxygen/bugs.html', 'swd',
+    'Error: No J-Link device found', '** OpenOCD init failed **', 'shutdown command invoked', '',
+    'failed to flash /tmp/tinygo548803230/main.hex: exit status 1',
+  ];
+  const events = real.map((l) => parseFlashLine(l)).filter((e) => e !== undefined);
+  assert.deepEqual(events.map((e) => e.kind), ['probe-missing', 'flash-failed']);
+  const probe = events[0]!;
+  assert.ok(probe.kind === 'probe-missing');
+  assert.equal(probe.probe, 'J-Link');
+  assert.match(probe.message, /No J-Link probe answered .*No J-Link device found.*SWD pins/);
+  assert.equal(parseFlashLine('Error: unable to find a matching CMSIS-DAP device')?.kind, 'probe-missing');
+  // Not every openocd error is a missing probe.
+  assert.equal(parseFlashLine('Error: Target not examined yet'), undefined);
+  assert.equal(parseFlashLine('Error: No J-Link'), undefined);
+});
+
+void test('the build\'s firmware flags and -o go to tinygo flash; a second -target is not repeated', () => {
+  const plan = planFlash(TARGETS['pca10040'], { target: 'pca10040', extraArgs: ['-target=pca10040', '-opt=s', '-gc=precise', '-tags=a b'], output: '/w/build/x-pca10040.hex', pkg: '.' });
+  assert.deepEqual(plan.args, ['flash', '-target=pca10040', '-opt=s', '-gc=precise', '-tags=a b', '-o', '/w/build/x-pca10040.hex', '.']);
+});
