@@ -131,6 +131,8 @@ export interface PlannedBuild {
   target: string | undefined;
   pkg: BuildPackage;
   plan: BuildPlan;
+  /** `tinygo info` of the target (undefined for the host or when tinygo could not say). */
+  info: TargetInfo | undefined;
 }
 
 export interface BuildService {

@@ -77,13 +77,13 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
       printStacks,
     });
     if (!planned.ok) return refuse(planned.errors.join(' '), req.quiet);
-    return { folder, tinygo, target, pkg, plan: planned.plan };
+    return { folder, tinygo, target, pkg, plan: planned.plan, info };
   }
 
   async function build(req: BuildRequest = {}): Promise<BuildEvent | BuildRefused | undefined> {
     const prepared = await prepare(req);
     if (!prepared || 'refused' in prepared) return prepared;
-    const { folder, tinygo, target, pkg, plan } = prepared;
+    const { folder, tinygo, target, pkg, plan, info } = prepared;
     const cfg = Config.of(folder).build;
     const running = ctx.busy.current(folder);
     if (running && running !== 'build') return refuse(`A ${running} is running in this folder; wait for it or cancel it first.`, req.quiet);
