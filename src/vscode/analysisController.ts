@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DocumentTrees, suppressionComment, type AnalysisEngine, type TargetFacts } from '../core/analysis';
+import { DocumentTrees, suppressionComment, type AnalysisEngine, type BuildContext, type Exclusion, type TargetFacts } from '../core/analysis';
 import { Config } from './config';
 import { FindingDiagnostic, toRange } from './diagnostics';
 import { WorkspaceScanner } from './workspaceScan';
@@ -18,6 +18,8 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private readonly config = Config.of().analysis;
   /** The chosen target's facts per workspace folder (key: folder URI, '' without a folder); settings otherwise. */
   private readonly targetFacts = new Map<string, TargetFacts>();
+  /** The build context per workspace folder (same keys): files it does not compile get no TinyGo findings. */
+  private readonly buildContexts = new Map<string, BuildContext>();
   /** Files that are not open, when `tinygo.analysis.scope` is `workspace`. */
   private scanner: WorkspaceScanner | undefined;
   /** Fires after diagnostics of a document were published (tests and the status bar listen). */
@@ -49,7 +51,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     if (!this.scanner) {
       this.scanner = new WorkspaceScanner(this.engine,
         () => ({ target: this.config.targetFacts(), rules: this.config.rules() }),
-        this.docsUri, () => this.config.maxFileSize(), this.log, (u) => this.factsFor(u));
+        this.docsUri, () => this.config.maxFileSize(), this.log, (u) => this.factsFor(u), (u) => this.buildFor(u));
     } else if (!settingsChanged) return;
     void this.scanner.scanAll();
   }
@@ -102,9 +104,10 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       }
       let state = this.trees.get(key);
       if (!state || state.version !== d.version || state.text !== text) state = this.trees.open(key, d.version, text);
-      const findings = this.engine.analyzer.analyze(state.tree, state.text,
-        { target: this.factsFor(d.uri), rules: this.config.rules() }, state.memo);
-      this.collection.set(d.uri, findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+      const build = this.buildFor(d.uri);
+      const { findings, excluded } = this.engine.analyzer.analyzeFile(state.tree, state.text,
+        { target: this.factsFor(d.uri), rules: this.config.rules(), build }, state.memo);
+      this.collection.set(d.uri, excluded ? [notCompiledNote(excluded, state.text)] : findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
       const ms = performance.now() - t0;
       this.onDidAnalyze.fire({ uri: d.uri, findings: findings.length, ms });
       return findings.length;
@@ -114,10 +117,19 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     }
   }
 
+  /** The build context for a document (undefined: analyse it whatever its build constraints say). */
+  buildFor(uri: vscode.Uri): { context: BuildContext; fileName: string } | undefined {
+    if (uri.scheme === 'untitled') return undefined;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const context = this.buildContexts.get(folder?.uri.toString() ?? '');
+    return context && { context, fileName: uri.path };
+  }
+
   /** The toolchain feature calls this when a folder's target (or what tinygo says about it) changes. */
-  setTargetFacts(folder: vscode.Uri | undefined, facts: TargetFacts | undefined): void {
+  setTargetFacts(folder: vscode.Uri | undefined, facts: TargetFacts | undefined, build?: BuildContext): void {
     const key = folder?.toString() ?? '';
     if (facts) this.targetFacts.set(key, facts); else this.targetFacts.delete(key);
+    if (build) this.buildContexts.set(key, build); else this.buildContexts.delete(key);
     for (const d of vscode.workspace.textDocuments) {
       if (!folder || vscode.workspace.getWorkspaceFolder(d.uri)?.uri.toString() === key) this.schedule(d, 0);
     }
@@ -170,4 +182,20 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     this.scanner?.dispose();
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/**
+ * The one quiet word on a file the target does not compile: a hint (editor only, not in Problems) on the line that
+ * excludes it, instead of findings about code that never reaches the firmware.
+ */
+function notCompiledNote(excluded: Exclusion, text: string): vscode.Diagnostic {
+  // A constraint line is where the reason is; a file name (`_amd64.go`, `_test.go`) has no line: the first.
+  const lines = excluded.reason.startsWith('//') ? text.split('\n', 200) : [];
+  const line = Math.max(0, lines.findIndex((l) => /^\/\/(go:build|\s*\+build)\s/.test(l)));
+  const d = new vscode.Diagnostic(new vscode.Range(line, 0, line, 0),
+    `Not compiled for ${excluded.target} (${excluded.reason}): no TinyGo findings in this file. The setting tinygo.analysis.buildTarget analyses it for another target ("none": every file).`,
+    vscode.DiagnosticSeverity.Hint);
+  d.source = 'TinyGo';
+  d.code = 'not-compiled';
+  return d;
 }

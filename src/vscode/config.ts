@@ -54,6 +54,11 @@ export class Config {
       }
       return out;
     },
+    /**
+     * Whose build constraints decide which files get TinyGo findings: '' the folder's target, 'none' every file,
+     * or another target's name.
+     */
+    buildTarget: (): string => this.str('analysis.buildTarget'),
     /** Until the toolchain knows the target, the documented default, adjustable per setting. */
     targetFacts: (): TargetFacts => {
       const o = this.cfg.get<Partial<TargetFacts>>('analysis.targetFacts', {}) ?? {};

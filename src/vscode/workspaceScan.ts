@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeText, type AnalysisEngine, type AnalyzeOptions } from '../core/analysis';
+import { analyzeTextFile, type AnalysisEngine, type AnalyzeOptions } from '../core/analysis';
 import { toDiagnostic } from './diagnostics';
 
 /**
@@ -25,6 +25,7 @@ export class WorkspaceScanner implements vscode.Disposable {
     private readonly maxFileSize: () => number,
     private readonly log: vscode.OutputChannel,
     private readonly factsFor: (uri: vscode.Uri) => AnalyzeOptions['target'],
+    private readonly buildFor: (uri: vscode.Uri) => AnalyzeOptions['build'],
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.go');
     this.disposables.push(watcher, this.onDidFinish,
@@ -78,7 +79,8 @@ export class WorkspaceScanner implements vscode.Disposable {
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
       if (bytes.byteLength > this.maxFileSize()) { this.collection.delete(uri); return; }
-      const findings = analyzeText(this.engine, new TextDecoder().decode(bytes), { ...this.options(), target: this.factsFor(uri) });
+      // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
+      const { findings } = analyzeTextFile(this.engine, new TextDecoder().decode(bytes), { ...this.options(), target: this.factsFor(uri), build: this.buildFor(uri) });
       this.stats.files++;
       this.stats.findings += findings.length;
       if (this.isOpen(uri)) return;

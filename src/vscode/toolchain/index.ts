@@ -25,7 +25,7 @@ export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
 
   const applyFacts = async (folder: vscode.WorkspaceFolder | undefined): Promise<void> => {
     const facts = await toolchain.analysisFacts(folder);
-    ctx.analysis?.setTargetFacts(folder?.uri, facts);
+    ctx.analysis?.setTargetFacts(folder?.uri, facts, await toolchain.buildContext(folder));
   };
   const applyAllFacts = async (): Promise<void> => {
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -92,6 +92,7 @@ export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
       } else if (Config.affects(e, 'path')) {
         void toolchain.state().then(() => gopls.refresh('tinygo.path changed'));
       }
+      if (Config.affects(e, 'analysis.buildTarget')) void applyAllFacts();
     }),
     vscode.extensions.onDidChange(() => { void gopls.refresh('extensions changed'); }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => { void applyAllFacts(); void gopls.refresh('workspace folders changed'); }),

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TargetFacts } from '../../core/analysis';
+import type { BuildContext, TargetFacts } from '../../core/analysis';
 import type { TargetInfo } from '../../core/tinygo/info';
 import {
-  analysisFactsFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
+  analysisFactsFor, buildContextFor, detectTinygo, listTargets, pushRecent, TargetInfoCache, targetInfoCached, type PickerEntry, type ToolchainDeps,
 } from '../../core/tinygo/toolchain';
 import type { MemorySize } from '../../core/tinygo/targets';
 import { capacityFromRoot } from '../../core/size/capacity';
@@ -188,8 +188,9 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     return this.targetFiles.resolver;
   }
 
-  async targetInfo(folder?: vscode.WorkspaceFolder): Promise<TargetInfo | undefined> {
-    const target = this.currentTarget(folder);
+  /** `tinygo info` of the folder's target, or of `other` (e.g. the target named by tinygo.analysis.buildTarget). */
+  async targetInfo(folder?: vscode.WorkspaceFolder, other?: string): Promise<TargetInfo | undefined> {
+    const target = other ?? this.currentTarget(folder);
     if (!target) return undefined;
     const st = await this.state();
     if (st.kind !== 'ok') return undefined;
@@ -226,6 +227,22 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     const st = await this.state();
     const info = st.kind === 'ok' ? await this.targetInfo(folder) : undefined;
     return analysisFactsFor(target, info, st.kind === 'ok' ? st.install.version : undefined);
+  }
+
+  /**
+   * The build context whose constraints decide which files of the folder get TinyGo findings: the folder's target,
+   * or the one `tinygo.analysis.buildTarget` names ('none': undefined, every file is analysed). Undefined too until
+   * tinygo has answered `tinygo info` for it.
+   */
+  async buildContext(folder?: vscode.WorkspaceFolder): Promise<BuildContext | undefined> {
+    const setting = Config.of(folder).analysis.buildTarget();
+    if (setting === 'none') return undefined;
+    const target = setting || this.currentTarget(folder);
+    if (!target) return undefined;
+    const st = await this.state();
+    if (st.kind !== 'ok') return undefined;
+    const info = await this.targetInfo(folder, target);
+    return buildContextFor(target, info, st.install.version);
   }
 
   dispose(): void {
