@@ -38,7 +38,8 @@ export class Config {
     setTarget: async (name: string | undefined): Promise<void> => {
       // "None" over a target the workspace or the user sets is an explicit empty value; otherwise the key goes.
       const i = this.cfg.inspect<string>('target');
-      const wider = (i?.workspaceValue ?? i?.globalValue ?? '').trim();
+      // (Without a .code-workspace file the workspace's settings are the folder's own: not wider.)
+      const wider = ((vscode.workspace.workspaceFile ? i?.workspaceValue : undefined) ?? i?.globalValue ?? '').trim();
       await this.cfg.update('target', name ?? (wider ? '' : undefined), vscode.ConfigurationTarget.WorkspaceFolder);
     },
     languageServer: (): 'auto' | 'own' | 'off' => {
