@@ -191,6 +191,14 @@ const USER_SETTINGS = {
 };
 
 /**
+ * The user settings `npm start` adds for the demo: what setup-test-host.sh installed, so the extension uses it
+ * (the pinned gopls: without the setting the demo opens with "gopls is not installed"). The UI tests apply the same.
+ */
+export function demoSettings(host) {
+  return host.TGW_GOPLS ? { 'tinygo.gopls.path': host.TGW_GOPLS } : {};
+}
+
+/**
  * Starts code-server in a process group of its own and waits for /healthz. `trust: true` keeps Workspace Trust
  * on (for tests of the restricted mode); otherwise the folder is trusted without a prompt.
  * Returns { port, origin, pid, logFile, exited (promise of the exit code), stop() }.
@@ -452,7 +460,7 @@ async function runUi(ctx, kind) {
   // This run's screenshots replace the last run's: a stale FAILED-*.png would mislead.
   for (const f of fs.readdirSync(outDir)) if (f.startsWith(`${kind}-`) && f.endsWith('.png')) fs.rmSync(path.join(outDir, f));
   const wb = {
-    kind, page, url, folder, root: ROOT, runDir: ctx.runDir,
+    kind, page, url, folder, root: ROOT, runDir: ctx.runDir, host: ctx.host,
     extensionsDir: hostPaths(ctx.runDir).extensions,
     extensionId: EXTENSION_ID,
     screenshots: [],
