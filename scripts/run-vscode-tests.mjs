@@ -191,14 +191,6 @@ const USER_SETTINGS = {
 };
 
 /**
- * The user settings `npm start` adds for the demo: what setup-test-host.sh installed, so the extension uses it
- * (the pinned gopls: without the setting the demo opens with "gopls is not installed"). The UI tests apply the same.
- */
-export function demoSettings(host) {
-  return host.TGW_GOPLS ? { 'tinygo.gopls.path': host.TGW_GOPLS } : {};
-}
-
-/**
  * Starts code-server in a process group of its own and waits for /healthz. `trust: true` keeps Workspace Trust
  * on (for tests of the restricted mode); otherwise the folder is trusted without a prompt.
  * Returns { port, origin, pid, logFile, exited (promise of the exit code), stop() }.
@@ -223,11 +215,16 @@ const WATCHDOG = 'exec 3<&0; "$@" </dev/null 3<&- & cs=$!; '
   + '(read -r _ <&3; kill -KILL -- -$$ 2>/dev/null) & w=$!; exec 3<&-; '
   + 'wait "$cs"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"';
 
-async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [], env = {} }) {
+async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, machineSettings, extraArgs = [], env = {} }) {
   runMarks.add(runDir);
   const p = hostPaths(runDir);
   fs.writeFileSync(path.join(p.userData, 'User', 'settings.json'),
     JSON.stringify({ ...USER_SETTINGS, ...(trust ? {} : { 'security.workspace.trust.enabled': false }), ...settings }, null, 2));
+  // The Remote tab of the Settings editor: where code-server takes machine(-overridable) settings such as paths from.
+  if (machineSettings) {
+    fs.mkdirSync(path.join(p.userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(p.userData, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
+  }
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', p.userData, '--extensions-dir', p.extensions,

@@ -2,7 +2,7 @@
 // (14.4), and "Open Settings" on the tinygo-not-found error shows the tinygo.path setting (14.16).
 import fs from 'node:fs';
 import path from 'node:path';
-import { demoSettings } from '../../scripts/run-vscode-tests.mjs';
+import { demoSettings } from '../../scripts/demo-settings.mjs';
 import { assert, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
@@ -17,7 +17,7 @@ function editJson(file, change) {
   change(s);
   fs.writeFileSync(file, JSON.stringify(s, null, 2) + '\n');
 }
-const userSettings = (wb) => path.join(wb.runDir, 'user-data', 'User', 'settings.json');
+const machineSettings = (wb) => path.join(wb.runDir, 'user-data', 'Machine', 'settings.json');
 const workspaceSettings = (wb) => path.join(wb.folder, '.vscode', 'settings.json');
 
 /** Polls `probe` until it returns a truthy value, or fails after `ms` naming `what`. */
@@ -32,12 +32,14 @@ async function until(what, probe, ms) {
 }
 
 export const tests = [
-  ['npm start\'s user settings make the extension run the gopls the demo installed: hover answers, no "not installed"', async (wb) => {
+  ['npm start\'s machine settings make the extension run the gopls the demo installed: hover answers, no "not installed"', async (wb) => {
     const { page } = wb;
     const settings = demoSettings(wb.host);
     if (!settings['tinygo.gopls.path']) { console.log('    TGW_GOPLS is empty (no Go to install gopls): nothing to check'); return; }
-    editJson(userSettings(wb), (s) => Object.assign(s, settings));
+    editJson(machineSettings(wb), (s) => Object.assign(s, settings));
     try {
+      // A fresh window with the demo's user settings, as `npm start` opens it.
+      await page.goto(wb.url, { waitUntil: 'domcontentloaded' });
       await waitForWorkbench(page, 'main.go');
       await quickOpen(page, 'main.go');
       const editor = page.locator('.editor-group-container.active .monaco-editor');
@@ -60,25 +62,29 @@ export const tests = [
       await wb.screenshot('first-use-gopls-hover');
       await page.mouse.move(5, 5);
     } finally {
-      editJson(userSettings(wb), (s) => { for (const k of Object.keys(settings)) delete s[k]; });
+      editJson(machineSettings(wb), (s) => { for (const k of Object.keys(settings)) delete s[k]; });
     }
   }],
 
   ['"Open Settings" on the tinygo-not-found error opens the settings editor where tinygo.path is shown', async (wb) => {
     const { page } = wb;
+    if (!(await page.locator('.monaco-workbench').isVisible())) await page.goto(wb.url, { waitUntil: 'domcontentloaded' });
     await waitForWorkbench(page, 'main.go');
     editJson(workspaceSettings(wb), (s) => { s['tinygo.path'] = path.join(wb.folder, 'no-tinygo-here', 'tinygo'); });
     try {
-      // The setting is looked at once it stopped changing; the picker then says tinygo is missing.
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'TinyGo:' })
-        .filter({ has: page.locator('.monaco-button', { hasText: 'Open Settings' }) }).first();
-      await until('the tinygo-not-found error', async () => {
-        if (await toast.isVisible()) return true;
+      // The picker says tinygo is missing; the error is found where it is, a toast or the notification center.
+      const withButton = (loc) => loc.filter({ hasText: 'no-tinygo-here' }).filter({ has: page.locator('.monaco-button', { hasText: 'Open Settings' }) }).first();
+      const toast = withButton(page.locator('.notifications-toasts .notification-toast'));
+      const listed = withButton(page.locator('.notifications-center .notification-list-item'));
+      const found = await until('the tinygo-not-found error', async () => {
+        if (await toast.isVisible()) return toast;
         await runCommand(page, 'TinyGo: Select Target');
-        try { await toast.waitFor({ state: 'visible', timeout: 5000 }); return true; } catch { return false; }
+        try { await toast.waitFor({ state: 'visible', timeout: 5000 }); return toast; } catch { /* look in the center */ }
+        await runCommand(page, 'Notifications: Show Notifications');
+        try { await listed.waitFor({ state: 'visible', timeout: 5000 }); return listed; } catch { return undefined; }
       }, 60_000);
-      console.log(`    error: ${oneLine(await toast.innerText()).slice(0, 200)}`);
-      await toast.locator('.monaco-button', { hasText: 'Open Settings' }).first().click();
+      console.log(`    error: ${oneLine(await found.innerText()).slice(0, 200)}`);
+      await found.locator('.monaco-button', { hasText: 'Open Settings' }).first().click();
       const editor = page.locator('.settings-editor');
       await editor.waitFor({ state: 'visible', timeout: 30_000 });
       const row = editor.locator('.setting-item', { hasText: 'Path to the tinygo executable' }).first();
