@@ -21,9 +21,6 @@ export class Settle implements vscode.Disposable {
     this.timers.set(key, setTimeout(() => { this.timers.delete(key); action(); }, this.ms));
   }
 
-  /** Whether an action for `key` is waiting. */
-  pending(key: string): boolean { return this.timers.has(key); }
-
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
