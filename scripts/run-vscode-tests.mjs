@@ -215,11 +215,16 @@ const WATCHDOG = 'exec 3<&0; "$@" </dev/null 3<&- & cs=$!; '
   + '(read -r _ <&3; kill -KILL -- -$$ 2>/dev/null) & w=$!; exec 3<&-; '
   + 'wait "$cs"; rc=$?; kill "$w" 2>/dev/null; exit "$rc"';
 
-async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, extraArgs = [], env = {} }) {
+async function startCodeServerOnce({ host, runDir, folder, port, trust = false, smokeTestDriver = true, settings = {}, machineSettings, extraArgs = [], env = {} }) {
   runMarks.add(runDir);
   const p = hostPaths(runDir);
   fs.writeFileSync(path.join(p.userData, 'User', 'settings.json'),
     JSON.stringify({ ...USER_SETTINGS, ...(trust ? {} : { 'security.workspace.trust.enabled': false }), ...settings }, null, 2));
+  // The Remote tab of the Settings editor: where code-server takes machine(-overridable) settings such as paths from.
+  if (machineSettings) {
+    fs.mkdirSync(path.join(p.userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(p.userData, 'Machine', 'settings.json'), JSON.stringify(machineSettings, null, 2));
+  }
   const args = [
     '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
     '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
@@ -452,7 +457,7 @@ async function runUi(ctx, kind) {
   // This run's screenshots replace the last run's: a stale FAILED-*.png would mislead.
   for (const f of fs.readdirSync(outDir)) if (f.startsWith(`${kind}-`) && f.endsWith('.png')) fs.rmSync(path.join(outDir, f));
   const wb = {
-    kind, page, url, folder, root: ROOT, runDir: ctx.runDir,
+    kind, page, url, folder, root: ROOT, runDir: ctx.runDir, host: ctx.host,
     extensionsDir: hostPaths(ctx.runDir).extensions,
     extensionId: EXTENSION_ID,
     screenshots: [],

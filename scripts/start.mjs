@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import {
   ROOT, exampleWorkspace, installVsix, log, newRunDir, removeRunTmp, startCodeServer, tail, testHostEnv, workbenchUrl,
 } from './run-vscode-tests.mjs';
+import { demoSettings } from './demo-settings.mjs';
 
 const argv = process.argv.slice(2);
 const dev = argv.includes('--dev');
@@ -41,13 +42,14 @@ if (!dev) {
 const port = process.env.PORT ? Number(process.env.PORT) : undefined;
 let server;
 try {
-  server = await startCodeServer({ host, runDir, folder, port, smokeTestDriver: dev });
+  server = await startCodeServer({ host, runDir, folder, port, smokeTestDriver: dev, machineSettings: demoSettings(host) });
 } catch (err) {
   console.error(`start: ${err instanceof Error ? err.message : String(err)}`);
   removeRunTmp(runDir);
   process.exit(1);
 }
 const url = dev ? workbenchUrl(server, folder, { extensionDevelopmentPath: ROOT }) : workbenchUrl(server, folder);
+for (const [k, v] of Object.entries(demoSettings(host))) log(`machine (Remote) setting ${k}: ${v}`);
 log(`code-server pid ${server.pid} (process group), state in ${path.relative(ROOT, runDir)}, log ${path.relative(ROOT, server.logFile)}`);
 console.log(`\nTinyGo Workbench (${dev ? 'from this folder' : 'installed from the .vsix'}) in VS Code 1.139.1:\n\n  ${url}\n\n` +
   `Folder: ${folder}\nFrom another machine: ssh -L ${server.port}:127.0.0.1:${server.port} this-host, then open the URL. Ctrl-C stops.`);

@@ -30,6 +30,18 @@ export class Config {
     /** `tinygo.path`: the one place it is read (the toolchain finds and checks tinygo; everyone else asks it). */
     tinygoPath: (): string => this.str('path'),
     goplsPath: (): string => this.str('gopls.path'),
+    /** `tinygo.target`: the folder's board (resource scope, so it lives in the folder's .vscode/settings.json). */
+    target: (): string | undefined => this.str('target') || undefined,
+    /** Whether the folder itself (not the user or the workspace) sets `tinygo.target`. */
+    folderSetsTarget: (): boolean => this.cfg.inspect<string>('target')?.workspaceFolderValue !== undefined,
+    /** Writes the folder's `tinygo.target` (undefined removes it: plain Go unless a wider scope sets one). */
+    setTarget: async (name: string | undefined): Promise<void> => {
+      // "None" over a target the workspace or the user sets is an explicit empty value; otherwise the key goes.
+      const i = this.cfg.inspect<string>('target');
+      // (Without a .code-workspace file the workspace's settings are the folder's own: not wider.)
+      const wider = ((vscode.workspace.workspaceFile ? i?.workspaceValue : undefined) ?? i?.globalValue ?? '').trim();
+      await this.cfg.update('target', name ?? (wider ? '' : undefined), vscode.ConfigurationTarget.WorkspaceFolder);
+    },
     languageServer: (): 'auto' | 'own' | 'off' => {
       const m = this.str('languageServer', 'auto');
       return m === 'own' || m === 'off' ? m : 'auto';
@@ -59,10 +71,13 @@ export class Config {
      * or another target's name.
      */
     buildTarget: (): string => this.str('analysis.buildTarget'),
-    /** Until the toolchain knows the target, the documented default, adjustable per setting. */
-    targetFacts: (): TargetFacts => {
+    /**
+     * Until the toolchain knows the target, the documented default, adjustable per setting; `tinygoVersion` is the
+     * installed tinygo's when the toolchain found one (the setting still wins when it names a version).
+     */
+    targetFacts: (tinygoVersion?: string): TargetFacts => {
       const o = this.cfg.get<Partial<TargetFacts>>('analysis.targetFacts', {}) ?? {};
-      return { ...DEFAULT_TARGET_FACTS, ...o };
+      return { ...DEFAULT_TARGET_FACTS, ...(tinygoVersion ? { tinygoVersion } : {}), ...o };
     },
   };
 

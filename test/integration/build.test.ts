@@ -88,6 +88,52 @@ suite('build', () => {
     assert.match(ds[0].message, /cannot use "hello" \(untyped string constant\) as int value/);
   });
 
+  test('a build error goes when its line is fixed, the others when the file is saved; none drifts onto another line (issue 14.2)', async () => {
+    const editor = await open('errors');
+    const doc = editor.document;
+    const original = doc.getText();
+    const r = await build();
+    assert.ok(isEvent(r) && !r.success, JSON.stringify(r));
+    await until('the 2 build errors', () => buildDiags(doc.uri).length === 2);
+    try {
+      // A line above both: they move with their text (line 6 and 7 now), never stay on a line that holds other code.
+      const above = new vscode.WorkspaceEdit();
+      above.insert(doc.uri, new vscode.Position(0, 0), '// a comment\n');
+      assert.ok(await vscode.workspace.applyEdit(above));
+      await until('the errors to move with their lines', () => buildDiags(doc.uri).map((d) => d.range.start.line).sort().join() === '6,7');
+      // Fix the line of "undefined: undefinedVar": that error goes at once.
+      const fixLine = doc.lineAt(7);
+      assert.match(fixLine.text, /undefinedVar/);
+      const fix = new vscode.WorkspaceEdit();
+      fix.replace(doc.uri, fixLine.range, '\tfmt.Println(x)');
+      assert.ok(await vscode.workspace.applyEdit(fix));
+      const left = await until('the fixed line\'s error to go', () => { const d = buildDiags(doc.uri); return d.length === 1 ? d : undefined; });
+      assert.equal(left[0].range.start.line, 6);
+      assert.match(left[0].message, /cannot use "hello"/);
+      assert.ok(!buildDiags(doc.uri).some((d) => /undefinedVar/.test(d.message)));
+      // Saved: the file is no longer what was compiled, so what the build said about it is stale and goes.
+      assert.ok(await doc.save());
+      await until('the saved file\'s build errors to go', () => buildDiags(doc.uri).length === 0);
+    } finally {
+      await fsp.writeFile(doc.uri.fsPath, original);
+      await until('errors/main.go back to the fixture', () => doc.getText() === original && !doc.isDirty);
+    }
+  });
+
+  test('the tinygo task and TinyGo: Build write the same firmware file: one naming rule (issue 14.5)', async () => {
+    // The provided task builds the workspace folder ("."); so does the command with package ".".
+    const r = await build({ package: '.' });
+    assert.ok(isEvent(r), JSON.stringify(r));
+    const tasks = await vscode.tasks.fetchTasks({ type: 'tinygo' });
+    const provided = tasks.find((t) => t.definition.command === 'build' && (t.scope as vscode.WorkspaceFolder | undefined)?.uri?.toString() === folder.uri.toString());
+    assert.ok(provided, `tasks: ${tasks.map((t) => t.name).join(', ')}`);
+    const args = (provided.execution as vscode.ProcessExecution).args;
+    const o = args[args.indexOf('-o') + 1];
+    assert.ok(o, args.join(' '));
+    assert.equal(path.resolve(folder.uri.fsPath, o), r.outputPath);
+    assert.equal(path.basename(r.outputPath), `${path.basename(folder.uri.fsPath)}-feather-nrf52840.elf`);
+  });
+
   test('-print-allocs lines become Information diagnostics, merged with the editing-time hints; an edit clears its line', async () => {
     const editor = await open('allocs');
     const doc = editor.document;
@@ -263,7 +309,7 @@ suite('build', () => {
 
     // What a tasks.json entry does: the definition alone, resolved by the provider, run as a task.
     const def = { type: 'tinygo' as const, command: 'build' as const, package: `${ODD}/errors` };
-    const args = taskArgs(def, undefined, 'build');
+    const args = taskArgs(def, undefined, 'build', folder.uri.fsPath);
     assert.deepEqual([args[0], args.at(-1)], ['build', `./${ODD}/errors`]);
     const task = new vscode.Task(def, folder, 'errors', 'tinygo', new vscode.ProcessExecution(FAKE_TINYGO, args, { cwd: folder.uri.fsPath }), ['$tinygo']);
     const ended = new Promise<void>((resolve) => { const s = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution.task.name === 'errors') { s.dispose(); resolve(); } }); });

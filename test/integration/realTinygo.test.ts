@@ -189,6 +189,37 @@ suite('real tinygo: gopls understands the board', function () {
       `(gopls restarted after ${tRestart.toFixed(0)} ms, initialize took ${start.ms.toFixed(0)} ms; ${os.cpus().length} cores; real tinygo ${version})`);
   });
 
+  test(`F12 into TinyGo's own sources (issue 14.17): gopls' errors there (arm.Asm, device/nrf) stay out of Problems`, async () => {
+    const tp = p!;
+    assert.equal(tp.toolchain.currentTarget(folder), TARGET);
+    const doc = await vscode.workspace.openTextDocument(blinky());
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const goroot = tp.gopls.lastStart?.folders[folder.uri.toString()]?.desired?.env.GOROOT;
+    assert.ok(goroot, 'no merged GOROOT for the target');
+    const roots = [goroot, fs.realpathSync(goroot)].map((r) => vscode.Uri.file(r).path + '/');
+    const inToolchain = (u: vscode.Uri) => roots.some((r) => u.path.startsWith(r));
+    const defs = await until('machine.LED to resolve into the GOROOT', async () => {
+      const d = await definitions(doc, 'led := ', 'LED');
+      return d.some((l) => inToolchain(locUri(l))) ? d : undefined;
+    }, GOPLS_MS);
+    // What F12 does: open the definition's file in an editor; gopls then type-checks TinyGo's machine package.
+    const target = defs.find((l) => inToolchain(locUri(l)))!;
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(locUri(target)), { preview: false });
+    const visible = () => vscode.languages.getDiagnostics()
+      .filter(([u, ds]) => inToolchain(u) && ds.some((d) => d.source !== 'TinyGo'))
+      .map(([u, ds]) => `${path.posix.basename(u.path)}: ${ds.map((d) => d.message).join(' | ')}`);
+    const seen = await until('gopls to report on TinyGo\'s sources (kept out, or shown)', () => {
+      const shown = visible();
+      const hidden = tp.gopls.hiddenDiagnosticFiles();
+      return shown.length > 0 || hidden.length > 0 ? { shown, hidden } : undefined;
+    }, GOPLS_MS);
+    console.log(`    [real tinygo] gopls' diagnostics kept out of Problems for: ${seen.hidden.map((f) => path.basename(f)).join(', ') || 'none'}`);
+    assert.deepEqual(seen.shown, [], 'gopls errors in TinyGo\'s own files reached Problems');
+    // The user's file still gets gopls' findings: only the toolchain's trees are filtered.
+    assert.ok(!tp.gopls.hiddenDiagnosticFiles().some((f) => f === blinky().fsPath));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   test('back to None: machine.LED stops resolving again', async () => {
     const tp = p!;
     const doc = await vscode.workspace.openTextDocument(blinky());

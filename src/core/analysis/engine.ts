@@ -195,7 +195,11 @@ export class Analyzer {
   private analyzeDecls(tree: Tree, text: string, options: AnalyzeOptions, memo?: DeclMemo): Finding[] {
     const m = memo ?? Object.assign(new DeclMemo(), { keep: false });
     const contextKey = `${targetFactsKey(options.target)}\n${JSON.stringify(options.rules ?? {})}`;
-    if (m.contextKey !== contextKey) { m.entries.clear(); m.contextKey = contextKey; m.merged = undefined; m.factParts = []; }
+    if (m.contextKey !== contextKey) {
+      // Other facts (a target, a TinyGo version, rule settings): every finding is recomputed. The last tree's nodes
+      // (`kids`) hold findings too, so they go with the entries, or the unchanged declarations keep the old facts.
+      m.entries.clear(); m.contextKey = contextKey; m.merged = undefined; m.factParts = []; m.kids = undefined; m.dirty = undefined;
+    }
     const active = this.rules.filter((r) => options.rules?.[r.id]?.enabled !== false);
     const root = tree.rootNode;
 

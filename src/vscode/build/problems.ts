@@ -33,20 +33,26 @@ export function allocMessage(a: MergedAlloc): string {
 
 /**
  * The Problems-panel side of a build: compiler errors and `-print-allocs` lines in the collection `tinygo-build`.
- * Everything is replaced at the next build; an allocation diagnostic also goes when its line is edited (the
- * compiler's statement is about the old text), and the ones below an edit move with their lines.
+ * Everything is replaced at the next build. The compiler's statements are about the text it compiled: a diagnostic
+ * goes when its line is edited, the ones below an edit move with their lines, and once the file is saved changed
+ * its errors go altogether (they are stale: the next build says what is still wrong).
  */
 export class BuildProblems implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('tinygo-build');
-  private readonly sub: vscode.Disposable;
+  private readonly subs: vscode.Disposable[];
+  /** Files edited since the build published their diagnostics. */
+  private readonly edited = new Set<string>();
 
   constructor() {
-    this.sub = vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e));
+    this.subs = [
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdit(e)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.onSave(d)),
+    ];
   }
 
   /** Replaces everything of a previous build of the same folder (other folders' results stay). */
   publish(previousUris: readonly vscode.Uri[], diagnostics: readonly BuildDiagnostic[], allocs: readonly MergedAlloc[], fallbackUri?: vscode.Uri): vscode.Uri[] {
-    for (const u of previousUris) this.collection.delete(u);
+    for (const u of previousUris) { this.collection.delete(u); this.edited.delete(u.toString()); }
     const byFile = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     const add = (uri: vscode.Uri, d: vscode.Diagnostic) => {
       const k = uri.toString();
@@ -67,13 +73,14 @@ export class BuildProblems implements vscode.Disposable {
       add(uri, diag);
     }
     for (const a of allocs) add(vscode.Uri.file(a.file), new AllocDiagnostic(lineRange(a.line, a.column), allocMessage(a), a));
-    for (const { uri, list } of byFile.values()) this.collection.set(uri, list);
+    for (const { uri, list } of byFile.values()) { this.collection.set(uri, list); this.edited.delete(uri.toString()); }
     return [...byFile.values()].map((e) => e.uri);
   }
 
   private onEdit(e: vscode.TextDocumentChangeEvent): void {
     const current = this.collection.get(e.document.uri);
     if (!current || current.length === 0 || e.contentChanges.length === 0) return;
+    this.edited.add(e.document.uri.toString());
     let list = [...current];
     let changed = false;
     for (const c of e.contentChanges) {
@@ -83,7 +90,9 @@ export class BuildProblems implements vscode.Disposable {
       const next: vscode.Diagnostic[] = [];
       for (const d of list) {
         const line = d.range.start.line;
-        if (d instanceof AllocDiagnostic && line >= first && line <= last) { changed = true; continue; }
+        // An edited line no longer says what the compiler read: its statement about it goes (an error stays only where the
+        // text is as compiled, never on a line that now holds something else).
+        if (line >= first && line <= last) { changed = true; continue; }
         if (delta !== 0 && line > last) {
           const moved = d instanceof AllocDiagnostic
             ? new AllocDiagnostic(d.range.with(d.range.start.translate(delta), d.range.end.translate(delta)), d.message, d.alloc)
@@ -99,7 +108,17 @@ export class BuildProblems implements vscode.Disposable {
     if (changed) this.collection.set(e.document.uri, list);
   }
 
+  /** A file saved after an edit: its build errors are stale (allocation notes stay, moved with their lines). */
+  private onSave(d: vscode.TextDocument): void {
+    const key = d.uri.toString();
+    if (!this.edited.delete(key)) return;
+    const current = this.collection.get(d.uri);
+    if (!current || current.length === 0) return;
+    const left = current.filter((x) => x instanceof AllocDiagnostic);
+    if (left.length !== current.length) this.collection.set(d.uri, left);
+  }
+
   clear(): void { this.collection.clear(); }
 
-  dispose(): void { this.sub.dispose(); this.collection.dispose(); }
+  dispose(): void { for (const s of this.subs) s.dispose(); this.collection.dispose(); }
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { outputFileName } from '../../core/build';
+import { outputPathFor } from '../../core/build';
 
 export const TASK_TYPE = 'tinygo';
 
@@ -24,16 +24,18 @@ export interface TaskDeps {
 }
 
 /**
- * Tasks run tinygo in the workspace folder, so the relative paths it prints resolve with `$tinygo`'s
- * `["autoDetect", "${workspaceFolder}"]` (absolute GOROOT paths resolve as they are).
+ * Tasks run tinygo in the workspace folder (`folderPath`), so the relative paths it prints resolve with `$tinygo`'s
+ * `["autoDetect", "${workspaceFolder}"]` (absolute GOROOT paths resolve as they are). The firmware gets the name
+ * TinyGo: Build gives it (outputPathFor: the package folder's name and the target), relative to the folder.
  */
-export function taskArgs(def: TinyGoTaskDefinition, target: string | undefined, outputDir: string): string[] {
+export function taskArgs(def: TinyGoTaskDefinition, target: string | undefined, outputDir: string, folderPath: string): string[] {
   const pkg = def.package?.trim() || '.';
   const pkgArg = pkg === '.' || pkg.startsWith('./') || pkg.startsWith('../') || path.isAbsolute(pkg) ? pkg : `./${pkg}`;
   const args: string[] = [def.command === 'flash' ? 'flash' : 'build'];
   if (target) args.push(`-target=${target}`);
   if (def.command !== 'flash' && !(def.flags ?? []).some((f) => /^--?o(=|$)/.test(f))) {
-    args.push('-o', path.join(outputDir || 'build', outputFileName(pkg === '.' ? 'program' : pkg, target)));
+    const firmware = outputPathFor(folderPath, outputDir, path.resolve(folderPath, pkg), target);
+    args.push('-o', path.relative(folderPath, firmware) || firmware);
   }
   args.push(...(def.flags ?? []).filter((f) => typeof f === 'string'), pkgArg);
   return args;
@@ -64,7 +66,7 @@ export class TinyGoTaskProvider implements vscode.TaskProvider {
   private async make(def: TinyGoTaskDefinition, folder: vscode.WorkspaceFolder): Promise<vscode.Task | undefined> {
     const target = def.target?.trim() || this.deps.currentTarget(folder);
     const tinygo = (await this.deps.tinygo(folder)) ?? 'tinygo';
-    const args = taskArgs(def, target, this.deps.outputDir(folder));
+    const args = taskArgs(def, target, this.deps.outputDir(folder), folder.uri.fsPath);
     const name = `${def.command}${target ? ` ${target}` : ''}${def.package && def.package !== '.' ? ` ${def.package}` : ''}`;
     const task = new vscode.Task(def, folder, name, TASK_TYPE,
       new vscode.ProcessExecution(tinygo, args, { cwd: folder.uri.fsPath }), ['$tinygo']);

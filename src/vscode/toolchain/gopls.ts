@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -7,8 +8,11 @@ import { decideCoexistence, type CoexistenceDecision, type LanguageServerMode } 
 import { GOPLS_MODULE, goSatisfies, goVersionOf, installArgs, parseRequiresNewerGo, releasesBelow } from '../../core/gopls/install';
 import { INSTALL_GOPLS_ARGS, locateGo, locateGopls } from '../../core/gopls/locate';
 import { goplsConfigForOwnClient, mergeGoplsSettings, type GoplsDesired, type GoplsManaged } from '../../core/gopls/settings';
+import { isUnderRoots } from '../../core/gopls/toolchainFiles';
+import { tinygoRoot } from '../../core/tinygo/root';
 import type { TargetInfo } from '../../core/tinygo/info';
 import { Config } from '../config';
+import { openSetting } from '../openSetting';
 import type { Ctx, ToolchainApi } from '../services';
 import { locateDeps } from './service';
 
@@ -85,6 +89,12 @@ export class GoplsManager implements vscode.Disposable {
   private goplsPath: string | undefined;
   decision: CoexistenceDecision | undefined;
   lastStart: GoplsStart | undefined;
+  /** TinyGo's own source trees (TINYGOROOT, each folder's merged GOROOT, and their real paths): gopls' findings there are not the user's. */
+  private toolchainRoots: string[] = [];
+  /** Files under those trees whose gopls diagnostics were kept out of Problems (the status and the tests read it). */
+  private readonly hiddenFiles = new Set<string>();
+  /** What the user was warned about, in order (each message once per session). */
+  private readonly warned: string[] = [];
 
   constructor(private readonly ctx: Ctx, private readonly toolchain: ToolchainApi, private readonly prompt: Prompt = showPrompt) {}
 
@@ -127,6 +137,7 @@ export class GoplsManager implements vscode.Disposable {
       const info = target && (decision.runOwn || decision.configureGoExtension) ? await this.toolchain.targetInfo(f) : undefined;
       envs.set(f.uri.toString(), { target, desired: desiredFrom(info) });
     }
+    if (trusted) await this.learnToolchainRoots(envs);
     if (trusted) {
       // The Go extension's settings are only written after the user said yes, once per workspace; there is
       // nothing to ask while no folder has a target.
@@ -194,6 +205,19 @@ export class GoplsManager implements vscode.Disposable {
               return config;
             });
           },
+        },
+        // F12 into machine.LED opens TinyGo's sources; gopls then reports what it cannot type-check there (functions
+        // implemented in assembly: arm.Asm, arm.SVCall1). Those are not the user's problems: they are dropped.
+        handleDiagnostics: (uri, diagnostics, next) => {
+          if (uri.scheme === 'file' && isUnderRoots(uri.fsPath, this.toolchainRoots)) {
+            if (diagnostics.length > 0 && !this.hiddenFiles.has(uri.fsPath)) {
+              this.hiddenFiles.add(uri.fsPath);
+              this.output.appendLine(`[tinygo] ${diagnostics.length} diagnostic(s) in TinyGo's own ${uri.fsPath} kept out of Problems`);
+            }
+            next(uri, []);
+            return;
+          }
+          next(uri, diagnostics);
         },
       },
       errorHandler: {
@@ -336,9 +360,31 @@ export class GoplsManager implements vscode.Disposable {
     return this.prompt(message, ...items);
   }
 
+  /** TINYGOROOT and the folders' merged GOROOTs, as given and resolved (gopls reports paths as it opened them). */
+  private async learnToolchainRoots(envs: Map<string, FolderEnv>): Promise<void> {
+    const st = await this.toolchain.state();
+    const roots = new Set<string>();
+    if (st.kind === 'ok') {
+      const root = await tinygoRoot(this.ctx.exec, st.install.path);
+      if (root) roots.add(root);
+    }
+    for (const e of envs.values()) if (e.desired?.env.GOROOT) roots.add(e.desired.env.GOROOT);
+    for (const r of [...roots]) {
+      try { roots.add(await fs.promises.realpath(r)); } catch { /* gone: the path as given is all there is */ }
+    }
+    this.toolchainRoots = [...roots];
+  }
+
+  /** Files in TinyGo's own sources whose gopls diagnostics were kept out of Problems. */
+  hiddenDiagnosticFiles(): readonly string[] { return [...this.hiddenFiles]; }
+
+  /** The warnings shown so far (a half-typed setting must not produce one). */
+  warnings(): readonly string[] { return this.warned; }
+
   private warnOnce(message: string): void {
     if (this.shown.has(message)) return;
     this.shown.add(message);
+    this.warned.push(message);
     this.ctx.log.appendLine(`[gopls] ${message}`);
     void vscode.window.showWarningMessage(`TinyGo: ${message}`);
   }
@@ -357,7 +403,7 @@ export class GoplsManager implements vscode.Disposable {
       'TinyGo: gopls (the Go language server) is not installed, so Go files get no type checking or completion here. Install it now ' +
       `("go ${INSTALL_GOPLS_ARGS.join(' ')}")?`, 'Install gopls', 'Set Path').then((a) => {
       if (a === 'Install gopls') void vscode.commands.executeCommand('tinygo.installGopls');
-      if (a === 'Set Path') void vscode.commands.executeCommand('workbench.action.openSettings', 'tinygo.gopls.path');
+      if (a === 'Set Path') void openSetting('tinygo.gopls.path');
     });
   }
 

@@ -1,11 +1,14 @@
 import * as vscode from 'vscode';
 import type { PickerEntry } from '../../core/tinygo/toolchain';
 import { Config } from '../config';
+import { openSetting } from '../openSetting';
 import { activeFolder } from '../folders';
 import type { Ctx, Started } from '../services';
+import { Settle } from '../settle';
 import { GoplsManager, type Prompt } from './gopls';
 import { ToolchainService } from './service';
 import { TargetStatusBar } from './statusBar';
+import { migrateTargetsFromState } from './targetSetting';
 
 /** What the wiring may inject: how gopls' questions reach the user, and who watches the target picker. */
 export interface ToolchainOptions {
@@ -65,8 +68,9 @@ export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
   };
 
   const toldBroken = new Set<string>();
+  const settle = new Settle();
   const disposables: vscode.Disposable[] = [
-    toolchain, status, gopls,
+    toolchain, status, gopls, settle,
     toolchain.onDidChangeTarget((e) => {
       void applyFacts(e.folder);
       void gopls.refresh(`target ${e.target ?? 'none'}`);
@@ -78,7 +82,7 @@ export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
       if (st.kind === 'broken' && !toldBroken.has(st.message)) {
         toldBroken.add(st.message);
         void vscode.window.showErrorMessage(`TinyGo: ${st.message}`, 'Open Settings', 'Show Output').then((a) => {
-          if (a === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'tinygo.path');
+          if (a === 'Open Settings') void openSetting('tinygo.path');
           if (a === 'Show Output') ctx.log.show(true);
         });
       }
@@ -87,19 +91,29 @@ export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
       void toolchain.state(true).then(() => gopls.refresh('workspace trusted'));
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (['tinygo.languageServer', 'tinygo.gopls', 'go.useLanguageServer', 'go.buildTags', 'go.buildFlags'].some((s) => e.affectsConfiguration(s))) {
+      // A path is typed one keystroke at a time in the Settings UI: it is looked at once it stopped changing.
+      if (Config.affects(e, 'gopls.path')) {
+        settle.run('gopls.path', () => { void gopls.refresh('tinygo.gopls.path changed', { restart: true }); });
+      } else if (['tinygo.languageServer', 'tinygo.gopls', 'go.useLanguageServer', 'go.buildTags', 'go.buildFlags'].some((s) => e.affectsConfiguration(s))) {
         void gopls.refresh('settings changed', { restart: e.affectsConfiguration('tinygo.gopls') });
       } else if (Config.affects(e, 'path')) {
-        void toolchain.state().then(() => gopls.refresh('tinygo.path changed'));
+        settle.run('path', () => { void toolchain.state().then(() => gopls.refresh('tinygo.path changed')); });
       }
-      if (Config.affects(e, 'analysis.buildTarget')) void applyAllFacts();
+      if (Config.affects(e, 'analysis.targetFacts') || Config.affects(e, 'analysis.buildTarget')) void applyAllFacts();
     }),
     vscode.extensions.onDidChange(() => { void gopls.refresh('extensions changed'); }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => { void applyAllFacts(); void gopls.refresh('workspace folders changed'); }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => { toolchain.noteTargets(); void applyAllFacts(); void gopls.refresh('workspace folders changed'); }),
   ];
 
   // Nothing here blocks activation: tinygo and gopls start in the background.
   void (async () => {
+    try {
+      const moved = await migrateTargetsFromState(ctx.extension.workspaceState, vscode.workspace.workspaceFolders ?? []);
+      for (const f of moved) ctx.log.appendLine(`[toolchain] the target of ${f.name} moved from the workspace state to its "tinygo.target" setting`);
+    } catch (err) {
+      ctx.log.appendLine(`[toolchain] could not move the target into "tinygo.target": ${err instanceof Error ? err.message : String(err)}`);
+    }
+    toolchain.noteTargets();
     await toolchain.state();
     await applyAllFacts();
     await gopls.refresh('activation');

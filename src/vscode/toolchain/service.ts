@@ -12,10 +12,13 @@ import { capacityFromRoot } from '../../core/size/capacity';
 import { tinygoRoot } from '../../core/tinygo/root';
 import { TargetFileResolver } from '../../core/tinygo/targetFiles';
 import { Config } from '../config';
+import { openSetting } from '../openSetting';
 import type { Ctx, ToolchainApi, ToolchainState } from '../services';
+import { Settle } from '../settle';
 import { showTargetPicker } from './picker';
 
-const TARGET_KEY = 'tinygo.target:';
+/** A target for a window without a folder (a loose file) has no settings file to go to: kept in the workspace state. */
+const NO_FOLDER_TARGET_KEY = 'tinygo.target:';
 const RECENT_KEY = 'tinygo.recentTargets';
 
 export async function isExecutable(p: string): Promise<boolean> {
@@ -62,20 +65,27 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   readonly onDidChangeTarget = this.changeTarget.event;
   /** Fires when a (re)check of the toolchain finished. */
   readonly onDidChangeState = this.changeState.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeTarget, this.changeState];
+  private readonly settle = new Settle();
+  private readonly disposables: vscode.Disposable[] = [this.changeTarget, this.changeState, this.settle];
 
   /** `onPickerItems` sees what each target picker offers (the tests read it through the test API). */
   constructor(private readonly ctx: Ctx, private readonly options: { onPickerItems?: (entries: readonly PickerEntry[]) => void } = {}) {
     this.cache = new TargetInfoCache(ctx.extension.globalState, dirExists);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (Config.affects(e, 'path')) void this.state(true);
+        // Forgotten at once (whoever uses tinygo next checks the new value), checked and announced only once the
+        // value stopped changing: the Settings UI writes on every keystroke.
+        if (Config.affects(e, 'path')) { this.forget(); this.settle.run('path', () => { void this.state(true); }); }
+        if (Config.affects(e, 'target')) this.targetSettingChanged();
       }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { void this.state(true); }),
     );
   }
 
   private deps(): ToolchainDeps { return locateDeps(this.ctx); }
+
+  /** The next state() checks tinygo again. */
+  private forget(): void { this.statePromise = undefined; }
 
   state(refresh = false): Promise<ToolchainState> {
     if (refresh || !this.statePromise) {
@@ -105,10 +115,32 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     }
   }
 
+  /** The folder's `tinygo.target` setting (the one store: the picker writes it, a team commits it). */
   currentTarget(folder?: vscode.WorkspaceFolder): string | undefined {
     const f = resolveFolder(folder);
-    const v = this.ctx.extension.workspaceState.get<string | null>(TARGET_KEY + (f?.uri.toString() ?? ''));
+    if (f) return Config.of(f).toolchain.target();
+    const v = this.ctx.extension.workspaceState.get<string | null>(NO_FOLDER_TARGET_KEY);
     return typeof v === 'string' && v !== '' ? v : undefined;
+  }
+
+  /** What each folder's target was when last announced, so an edit of settings.json is announced once. */
+  private readonly announced = new Map<string, string | undefined>();
+
+  /** Someone (the picker, the user in settings.json, a git checkout) changed `tinygo.target`: announce the folders whose target changed. */
+  private targetSettingChanged(): void {
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      const key = f.uri.toString();
+      const now = this.currentTarget(f);
+      if (this.announced.has(key) && this.announced.get(key) === now) continue;
+      this.announced.set(key, now);
+      this.ctx.log.appendLine(`[toolchain] target of ${f.name}: ${now ?? 'none (plain Go)'} (tinygo.target)`);
+      this.changeTarget.fire({ folder: f, target: now });
+    }
+  }
+
+  /** Remembers every folder's target as announced (activation: nothing has changed yet). */
+  noteTargets(): void {
+    for (const f of vscode.workspace.workspaceFolders ?? []) this.announced.set(f.uri.toString(), this.currentTarget(f));
   }
 
   recentTargets(): string[] { return this.ctx.extension.globalState.get<string[]>(RECENT_KEY) ?? []; }
@@ -116,7 +148,13 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   async setTarget(folder: vscode.WorkspaceFolder | undefined, target: string | undefined): Promise<void> {
     const f = resolveFolder(folder);
     const name = target?.trim() || undefined;
-    await this.ctx.extension.workspaceState.update(TARGET_KEY + (f?.uri.toString() ?? ''), name ?? null);
+    if (f) {
+      // Announced here, at once; the configuration event that follows finds it announced already.
+      this.announced.set(f.uri.toString(), name);
+      await Config.of(f).toolchain.setTarget(name);
+    } else {
+      await this.ctx.extension.workspaceState.update(NO_FOLDER_TARGET_KEY, name ?? null);
+    }
     if (name) await this.ctx.extension.globalState.update(RECENT_KEY, pushRecent(this.recentTargets(), name));
     this.ctx.log.appendLine(`[toolchain] target of ${f?.name ?? 'the workspace'}: ${name ?? 'none (plain Go)'}`);
     this.changeTarget.fire({ folder: f, target: name });
@@ -132,7 +170,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     }
     if (st.kind !== 'ok') {
       const a = await vscode.window.showErrorMessage(`TinyGo: ${st.message}`, 'Open Settings', 'Show Output');
-      if (a === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'tinygo.path');
+      if (a === 'Open Settings') await openSetting('tinygo.path');
       if (a === 'Show Output') this.ctx.log.show(true);
       return undefined;
     }
@@ -220,11 +258,14 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     return r.info;
   }
 
-  /** The analysers' facts for the folder's target (undefined: no target, the settings' defaults apply). */
+  /**
+   * The analysers' facts for the folder's target; without a target the settings' defaults with the installed
+   * tinygo's version (undefined: no target and no tinygo, the settings' defaults apply as they are).
+   */
   async analysisFacts(folder?: vscode.WorkspaceFolder): Promise<TargetFacts | undefined> {
     const target = this.currentTarget(folder);
-    if (!target) return undefined;
     const st = await this.state();
+    if (!target) return st.kind === 'ok' ? Config.of(folder).analysis.targetFacts(st.install.version.version.raw) : undefined;
     const info = st.kind === 'ok' ? await this.targetInfo(folder) : undefined;
     return analysisFactsFor(target, info, st.kind === 'ok' ? st.install.version : undefined);
   }

@@ -93,6 +93,20 @@ void test('incremental edits give the same tree and findings as a fresh parse, a
   assert.equal(trees.size, 0);
 });
 
+void test('a new target (or TinyGo version) re-analyses a document whose text did not change: no finding keeps the old facts (issue 14.1)', async () => {
+  const e = await testEngine();
+  const trees = new DocumentTrees(e.parser, 4);
+  const st = trees.open('u', 1, SRC);
+  const first = e.analyzer.analyze(st.tree, st.text, { target: { ...DEFAULT_TARGET_FACTS, tinygoVersion: '0.40.0' } }, st.memo);
+  assert.match(first[0].message, /TinyGo 0\.40\.0/);
+  // Same tree, same memo (as the editor keeps them), the toolchain now says 0.39.0.
+  const second = e.analyzer.analyze(st.tree, st.text, { target: { ...DEFAULT_TARGET_FACTS, tinygoVersion: '0.39.0' } }, st.memo);
+  assert.equal(second.length, first.length);
+  assert.match(second[0].message, /TinyGo 0\.39\.0/);
+  assert.doesNotMatch(second.map((f) => f.message).join('\n'), /0\.40\.0/);
+  trees.dispose();
+});
+
 void test('several changes in one event are applied in order', async () => {
   const e = await testEngine();
   const trees = new DocumentTrees(e.parser);
