@@ -145,6 +145,8 @@ export interface BuildService {
   lastBuild(folder?: vscode.WorkspaceFolder): BuildEvent | undefined;
   /** The ELF of the folder's last successful build (what is running on the board after a flash), if any. */
   lastFirmware(folder?: vscode.WorkspaceFolder): string | undefined;
+  /** The failed-build status item's text while it shows (a failure stays there until a build succeeds). */
+  failureStatus(): string | undefined;
 }
 
 // ---- size --------------------------------------------------------------------------------------------------------

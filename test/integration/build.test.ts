@@ -120,6 +120,18 @@ suite('build', () => {
     }
   });
 
+  test('a failed build with errors in Problems shows in the status bar, not a notification, until a build succeeds (issue 14.2)', async () => {
+    const service = a.testing.build()!;
+    await open('errors');
+    const failed = await build();
+    assert.ok(isEvent(failed) && !failed.success && failed.failureKind === 'diagnostics', JSON.stringify(failed));
+    assert.equal(service.failureStatus(), '$(error) TinyGo build: 2 errors');
+    await open('ok');
+    const ok = await build();
+    assert.ok(isEvent(ok) && ok.success, JSON.stringify(ok));
+    assert.equal(service.failureStatus(), undefined, 'the next successful build clears the failure');
+  });
+
   test('the tinygo task and TinyGo: Build write the same firmware file: one naming rule (issue 14.5)', async () => {
     // The provided task builds the workspace folder ("."); so does the command with package ".".
     const r = await build({ package: '.' });

@@ -158,6 +158,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
           last.set(key, event);
           if (result.success && plan.outputPath.endsWith('.elf')) lastElf.set(key, plan.outputPath);
           emitter.fire(event);
+          showFailure(result.success ? undefined : result);
           if (!result.success && !req.quiet) notifyFailure(result);
         }
         return event;
@@ -168,8 +169,25 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
     }
   }
 
+  // A notification cannot be closed by the extension, so it would outlive the fix: a failure whose errors are in
+  // Problems is shown in the status bar instead, where the next successful build clears it.
+  const failedItem = vscode.window.createStatusBarItem('tinygo.buildFailed', vscode.StatusBarAlignment.Left, 49);
+  failedItem.name = 'TinyGo build failed';
+  let failedText: string | undefined;
+  function showFailure(r: BuildResult | undefined): void {
+    if (!r || r.failureKind === 'cancelled') { failedItem.hide(); failedText = undefined; return; }
+    const n = r.diagnostics.length;
+    failedItem.text = `$(error) TinyGo build: ${n ? `${n} error${n === 1 ? '' : 's'}` : 'failed'}`;
+    failedItem.tooltip = `${r.failure ?? 'the build failed'}${n ? ' (in Problems)' : ''}`;
+    failedItem.command = n ? 'workbench.actions.view.problems' : undefined;
+    failedItem.accessibilityInformation = { label: `TinyGo build failed: ${failedItem.tooltip}` };
+    failedItem.show();
+    failedText = failedItem.text;
+  }
+
   function notifyFailure(r: BuildResult): void {
     if (r.failureKind === 'cancelled') { void vscode.window.showInformationMessage('TinyGo: build cancelled.'); return; }
+    if (r.failureKind === 'diagnostics') return; // in Problems, and in the status bar until a build succeeds
     const actions = r.failureKind === 'flash-overflow' || r.failureKind === 'ram-overflow' ? ['Optimization Guide', 'Show Output'] : ['Show Output'];
     void vscode.window.showErrorMessage(`TinyGo: ${r.failure ?? 'the build failed'}`, ...actions).then((a) => {
       if (a === 'Show Output') channel.show(true);
@@ -185,6 +203,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
     isBuilding: (folder) => (folder ? queue.busy(keyOf(folder)) : queue.keys().length > 0),
     lastBuild: (folder) => last.get(keyOf(folder ?? vscode.workspace.workspaceFolders?.[0])),
     lastFirmware: (folder) => lastElf.get(keyOf(folder ?? vscode.workspace.workspaceFolders?.[0])),
+    failureStatus: () => failedText,
   };
 
   const taskProvider = new TinyGoTaskProvider({
@@ -207,7 +226,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
   };
   const started: Started<BuildService, typeof commands> = {
     service, commands,
-    disposables: [channel, problems, emitter, { dispose: () => { void queue.cancel(); } }, vscode.tasks.registerTaskProvider(TASK_TYPE, taskProvider)],
+    disposables: [channel, problems, emitter, failedItem, { dispose: () => { void queue.cancel(); } }, vscode.tasks.registerTaskProvider(TASK_TYPE, taskProvider)],
   };
   return started;
 }
