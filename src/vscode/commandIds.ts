@@ -17,6 +17,11 @@ export const COMMAND_IDS = [
   'tinygo.refreshDevices',
   'tinygo.openSerialMonitor',
   'tinygo.flash',
+  'tinygo.newProject',
+  'tinygo.debug',
+  'tinygo.pickTinygo',
+  'tinygo.checkInstall',
+  'tinygo.openWalkthrough',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -11,6 +11,7 @@ import { COMMAND_IDS, type CommandId } from './commandIds';
 import type { activateDevices } from './devices/feature';
 import type { activateFlash } from './flash/feature';
 import type { activateMonitor } from './monitor/feature';
+import type { activateOnboard } from './onboard/feature';
 import type { activateSize } from './size/feature';
 import type { activateToolchain } from './toolchain';
 
@@ -24,6 +25,7 @@ export interface Running {
   devices?: ReturnType<typeof activateDevices>;
   monitor?: ReturnType<typeof activateMonitor>;
   flash?: ReturnType<typeof activateFlash>;
+  onboard?: ReturnType<typeof activateOnboard>;
 }
 
 type Handler = (features: Running, arg?: unknown) => unknown;
@@ -54,6 +56,11 @@ const COMMANDS: Record<CommandId, Handler> = {
   'tinygo.refreshDevices': (f) => started(f.devices, 'devices').commands.refreshDevices(),
   'tinygo.openSerialMonitor': (f, arg) => started(f.monitor, 'monitor').commands.openSerialMonitor(arg),
   'tinygo.flash': (f, arg) => started(f.flash, 'flash').commands.flash(arg),
+  'tinygo.newProject': (f, arg) => started(f.onboard, 'onboard').commands.newProject(arg),
+  'tinygo.debug': (f, arg) => started(f.onboard, 'onboard').commands.debug(arg),
+  'tinygo.pickTinygo': (f, arg) => started(f.onboard, 'onboard').commands.pickTinygo(arg),
+  'tinygo.checkInstall': (f) => started(f.onboard, 'onboard').commands.checkInstall(),
+  'tinygo.openWalkthrough': (f) => started(f.onboard, 'onboard').commands.openWalkthrough(),
 };
 
 /** Registers every command; each runs once `features` has resolved (activation finished). */

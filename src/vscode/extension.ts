@@ -9,6 +9,8 @@ import { registerCommands, type Running } from './commands';
 import { activateDevices } from './devices/feature';
 import { activateFlash } from './flash/feature';
 import { activateMonitor } from './monitor/feature';
+import { activateOnboard } from './onboard/feature';
+import { forgetWalkthroughShown, openWalkthroughOnce } from './onboard/walkthrough';
 import type { Ctx, ToolchainApi } from './services';
 import { activateSize } from './size/feature';
 import { TestSeams, type WorkbenchApi } from './testing';
@@ -78,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       const monitor = running.monitor?.service;
       if (monitor) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor }), { volumeRoots: () => seams.volumeRoots }));
     }
+    running.onboard = await start('onboard', () => activateOnboard(withToolchain, { prompt: seams.prompt }));
     return running;
   })();
   disposables.push(...registerCommands(features));
@@ -101,6 +104,9 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       devices: () => running.devices?.service,
       monitor: () => running.monitor?.service,
       flash: () => running.flash?.service,
+      onboard: () => running.onboard?.service,
+      openWalkthroughOnce: () => openWalkthroughOnce(context.globalState, true),
+      forgetWalkthroughShown: () => forgetWalkthroughShown(context.globalState),
       busy,
       workspaceState: context.workspaceState,
       setDeviceRoots: async (roots) => {
