@@ -35,7 +35,7 @@ export function activateOnboard(ctx: Ctx & { toolchain: ToolchainApi }, seams: {
     vscode.debug.registerDebugConfigurationProvider(CORTEX_DEBUG_TYPE, provider, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     ...trackContext(ctx.toolchain, activeFolder),
   ];
-  const walkthroughOpenedOnActivation = openWalkthroughOnce(ctx.extension.globalState, walkthroughsEnabled()).catch((err: unknown) => {
+  const walkthroughOpenedOnActivation = openWalkthroughOnce(ctx.extension.globalState, walkthroughsEnabled(ctx.extension.extensionMode)).catch((err: unknown) => {
     ctx.log.appendLine(`[onboard] the walkthrough did not open: ${err instanceof Error ? err.message : String(err)}`);
     return false;
   });

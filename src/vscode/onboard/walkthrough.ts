@@ -18,11 +18,14 @@ export const CONTEXT_HAS_TARGET = 'tinygo.walkthrough.hasTarget';
 /**
  * Opens the walkthrough unless it was opened before (globalState) or the user turned walkthroughs off
  * (`workbench.welcomePage.walkthroughs.openOnInstall`, VS Code's own setting for exactly this). True when opened.
+ * The Go file whose opening activated us stays in front: the walkthrough waits in the tab beside it.
  */
 export async function openWalkthroughOnce(state: vscode.Memento, enabled: boolean): Promise<boolean> {
   if (state.get<boolean>(SHOWN_KEY) || !enabled) return false;
   await state.update(SHOWN_KEY, true);
+  const front = vscode.window.activeTextEditor;
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_REF, false);
+  if (front) await vscode.window.showTextDocument(front.document, { viewColumn: front.viewColumn, preserveFocus: false });
   return true;
 }
 
@@ -30,8 +33,15 @@ export function forgetWalkthroughShown(state: vscode.Memento): Thenable<void> {
   return state.update(SHOWN_KEY, undefined);
 }
 
-export function walkthroughsEnabled(): boolean {
-  return vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true);
+/**
+ * Whether the first activation opens the walkthrough: for the installed extension only (a development host or a
+ * test run opens it through the test API), and not when the user turned walkthroughs off. The extension host of
+ * code-server 4.139 does not see that user setting (measured: inspect() has no globalValue), so it is a
+ * best effort there.
+ */
+export function walkthroughsEnabled(mode: vscode.ExtensionMode): boolean {
+  return mode === vscode.ExtensionMode.Production &&
+    vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true);
 }
 
 export function describeToolchain(st: ToolchainState): string {
