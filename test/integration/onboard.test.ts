@@ -15,7 +15,7 @@ import { TargetFileResolver } from '../../src/core/tinygo/targetFiles';
 import type { NewProjectResult } from '../../src/vscode/onboard/newProject';
 import type { BuildEvent, BuildRefused, ToolchainApi } from '../../src/vscode/services';
 import type { TestingApi } from '../../src/vscode/testing';
-import { api, until, within } from './helpers';
+import { api, openGo, until, within } from './helpers';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATES: TemplateId[] = ['blinky', 'serial-echo', 'i2c-sensor', 'ble-advertiser'];
@@ -168,9 +168,13 @@ suite('onboard: the Get Started walkthrough', () => {
     // A test run (ExtensionMode.Test) is not a first install: activation left the walkthrough to this test.
     assert.equal(await (await api()).testing.onboard()!.walkthroughOpenedOnActivation, false);
     await (await api()).testing.forgetWalkthroughShown();
+    // As when opening a Go file activated us: the file stays in front, the walkthrough opens in a kept (not preview) tab.
+    const front = await openGo('main.go');
     assert.equal(await (await api()).testing.openWalkthroughOnce(), true);
     const tab = await until('the walkthrough tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /TinyGo|Walkthrough|Welcome/i.test(t.label)), 30_000);
     console.log(`    [onboard] walkthrough tab: "${tab.label}"`);
+    assert.equal(tab.isPreview, false);
+    await until('the Go file back in front', () => vscode.window.activeTextEditor?.document === front.document);
     assert.equal(await (await api()).testing.openWalkthroughOnce(), false, 'a second activation does not open it again');
     await vscode.window.tabGroups.close(tab);
   });

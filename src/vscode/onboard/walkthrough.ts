@@ -25,6 +25,8 @@ export async function openWalkthroughOnce(state: vscode.Memento, enabled: boolea
   await state.update(SHOWN_KEY, true);
   const front = vscode.window.activeTextEditor;
   await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_REF, false);
+  // It opens as a preview editor, which bringing the file back to the front would replace: keep it open.
+  await vscode.commands.executeCommand('workbench.action.keepEditor');
   if (front) await vscode.window.showTextDocument(front.document, { viewColumn: front.viewColumn, preserveFocus: false });
   return true;
 }
