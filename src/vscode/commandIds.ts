@@ -18,6 +18,11 @@ export const COMMAND_IDS = [
   'tinygo.openSerialMonitor',
   'tinygo.flash',
   'tinygo.buildFlashMonitor',
+  'tinygo.newProject',
+  'tinygo.debug',
+  'tinygo.pickTinygo',
+  'tinygo.checkInstall',
+  'tinygo.openWalkthrough',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -12,6 +12,7 @@ import type { activateDevices } from './devices/feature';
 import type { activateFlash } from './flash/feature';
 import { buildFlashMonitor, type LoopRequest } from './loop';
 import type { activateMonitor } from './monitor/feature';
+import type { activateOnboard } from './onboard/feature';
 import type { activateSize } from './size/feature';
 import type { activateToolchain } from './toolchain';
 
@@ -25,6 +26,7 @@ export interface Running {
   devices?: ReturnType<typeof activateDevices>;
   monitor?: ReturnType<typeof activateMonitor>;
   flash?: ReturnType<typeof activateFlash>;
+  onboard?: ReturnType<typeof activateOnboard>;
 }
 
 type Handler = (features: Running, arg?: unknown) => unknown;
@@ -58,6 +60,11 @@ const COMMANDS: Record<CommandId, Handler> = {
   'tinygo.buildFlashMonitor': (f, arg) => buildFlashMonitor({
     build: started(f.build, 'build').service, flash: started(f.flash, 'flash').service, monitor: started(f.monitor, 'monitor').service,
   }, loopRequest(arg)),
+  'tinygo.newProject': (f, arg) => started(f.onboard, 'onboard').commands.newProject(arg),
+  'tinygo.debug': (f, arg) => started(f.onboard, 'onboard').commands.debug(arg),
+  'tinygo.pickTinygo': (f, arg) => started(f.onboard, 'onboard').commands.pickTinygo(arg),
+  'tinygo.checkInstall': (f) => started(f.onboard, 'onboard').commands.checkInstall(),
+  'tinygo.openWalkthrough': (f) => started(f.onboard, 'onboard').commands.openWalkthrough(),
 };
 
 /** A request object (tests, keybindings), a file or folder URI (the editor title button), or nothing (the active folder). */

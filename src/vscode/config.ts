@@ -29,6 +29,10 @@ export class Config {
   readonly toolchain = {
     /** `tinygo.path`: the one place it is read (the toolchain finds and checks tinygo; everyone else asks it). */
     tinygoPath: (): string => this.str('path'),
+    /** The walkthrough's "pick an existing install": user settings, where a machine's tinygo belongs. */
+    setTinygoPath: async (value: string): Promise<void> => {
+      await this.cfg.update('path', value, vscode.ConfigurationTarget.Global);
+    },
     goplsPath: (): string => this.str('gopls.path'),
     /** `tinygo.target`: the folder's board (resource scope, so it lives in the folder's .vscode/settings.json). */
     target: (): string | undefined => this.str('target') || undefined,
@@ -123,6 +127,14 @@ export class Config {
     },
     timestamps: (): boolean => this.cfg.get<boolean>('monitor.timestamps', false),
     logFile: (): string => this.str('monitor.logFile'),
+  };
+
+  /** The folder's tasks.json (VS Code exposes it as the `tasks` section). */
+  readonly tasks = {
+    labels: (): string[] => {
+      const tasks = this.section('tasks').get<unknown>('tasks');
+      return Array.isArray(tasks) ? tasks.flatMap((t: unknown) => (t && typeof t === 'object' && typeof (t as { label?: unknown }).label === 'string' ? [(t as { label: string }).label] : [])) : [];
+    },
   };
 
   /**

@@ -11,6 +11,8 @@ import { activateFlash } from './flash/feature';
 import { trackBoardGoFile } from './loop';
 import { activateMonitor } from './monitor/feature';
 import { RuleDocsPreview } from './ruleDocs';
+import { activateOnboard } from './onboard/feature';
+import { forgetWalkthroughShown, openWalkthroughOnce } from './onboard/walkthrough';
 import type { Ctx, ToolchainApi } from './services';
 import { activateSize } from './size/feature';
 import { TestSeams, type WorkbenchApi } from './testing';
@@ -86,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       const monitor = running.monitor?.service;
       if (monitor && build) running.flash = await start('flash', () => activateFlash(Object.assign(withDevices, { monitor, build }), { volumeRoots: () => seams.volumeRoots }));
     }
+    running.onboard = await start('onboard', () => activateOnboard(withToolchain, { prompt: seams.prompt }));
     return running;
   })();
   disposables.push(...registerCommands(features));
@@ -111,6 +114,9 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       monitor: () => running.monitor?.service,
       flash: () => running.flash?.service,
       boardGoFile: () => boardFile?.current(),
+      onboard: () => running.onboard?.service,
+      openWalkthroughOnce: () => openWalkthroughOnce(context.globalState, true),
+      forgetWalkthroughShown: () => forgetWalkthroughShown(context.globalState),
       busy,
       workspaceState: context.workspaceState,
       setDeviceRoots: async (roots) => {

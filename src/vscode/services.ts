@@ -80,8 +80,12 @@ export interface ToolchainApi {
   /** The chosen target of a workspace folder (undefined: plain Go, no target). The one store of targets. */
   currentTarget(folder?: vscode.WorkspaceFolder): string | undefined;
   setTarget(folder: vscode.WorkspaceFolder | undefined, target: string | undefined): Promise<void>;
-  /** Shows the target picker; `nrf52Only` restricts it to nRF52 boards. Resolves to the chosen name, or undefined if dismissed. */
-  pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean }): Promise<string | undefined>;
+  /**
+   * Shows the target picker; `nrf52Only` restricts it to nRF52 boards; `assign: false` only asks (a board for a
+   * project not yet open: "New Project"), leaving the folder's target as it is. Resolves to the chosen name, or
+   * undefined if dismissed.
+   */
+  pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean; assign?: boolean }): Promise<string | undefined>;
   /** `tinygo info` facts of the folder's target (cached by tinygo version and target). */
   targetInfo(folder?: vscode.WorkspaceFolder): Promise<TargetInfo | undefined>;
   readonly onDidChangeTarget: vscode.Event<TargetChange>;

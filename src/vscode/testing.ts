@@ -9,6 +9,7 @@ import type { SysfsRoots } from '../core/ports/sysfs';
 import type { PickerEntry } from '../core/tinygo/toolchain';
 import type { AnalysisController } from './analysisController';
 import type { BusyRegistry } from './busy';
+import type { OnboardService } from './onboard/feature';
 import type { BuildService, DevicesService, FlashService, MonitorService, SizeService, ToolchainApi } from './services';
 import { showPrompt, type GoplsManager, type Prompt } from './toolchain/gopls';
 import type { TargetStatusBar } from './toolchain/statusBar';
@@ -58,6 +59,11 @@ export interface TestingApi {
   flash(): FlashService | undefined;
   /** The value last given to the `tinygo.boardGoFile` context key (the editor title's Build/Flash buttons). */
   boardGoFile(): boolean | undefined;
+  onboard(): OnboardService | undefined;
+  /** What activation does on a first run (open the walkthrough unless it was shown), with walkthroughs enabled. */
+  openWalkthroughOnce(): Promise<boolean>;
+  /** Forgets that the walkthrough was shown, as on a fresh install. */
+  forgetWalkthroughShown(): Thenable<void>;
   readonly busy: BusyRegistry;
   readonly workspaceState: vscode.Memento;
   /** A stand-in sysfs tree and /dev for the devices feature (undefined: the machine's); refreshes the view. */

@@ -160,7 +160,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     this.changeTarget.fire({ folder: f, target: name });
   }
 
-  async pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean }): Promise<string | undefined> {
+  async pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean; assign?: boolean }): Promise<string | undefined> {
     const f = resolveFolder(folder);
     const st = await this.state();
     if (st.kind === 'untrusted') {
@@ -180,7 +180,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     const picked = await showTargetPicker({
       targets: this.targetsPromise,
       recent: this.recentTargets(),
-      current: this.currentTarget(f),
+      current: options?.assign === false ? undefined : this.currentTarget(f),
       nrf52Only: options?.nrf52Only,
       folderName: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? f?.name : undefined,
       onItems: (entries) => this.options.onPickerItems?.(entries),
@@ -197,7 +197,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
       void vscode.window.showErrorMessage(`TinyGo: ${picked.error}`);
       return undefined;
     }
-    await this.setTarget(f, picked.target);
+    if (options?.assign !== false) await this.setTarget(f, picked.target);
     return picked.target;
   }
 

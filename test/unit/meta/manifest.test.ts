@@ -49,8 +49,10 @@ void test('every command is in the TinyGo category and every setting in the tiny
   assert.deepEqual(settings.filter((s) => !s.startsWith('tinygo.')), []);
 });
 
-void test('activation is cheap: only Go documents, our own commands and our own views', () => {
-  const bad = (pkg.activationEvents ?? []).filter((e) => !/^(onLanguage:go|onCommand:tinygo\.|onView:tinygo|onWebviewPanel:tinygo|onTaskType:tinygo)/.test(e));
+void test('activation is cheap: only Go documents, our own commands and our own views (and Cortex-Debug configurations)', () => {
+  // The debug configuration provider for cortex-debug must be there when launch.json is created or Cortex-Debug's
+  // dynamic configurations are listed: nothing else of the debug system activates us.
+  const bad = (pkg.activationEvents ?? []).filter((e) => !/^(onLanguage:go|onCommand:tinygo\.|onView:tinygo|onWebviewPanel:tinygo|onTaskType:tinygo|onDebugInitialConfigurations$|onDebugDynamicConfigurations:cortex-debug$)/.test(e));
   assert.deepEqual(bad, []);
   assert.ok(!(pkg.activationEvents ?? []).includes('*'));
 });
