@@ -130,6 +130,12 @@ export class Config {
   };
 
   /** The folder's tasks.json (VS Code exposes it as the `tasks` section). */
+  /** VS Code's own settings that decide what the extension shows on its own. */
+  readonly workbench = {
+    /** `workbench.welcomePage.walkthroughs.openOnInstall`: whether a walkthrough may open by itself. */
+    walkthroughsOpenOnInstall: (): boolean => this.section('workbench.welcomePage', false).get<boolean>('walkthroughs.openOnInstall', true),
+  };
+
   readonly tasks = {
     labels: (): string[] => {
       const tasks = this.section('tasks').get<unknown>('tasks');

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkbenchApi } from '../../src/vscode/testing';
-import { api, until } from './helpers';
+import { api, until, useRealTinygo } from './helpers';
 
 const DIR = 'tgwconstraints';
 const MS = 90_000;
@@ -32,18 +32,11 @@ suite('build constraints: files the target does not compile get no TinyGo findin
   const tinygoDiags = (u: vscode.Uri) => vscode.languages.getDiagnostics(u).filter((d) => d.source === 'TinyGo');
 
   suiteSetup(async function () {
-    const tinygo = process.env.TGW_TINYGO;
-    if (!tinygo) {
-      console.log('    [build constraints] TGW_TINYGO is not set in the extension host: skipping');
-      this.skip();
-    }
     a = await api();
     folder = vscode.workspace.workspaceFolders![0]!;
-    await cfg().update('path', tinygo, vscode.ConfigurationTarget.Workspace);
-    await cfg().update('languageServer', 'off', vscode.ConfigurationTarget.Workspace);
-    const st = await a.testing.toolchain()!.state(true);
-    if (st.kind !== 'ok') {
-      console.log(`    [build constraints] TGW_TINYGO=${tinygo} does not work here (${st.kind}): skipping`);
+    const real = await useRealTinygo(a, folder, 'build constraints');
+    if (typeof real !== 'string') {
+      console.log(real.skip);
       this.skip();
     }
     await fsp.mkdir(path.join(folder.uri.fsPath, DIR), { recursive: true });

@@ -111,3 +111,18 @@ export async function undo(doc: vscode.TextDocument, expectedText: string): Prom
   await vscode.commands.executeCommand('undo');
   await until('undo restored the text', () => doc.getText() === expectedText);
 }
+
+/**
+ * Points the folder at the real tinygo (TGW_TINYGO) with gopls off (every setTarget would restart it on a loaded
+ * machine, and these suites are not about gopls); the tinygo's version, or why the suite must skip.
+ */
+export async function useRealTinygo(a: WorkbenchApi, folder: vscode.WorkspaceFolder, label: string): Promise<string | { skip: string }> {
+  const tinygo = process.env.TGW_TINYGO;
+  if (!tinygo) return { skip: `    [${label}] TGW_TINYGO is not set in the extension host (run \`eval "$(bash scripts/install-tinygo.sh)"\` before the harness): skipping` };
+  const cfg = vscode.workspace.getConfiguration('tinygo', folder.uri);
+  await cfg.update('path', tinygo, vscode.ConfigurationTarget.Workspace);
+  await cfg.update('languageServer', 'off', vscode.ConfigurationTarget.Workspace);
+  const st = await a.testing.toolchain()!.state(true);
+  if (st.kind !== 'ok') return { skip: `    [${label}] TGW_TINYGO=${tinygo} does not work here (${st.kind}): skipping` };
+  return st.install.version.version.raw;
+}

@@ -22,7 +22,7 @@ import type { BuildEvent, BuildRefused, FlashOutcome } from '../../src/vscode/se
 import type { WorkbenchApi } from '../../src/vscode/testing';
 import type { LoopOutcome } from '../../src/vscode/loop';
 import { openPtyPair, type PtyPair } from '../support/ptyPair';
-import { api, extension, until } from './helpers';
+import { api, extension, until, useRealTinygo } from './helpers';
 
 const run = promisify(execFile);
 const BUILD_MS = 300_000;
@@ -119,15 +119,12 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     }
     a = await api();
     folder = vscode.workspace.workspaceFolders![0]!;
-    await cfg().update('path', tinygo, vscode.ConfigurationTarget.Workspace);
-    // gopls is not what this suite is about; every setTarget would restart it on a loaded machine.
-    await cfg().update('languageServer', 'off', vscode.ConfigurationTarget.Workspace);
-    const st = await a.testing.toolchain()!.state(true);
-    if (st.kind !== 'ok') {
-      console.log(`    [real firmware] TGW_TINYGO=${tinygo} does not work here (${st.kind}): skipping`);
+    const real = await useRealTinygo(a, folder, 'real firmware');
+    if (typeof real !== 'string') {
+      console.log(real.skip);
       this.skip();
     }
-    console.log(`    [real firmware] tinygo ${st.install.version.version.raw} at ${tinygo}`);
+    console.log(`    [real firmware] tinygo ${real} at ${tinygo}`);
     tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'tgw-fw-'));
     await fsp.rm(pkgDir(), { recursive: true, force: true });
     await fsp.cp(path.join(extension().extensionPath, 'examples', 'feather-blinky'), pkgDir(), { recursive: true });

@@ -4,35 +4,16 @@
 // list is asked for, nothing is built or flashed here.
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, quickOpen, selectTarget, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
 const TARGET = 'feather-nrf52840';
 const BUTTONS = ['Build', 'Flash', 'Build, Flash and Monitor'];
-const oneLine = (s) => s.replace(/\s+/g, ' ').trim();
 
 /** The title-bar action of the active editor group labelled exactly `label`. */
 const button = (page, label) => page.locator(`.editor-group-container.active .editor-actions .action-label[aria-label="${label}"]`).first();
 
-async function selectTarget(page, name) {
-  await runCommand(page, 'TinyGo: Select Target');
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
-  // "None (plain Go)" is the last of ~50 rows: filter first, then wait for the row.
-  await page.keyboard.type(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
-  // Several labels contain the name (feather-nrf52840-sense): move to the exact one before accepting.
-  const exact = new RegExp(`(^|\\s)${name}(\\s|$)`);
-  for (let i = 0; i < 10; i++) {
-    const focused = widget.locator('.monaco-list-row.focused').first();
-    await focused.waitFor({ timeout: 10_000 });
-    if (exact.test(oneLine(await focused.locator('.label-name, .monaco-icon-label').first().innerText()))) break;
-    await page.keyboard.press('ArrowDown');
-  }
-  await page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
-}
 
 export const tests = [
   ['Go file of a folder with a board: Build, Flash and Build, Flash and Monitor in the editor title bar', async (wb) => {

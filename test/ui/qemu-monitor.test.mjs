@@ -8,14 +8,13 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assert, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, oneLine, runCommand, selectTarget, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
 const DIR = 'tgwqemuui';
 const FIXTURE = path.resolve(import.meta.dirname, '../fixtures/qemu-microbit');
 const state = {};
-const oneLine = (s) => s.replace(/\s+/g, ' ').trim();
 
 function editJson(file, change) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -41,25 +40,6 @@ async function terminalText(page) {
   return page.locator('.terminal-wrapper.active .xterm-rows').first().innerText().catch(() => '');
 }
 
-/** Picks `name` exactly in "TinyGo: Select Target" (several labels contain "microbit"). */
-async function selectTarget(page, name) {
-  await runCommand(page, 'TinyGo: Select Target');
-  const widget = page.locator('.quick-input-widget');
-  // The list is virtual (only the rows on screen exist): wait for the targets, then filter to the wanted one.
-  await widget.locator('.monaco-list-row', { hasText: 'microbit' }).first().waitFor({ timeout: 60_000 });
-  await page.keyboard.type(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-  const exact = new RegExp(`(^|\\s)${name}(\\s|$)`);
-  for (let i = 0; i < 15; i++) {
-    const focused = widget.locator('.monaco-list-row.focused').first();
-    await focused.waitFor({ timeout: 10_000 });
-    if (exact.test(oneLine(await focused.locator('.label-name, .monaco-icon-label').first().innerText()))) break;
-    await page.keyboard.press('ArrowDown');
-  }
-  await page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
-  if (name !== 'None') await page.locator('.statusbar .statusbar-item', { hasText: name }).first().waitFor({ timeout: 30_000 });
-}
 
 export const tests = [
   ['the monitor on a real micro:bit program under QEMU links its panic to the program\'s line', async (wb) => {
@@ -84,7 +64,7 @@ export const tests = [
     const status = await page.locator('.statusbar .statusbar-item', { hasText: /feather|microbit|nrf|pca|xiao|nicenano/i }).first().innerText({ timeout: 5000 }).catch(() => '');
     state.previousTarget = /\bfeather-nrf52840\b/.test(status) ? 'feather-nrf52840' : undefined;
     console.log(`    target before: ${state.previousTarget ?? 'none'}`);
-    await selectTarget(page, 'microbit');
+    await selectTarget(page, 'microbit', { firstRow: 'microbit' });
 
     const elf = path.join(wb.folder, 'build', `${DIR}-microbit.elf`);
     const t0 = Date.now();

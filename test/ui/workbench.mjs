@@ -71,3 +71,28 @@ export async function hoverSquiggle(page, token, expectText, timeout = 60_000) {
   await hover.waitFor({ state: 'visible', timeout });
   return hover.innerText();
 }
+
+export const oneLine = (t) => t.replace(/\s+/g, ' ').trim();
+
+/**
+ * "TinyGo: Select Target", then the row named exactly `name` (several labels contain it, e.g. feather-nrf52840 and
+ * feather-nrf52840-sense; the list is virtual, so it is filtered first). `firstRow`: a text to wait for before typing
+ * (any row when omitted). Waits until the picker has closed and, for a board, the status bar names it.
+ */
+export async function selectTarget(page, name, { firstRow } = {}) {
+  await runCommand(page, 'TinyGo: Select Target');
+  const widget = page.locator('.quick-input-widget');
+  await (firstRow ? widget.locator('.monaco-list-row', { hasText: firstRow }) : widget.locator('.monaco-list-row')).first().waitFor({ timeout: 60_000 });
+  await page.keyboard.type(name);
+  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
+  const exact = new RegExp(`(^|\\s)${name.replace(/[()]/g, '\\$&')}(\\s|$)`);
+  for (let i = 0; i < 15; i++) {
+    const focused = widget.locator('.monaco-list-row.focused').first();
+    await focused.waitFor({ timeout: 10_000 });
+    if (exact.test(oneLine(await focused.locator('.label-name, .monaco-icon-label').first().innerText()))) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
+  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+  if (!name.startsWith('None')) await page.locator('.statusbar .statusbar-item', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}

@@ -43,7 +43,7 @@ export function forgetWalkthroughShown(state: vscode.Memento): Thenable<void> {
  */
 export function walkthroughsEnabled(mode: vscode.ExtensionMode): boolean {
   return mode === vscode.ExtensionMode.Production &&
-    vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall', true);
+    Config.of().workbench.walkthroughsOpenOnInstall();
 }
 
 export function describeToolchain(st: ToolchainState): string {
