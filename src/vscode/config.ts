@@ -103,6 +103,7 @@ export class Config {
         tags: c.get<string | string[]>('build.tags', ''),
         extraArgs: Array.isArray(extra) ? extra.filter((a): a is string => typeof a === 'string') : [],
         printAllocs: c.get<boolean>('build.printAllocs', true),
+        formats: ((f) => (Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : []))(c.get<unknown>('build.formats', [])),
       };
     },
   };

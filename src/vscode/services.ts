@@ -110,6 +110,8 @@ export interface BuildEvent {
   failure?: string;
   failureKind?: BuildResult['failureKind'];
   durationMs: number;
+  /** The files `tinygo.build.formats` asked for, after a successful build. */
+  extraOutputs?: BuildResult['extraOutputs'];
 }
 
 /** A build that did not start: the reason, already shown to the user. */

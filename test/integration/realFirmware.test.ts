@@ -258,6 +258,27 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     for (const row of rows) console.log(`    [real firmware] ${row}`);
   });
 
+  test('tinygo.build.formats ["uf2", "hex"]: Build also writes a real UF2 and a HEX of the same program beside the ELF', async () => {
+    await setTarget('feather-nrf52840');
+    await cfg().update('build.formats', ['uf2', 'hex'], vscode.ConfigurationTarget.Workspace);
+    try {
+      const r = await buildNrf52();
+      assert.ok(isEvent(r) && r.success, JSON.stringify(isEvent(r) ? r.failure : r));
+      const stem = r.outputPath.replace(/\.elf$/, '');
+      assert.deepEqual(r.extraOutputs?.map((x) => [x.format, x.path, x.ok]), [['uf2', `${stem}.uf2`, true], ['hex', `${stem}.hex`, true]]);
+      // UF2: 512-byte blocks with both magic numbers, for the nRF52840 family (0xada52840), after the SoftDevice.
+      const uf2 = await fsp.readFile(`${stem}.uf2`);
+      assert.equal(uf2.length % 512, 0);
+      assert.deepEqual([uf2.readUInt32LE(0), uf2.readUInt32LE(4), uf2.readUInt32LE(28), uf2.readUInt32LE(508)], [0x0a324655, 0x9e5d5157, 0xada52840, 0x0ab16f30]);
+      // HEX: the same bytes as the ELF's loadable image (llvm-objcopy-19 reads both).
+      const [hexImage, elfImage] = [await image(`${stem}.hex`, tmp), await image(r.outputPath, tmp)];
+      assert.ok(hexImage.equals(elfImage), `hex image ${hexImage.length} B vs ELF image ${elfImage.length} B`);
+      console.log(`    [real firmware] formats: ${path.basename(stem)}.uf2 ${uf2.length} B (${uf2.length / 512} blocks), .hex = ELF image ${elfImage.length} B`);
+    } finally {
+      await cfg().update('build.formats', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('Flash (openocd, pca10040): real tinygo flash hands a STAND-IN openocd exactly the firmware Build made, with the build settings', async () => {
     const bin = path.join(tmp, 'standin-bin');
     await fsp.mkdir(bin, { recursive: true });

@@ -23,6 +23,18 @@ export interface BuildSettings {
   tags?: string | string[];
   extraArgs?: string[];
   printAllocs?: boolean;
+  /** Firmware files wanted beside the ELF (`hex`, `uf2`, `bin`): each is one more `tinygo build` with the same flags. */
+  formats?: string[];
+}
+
+/** What `tinygo.build.formats` may ask for: the formats `tinygo build -o` writes from the file name's extension. */
+export const EXTRA_FORMATS = ['hex', 'uf2', 'bin'] as const;
+
+/** One more firmware file of the same program: `tinygo build` with the firmware's flags into another format. */
+export interface ExtraOutput {
+  format: (typeof EXTRA_FORMATS)[number];
+  path: string;
+  args: string[];
 }
 
 export interface BuildPlanInput {
@@ -53,6 +65,8 @@ export interface BuildPlan {
    * these, so the board runs the program Build measured.
    */
   firmwareFlags: string[];
+  /** The files `tinygo.build.formats` asks for beside the ELF, built after it succeeded. */
+  extraOutputs: ExtraOutput[];
   pkgArg: string;
   /** The `-print-allocs` regexp in use, if any. */
   printAllocs?: string;
@@ -166,6 +180,10 @@ export function planBuild(input: BuildPlanInput): BuildPlanResult {
   for (const a of extra) {
     if (/^--?o(=|$)/.test(a)) errors.push(`tinygo.build.extraArgs must not set the output ("${a}"): use tinygo.build.outputDir.`);
   }
+  const formats = [...new Set((s.formats ?? []).map((f) => String(f).trim().toLowerCase().replace(/^\./, '')).filter((f) => f !== '' && f !== 'elf'))];
+  for (const f of formats) {
+    if (!(EXTRA_FORMATS as readonly string[]).includes(f)) errors.push(`tinygo.build.formats: "${f}" is not one of ${EXTRA_FORMATS.join(', ')}.`);
+  }
   if (errors.length) return { ok: false, errors };
 
   const outputPath = outputPathFor(input.baseDir, s.outputDir, input.packageDir, target || undefined, input.platform);
@@ -193,7 +211,12 @@ export function planBuild(input: BuildPlanInput): BuildPlanResult {
   firmware.push(...extra);
   args.push(...firmware, input.pkgArg);
   const firmwareFlags = [...(target ? [`-target=${target}`] : []), ...firmware];
-  return { ok: true, plan: { args, outputPath, firmwareFlags, pkgArg: input.pkgArg, printAllocs, notes } };
+  const stem = outputPath.replace(/\.elf$/, '');
+  const extraOutputs = formats.map((f): ExtraOutput => {
+    const out = `${stem}.${f}`;
+    return { format: f as ExtraOutput['format'], path: out, args: ['build', ...firmwareFlags, '-o', out, input.pkgArg] };
+  });
+  return { ok: true, plan: { args, outputPath, firmwareFlags, extraOutputs, pkgArg: input.pkgArg, printAllocs, notes } };
 }
 
 /** How the command line is shown in the output channel: copy-pasteable into a POSIX shell. */

@@ -31,6 +31,8 @@ export interface BuildResult extends BuildOutcome {
   merge: MergeResult;
   durationMs: number;
   exitCode: number | undefined;
+  /** The `tinygo.build.formats` files, after a successful build: written, or what tinygo said. */
+  extraOutputs?: { format: string; path: string; ok: boolean; error?: string }[];
 }
 
 /**
@@ -86,5 +88,28 @@ export async function runBuild(input: RunBuildInput): Promise<BuildResult> {
       // Hints are an extra; a build result without them is still a result.
     }
   }
-  return { ...outcome, merge: mergeAllocs(outcome.allocs, hints, files), durationMs: r.durationMs, exitCode: r.exitCode };
+  const result: BuildResult = { ...outcome, merge: mergeAllocs(outcome.allocs, hints, files), durationMs: r.durationMs, exitCode: r.exitCode };
+  if (outcome.success && input.plan.extraOutputs.length) result.extraOutputs = await buildExtraOutputs(input);
+  return result;
+}
+
+/**
+ * The other firmware files, one `tinygo build` each with the firmware's flags (tinygo writes the format the
+ * extension names; its cache makes these builds short). A failure is reported per file, never as a failed build:
+ * the ELF the size panel reads was built.
+ */
+async function buildExtraOutputs(input: RunBuildInput): Promise<NonNullable<BuildResult['extraOutputs']>> {
+  const done: NonNullable<BuildResult['extraOutputs']> = [];
+  for (const x of input.plan.extraOutputs) {
+    if (input.signal?.aborted) break;
+    const r = await input.exec(input.tinygo, x.args, {
+      cwd: input.cwd, env: input.env, signal: input.signal,
+      timeoutMs: input.timeoutSeconds > 0 ? input.timeoutSeconds * 1000 : 0,
+      onStdout: input.onOutput, onStderr: input.onOutput, maxOutput: 1 << 20,
+    });
+    const ok = r.exitCode === 0 && fs.existsSync(x.path);
+    const said = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).find((l) => l !== '');
+    done.push({ format: x.format, path: x.path, ok, error: ok ? undefined : (said ?? r.spawnError ?? `tinygo exited with ${r.exitCode}`) });
+  }
+  return done;
 }

@@ -142,6 +142,12 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
         const total = result.sizeTable?.total;
         if (result.success) {
           channel.appendLine(`[build] done in ${(result.durationMs / 1000).toFixed(1)} s: ${plan.outputPath}${total ? ` (flash ${fmtBytes(total.flash)}, RAM ${fmtBytes(total.ram)})` : ''}`);
+          for (const x of result.extraOutputs ?? []) channel.appendLine(x.ok ? `[build] also ${x.path}` : `[build] no .${x.format} (tinygo.build.formats): ${x.error}`);
+          const missing = (result.extraOutputs ?? []).filter((x) => !x.ok);
+          if (missing.length && !req.quiet) {
+            void vscode.window.showWarningMessage(`TinyGo: the ELF was built, but not ${missing.map((x) => `.${x.format} (${x.error})`).join(', ')}.`, 'Show Output')
+              .then((a) => { if (a) channel.show(true); });
+          }
         } else {
           channel.appendLine(`[build] ${superseded ? 'superseded by a newer build request' : `failed: ${result.failure}`}`);
         }
@@ -153,6 +159,7 @@ export function activateBuild(ctx: Ctx & Pick<Services, 'toolchain'>) {
           folder, target, outputPath: plan.outputPath, cwd: pkg.cwd, args: [tinygo, ...plan.args],
           sizeTable: result.sizeTable, stacks: result.stacks?.map(stackEntry), allocs: result.merge.allocs, allocStats: result.merge.stats, diagnostics: result.diagnostics,
           success: result.success, failure: result.failure, failureKind: result.failureKind, durationMs: result.durationMs,
+          extraOutputs: result.extraOutputs,
         };
         if (!superseded) {
           last.set(key, event);

@@ -93,3 +93,19 @@ void test('-print-stacks only when asked for, and never beside a scheduler other
   assert.equal(has({ printStacks: true, settings: { scheduler: 'tasks' } }), true);
   assert.equal(has({ printStacks: true, settings: { scheduler: 'none' } }), false);
 });
+
+void test('tinygo.build.formats: one more build per format with the firmware flags, into the ELF\'s name; unknown formats refused', () => {
+  const r = planBuild(base({ settings: { opt: 'z', formats: ['uf2', '.HEX', 'elf', 'uf2', ''] } }));
+  assert.ok(r.ok);
+  const stem = '/w/my project/build/blinky _v2_-feather-nrf52840';
+  assert.equal(r.plan.outputPath, `${stem}.elf`);
+  // Deduplicated, the ELF itself left out (Build writes it), in the order asked.
+  assert.deepEqual(r.plan.extraOutputs, [
+    { format: 'uf2', path: `${stem}.uf2`, args: ['build', '-target=feather-nrf52840', '-opt=z', '-o', `${stem}.uf2`, '.'] },
+    { format: 'hex', path: `${stem}.hex`, args: ['build', '-target=feather-nrf52840', '-opt=z', '-o', `${stem}.hex`, '.'] },
+  ]);
+  assert.deepEqual(planBuild(base()).ok && (planBuild(base()) as { plan: { extraOutputs: unknown[] } }).plan.extraOutputs, []);
+  const bad = planBuild(base({ settings: { formats: ['uf2', 'zip'] } }));
+  assert.ok(!bad.ok);
+  assert.match(bad.errors.join(' '), /tinygo\.build\.formats: "zip" is not one of hex, uf2, bin/);
+});
