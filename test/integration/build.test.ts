@@ -305,7 +305,9 @@ suite('build', () => {
     }
   });
 
-  test('the tinygo task type: provided, and a task like the provider makes puts errors in Problems through $tinygo', async () => {
+  test('the tinygo task type: provided, and a task like the provider makes puts errors in Problems through $tinygo', async function () {
+    // A task terminal and the workbench's matcher: on a loaded machine the two waits below can pass the suite's 60 s.
+    this.timeout(180_000);
     const pj = extension().packageJSON as { contributes: { problemMatchers: { name: string; owner: string; fileLocation: string[] }[]; taskDefinitions: { type: string }[] } };
     const matcher = pj.contributes.problemMatchers.find((m) => m.name === 'tinygo');
     assert.ok(matcher);
@@ -326,7 +328,7 @@ suite('build', () => {
     const task = new vscode.Task(def, folder, 'errors', 'tinygo', new vscode.ProcessExecution(FAKE_TINYGO, args, { cwd: folder.uri.fsPath }), ['$tinygo']);
     const ended = new Promise<void>((resolve) => { const s = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution.task.name === 'errors') { s.dispose(); resolve(); } }); });
     await vscode.tasks.executeTask(task);
-    await within('the task to end', ended);
+    await within('the task to end', ended, 60_000);
     const ds = await until('$tinygo problems on errors/main.go', () => {
       const d = vscode.languages.getDiagnostics(file('errors')).filter((x) => x.source === 'tinygo');
       return d.length === 2 ? d : undefined;
