@@ -5,14 +5,14 @@
  * Exit status: 0; 1 when a budget is exceeded; 2 for a usage error or a file that is not a readable ELF.
  */
 import * as fs from 'node:fs';
-import { ElfError, LineLookup, parseElf } from './core/elf';
-import { attribute, packageTotals, type Attribution, type PackageTotal } from './core/elf/attribution';
+import { ElfError, LineLookup, attribute, packageTotals, parseElf, type Attribution, type PackageTotal } from './core/elf';
 
 export const SIZE_USAGE = 'usage: tinygo-workbench size FIRMWARE.elf [--format text|json] [--baseline OLD.elf|OLD.json] [--max-flash N] [--max-ram N]';
 
 export interface SizeIo { out: (s: string) => void; err: (s: string) => void }
 
-export interface SizeSymbol { name: string; package: string; section: string; size: number; address: number; file?: string; line?: number }
+/** `gap` marks bytes no symbol covers (`(padding)`, `(unnamed)`, `(stack)`), which are listed so that sizes add up. */
+export interface SizeSymbol { name: string; package: string; section: string; size: number; address: number; gap?: true; file?: string; line?: number }
 
 export interface SizeReport {
   file: string;
@@ -30,7 +30,7 @@ export function sizeReport(file: string, bytes: Uint8Array): SizeReport {
   try { lines = new LineLookup(elf); } catch { lines = undefined; } // no or damaged DWARF: symbols without lines
   const classOf = new Map(a.sections.map((s) => [s.name, s.class]));
   const symbols = a.pieces.map((p): SizeSymbol => {
-    const s: SizeSymbol = { name: p.name, package: p.package, section: p.section, size: p.size, address: p.address };
+    const s: SizeSymbol = { name: p.name, package: p.package, section: p.section, size: p.size, address: p.address, ...(p.gap ? { gap: true as const } : {}) };
     if (!p.gap && lines && classOf.get(p.section) === 'text') {
       // A Go function's first row often carries line 0 (the prologue): take the first row of the same file with a
       // line, skipping rows of code inlined from other files (runtime/volatile in an interrupt handler).
@@ -123,7 +123,7 @@ function formatText(r: SizeReport, diff: SizeDiff | undefined, out: (s: string) 
   for (const p of r.packages) out(`${pad(p.flash, 8)} ${pad(p.ram, 8)} ${pad(p.text, 8)} ${pad(p.data, 8)} ${pad(p.bss, 8)}  ${p.package}`);
   out('');
   out('largest symbols:');
-  for (const s of r.symbols.filter((x) => !x.name.startsWith('(')).slice(0, 20)) {
+  for (const s of r.symbols.filter((x) => !x.gap).slice(0, 20)) {
     out(`${pad(s.size, 8)}  ${s.section.padEnd(10)} ${s.name}  [${s.package}]${s.file ? `  ${s.file}:${s.line}` : ''}`);
   }
   if (!diff) return;
