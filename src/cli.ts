@@ -133,6 +133,8 @@ export async function main(argv: string[], io: CliIo, assets: string | AnalysisA
 }
 
 if (require.main === module) {
+  // `tinygo-workbench size FIRMWARE.elf | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
   main(process.argv.slice(2), { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') })
     .then((code) => { process.exitCode = code; })
     .catch((e: unknown) => { process.stderr.write(`tinygo-workbench: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 2; });

@@ -42,6 +42,7 @@ export function sizeReport(file: string, bytes: Uint8Array): SizeReport {
         s.line = loc.line;
         if (loc.line !== 0) break;
       }
+      if (s.line === 0) delete s.line; // line 0 is DWARF for "no line": the file is still right
     }
     return s;
   }).sort((x, y) => y.size - x.size || x.address - y.address);
@@ -124,7 +125,7 @@ function formatText(r: SizeReport, diff: SizeDiff | undefined, out: (s: string) 
   out('');
   out('largest symbols:');
   for (const s of r.symbols.filter((x) => !x.gap).slice(0, 20)) {
-    out(`${pad(s.size, 8)}  ${s.section.padEnd(10)} ${s.name}  [${s.package}]${s.file ? `  ${s.file}:${s.line}` : ''}`);
+    out(`${pad(s.size, 8)}  ${s.section.padEnd(10)} ${s.name}  [${s.package}]${s.file ? `  ${s.file}${s.line ? `:${s.line}` : ''}` : ''}`);
   }
   if (!diff) return;
   out('');

@@ -53,7 +53,7 @@ void test('--format json lists every symbol with package, section, size, address
   assert.equal(main.package, 'main');
   assert.equal(main.section, '.text');
   assert.match(`${main.file}:${main.line}`, /feather-blinky\/main\.go:[1-9]\d*$/);
-  for (const s of j.symbols) assert.ok(typeof s.package === 'string' && typeof s.address === 'number' && s.size > 0, s.name);
+  for (const s of j.symbols) assert.ok(typeof s.package === 'string' && typeof s.address === 'number' && s.size > 0 && s.line !== 0, s.name);
   assert.ok(j.symbols.filter((s) => s.file).length > 50, 'lines found for code');
 });
 
