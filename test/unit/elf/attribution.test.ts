@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseElf } from '../../../src/core/elf';
+import { ElfError, parseElf } from '../../../src/core/elf';
+import { mulberry32 } from '../tinygo/prng';
 import { attribute, goPackageOf, ownerOfPath, packageTotals } from '../../../src/core/elf/attribution';
 import { parseSizeTable } from '../../../src/core/size/sizeTable';
 import { FIXTURE_DIR, MISSING, fixtures, llvmTool, run } from './llvm';
@@ -130,4 +131,29 @@ void test('against tinygo -size=full of the same feather build: equal totals, th
     if (row.ram >= 64) assert.ok(mine && Math.abs(mine.ram - row.ram) <= 16, `${row.package}: RAM ${row.ram} vs ${mine?.ram}`);
   }
   t.diagnostic(report.join('; '));
+});
+
+void test('fuzz: a real firmware with corrupted symbols and DWARF is refused with ElfError or still attributed exactly', () => {
+  const whole = fs.readFileSync(path.join(FIXTURE_DIR, 'feather-nrf52840-blinky-tinygo0.39.elf'));
+  const elf = parseElf(whole);
+  const symtab = elf.section('.symtab')!;
+  const dwarf = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_ranges'].map((n) => elf.section(n)!);
+  const rand = mulberry32(17);
+  const counts = { attributed: 0, refused: 0 };
+  for (let i = 0; i < 120; i++) {
+    const bytes = Uint8Array.from(whole);
+    for (let k = 0; k < 24; k++) {
+      const target = k % 2 === 0 ? symtab : dwarf[Math.floor(rand() * dwarf.length)]!;
+      bytes[target.offset + Math.floor(rand() * target.size)] = Math.floor(rand() * 256);
+    }
+    let a;
+    try { a = attribute(parseElf(bytes)); } catch (e) {
+      assert.ok(e instanceof ElfError, `case ${i}: ${String(e)}`);
+      counts.refused++;
+      continue;
+    }
+    for (const s of a.sections) assert.equal(a.pieces.filter((p) => p.section === s.name).reduce((n, p) => n + p.size, 0), s.size, `case ${i} ${s.name}`);
+    counts.attributed++;
+  }
+  assert.ok(counts.attributed > 0, JSON.stringify(counts));
 });
