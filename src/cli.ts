@@ -5,6 +5,7 @@
  * 2 usage or I/O error. With --target, the target's build context comes from `tinygo info -json` (when tinygo runs),
  * or from --goos/--goarch/--tags: files the target does not compile get no findings.
  * tinygo-workbench addr2line FIRMWARE.elf ADDRESS...: see cliAddr2line.ts.
+ * tinygo-workbench size FIRMWARE.elf ...: see cliSize.ts.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,7 @@ import { analyzeTextFile, assetsIn, buildContextFromInfo, createEngine, targetFa
   type TargetInfoLike } from './core/analysis';
 import { formatJson, formatSarif, formatText, type FileFindings } from './core/analysis/report';
 import { ADDR2LINE_USAGE, addr2lineMain } from './cliAddr2line';
+import { SIZE_USAGE, sizeMain } from './cliSize';
 import { runProcess, type ExecFn } from './core/process/exec';
 import { queryTargetInfo } from './core/tinygo/toolchain';
 import { parseVersionOutput } from './core/tinygo/version';
@@ -20,7 +22,8 @@ const VERSION = '0.1.0';
 const USAGE = `usage: tinygo-workbench check [--format text|json|sarif] [--target NAME] [--tinygo-version V]
           [--goos OS --goarch ARCH] [--tags a,b] [--tinygo PATH] [--test-files] PATHS...
        tinygo-workbench --list-rules
-       ${ADDR2LINE_USAGE.replace('usage: ', '')}`;
+       ${ADDR2LINE_USAGE.replace('usage: ', '')}
+       ${SIZE_USAGE.replace('usage: ', '')}`;
 
 export interface CliIo { out: (s: string) => void; err: (s: string) => void }
 
@@ -63,6 +66,7 @@ async function buildContextOf(a: BuildArgs, exec: ExecFn, io: CliIo): Promise<{ 
 
 export async function main(argv: string[], io: CliIo, assets: string | AnalysisAssets = __dirname, exec: ExecFn = runProcess): Promise<number> {
   if (argv[0] === 'addr2line') return addr2lineMain(argv.slice(1), io);
+  if (argv[0] === 'size') return sizeMain(argv.slice(1), io);
   let format = 'text';
   let target: string | undefined;
   let tinygoVersion: string | undefined;
@@ -129,6 +133,8 @@ export async function main(argv: string[], io: CliIo, assets: string | AnalysisA
 }
 
 if (require.main === module) {
+  // `tinygo-workbench size FIRMWARE.elf | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
   main(process.argv.slice(2), { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') })
     .then((code) => { process.exitCode = code; })
     .catch((e: unknown) => { process.stderr.write(`tinygo-workbench: ${e instanceof Error ? e.message : String(e)}\n`); process.exitCode = 2; });

@@ -8,3 +8,5 @@ export type { InlineFrame } from './addr2line';
 export type { SourceLocation } from './addr2line';
 export { FirmwareLineCache } from './firmwareLines';
 export type { FirmwareLines } from './firmwareLines';
+export { attribute, goPackageOf, ownerOfPath, packageTotals } from './attribution';
+export type { Attribution, AttributedPiece, AttributedSection, PackageTotal, SizeClass } from './attribution';

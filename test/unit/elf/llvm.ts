@@ -14,7 +14,7 @@ export function fixtures(): string[] {
  * Debian's LLVM 19 tools are the yardstick (`apt-get install llvm-19`). Returns undefined when `tool` is missing, so
  * the caller skips with a message instead of passing without comparing anything.
  */
-export function llvmTool(tool: 'readelf' | 'nm' | 'addr2line' | 'objdump'): string | undefined {
+export function llvmTool(tool: 'readelf' | 'nm' | 'addr2line' | 'objdump' | 'size'): string | undefined {
   const exe = `llvm-${tool}-19`;
   const r = spawnSync(exe, ['--version'], { encoding: 'utf8' });
   return r.status === 0 ? exe : undefined;
