@@ -219,7 +219,9 @@ export function activateDevices(ctx: Ctx & Pick<Services, 'toolchain'>, options:
       if (!typed?.trim()) return undefined;
       value = typed.trim();
     }
-    await select(folder, value);
+    // Auto with no tinygo.monitor.port is the default: forget the choice instead of storing it, so a port set in the
+    // settings later takes effect (a stored "auto" would outrank it, unseen in the settings).
+    await select(folder, value === 'auto' && !Config.of(folder).monitor.port() ? undefined : value);
     return value;
   }
 
