@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assert, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, hideNotificationCenter, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -81,6 +81,7 @@ export const tests = [
       const focused = await wb.page.evaluate(() => document.activeElement?.closest('.pane')?.querySelector('.pane-header')?.textContent ?? '');
       assert(/Connected Devices/i.test(focused), `the focus is in the Connected Devices view: ${focused}`);
     } finally {
+      await hideNotificationCenter(wb.page);
       editSettings(wb, (s) => { delete s['tinygoTestDriver.sysfsRoot']; delete s['tinygoTestDriver.devRoot']; });
       fs.rmSync(state.dir, { recursive: true, force: true });
     }

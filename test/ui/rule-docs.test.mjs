@@ -1,7 +1,7 @@
 // A rule link (the finding's code, `reflect-unsupported`) opens the rule's section of docs/rules.md rendered: from
 // the editor's hover and from the Problems panel, the Markdown preview opens scrolled to the rule's heading, and
 // the Markdown source is not left open at line 1.
-import { assert, hoverSquiggle, problemsRow, quickOpen, REFLECT_MESSAGE, RULE, waitForWorkbench } from './workbench.mjs';
+import { REFLECT_MESSAGE, RULE, assert, hideNotificationCenter, hoverSquiggle, problemsRow, quickOpen, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -38,6 +38,7 @@ export const tests = [
       await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded' });
       await waitForWorkbench(wb.page, 'main.go');
     }
+    await hideNotificationCenter(wb.page);
     await quickOpen(wb.page, 'diagnostics.go');
     await hoverSquiggle(wb.page, 'MethodByName', REFLECT_MESSAGE);
     const link = wb.page.locator('.monaco-hover a.code-link', { hasText: RULE }).first();

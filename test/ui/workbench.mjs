@@ -35,6 +35,7 @@ async function pick(page, opener, query, rowText, timeout) {
 
 /** Ctrl+P, the file name, Enter; resolves once its editor tab is the active one. */
 export async function quickOpen(page, fileName, timeout = 60_000) {
+  await hideNotificationCenter(page);
   await pick(page, 'Control+P', fileName, fileName, timeout);
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor({ timeout });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
@@ -95,4 +96,15 @@ export async function selectTarget(page, name, { firstRow } = {}) {
   await page.keyboard.press('Enter');
   await widget.waitFor({ state: 'hidden', timeout: 30_000 });
   if (!name.startsWith('None')) await page.locator('.statusbar .statusbar-item', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * Closes the notification center if a test opened it (the status bar's bell toggles it): left open it keeps the
+ * keyboard, and the next test's Ctrl+P never opens its file.
+ */
+export async function hideNotificationCenter(page) {
+  const center = page.locator('.notifications-center');
+  if (!(await center.isVisible().catch(() => false))) return;
+  await page.locator('#status\\.notifications').click().catch(() => undefined);
+  await center.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 }
