@@ -471,11 +471,7 @@ async function runUi(ctx, kind) {
   const dir = path.join(ROOT, 'test/ui');
   // TGW_UI_ONLY=regexp runs only the matching test files (while working on one).
   const only = process.env.TGW_UI_ONLY ? new RegExp(process.env.TGW_UI_ONLY) : undefined;
-  // Last: the QEMU monitor test builds real micro:bit firmware, which the size panel then shows as the folder's last
-  // build; the size tests before it expect the reports they write themselves.
-  const LAST = ['qemu-monitor.test.mjs'];
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.mjs') && (!only || only.test(f)))
-    .sort((a, b) => Number(LAST.includes(a)) - Number(LAST.includes(b)) || a.localeCompare(b));
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.mjs') && (!only || only.test(f))).sort();
   let passed = 0;
   let failed = 0;
   const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 120_000);
