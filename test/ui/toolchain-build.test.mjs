@@ -121,7 +121,8 @@ export const tests = [
       fs.rmSync(path.join(wb.folder, dir), { recursive: true, force: true });
       fs.cpSync(path.join(fake, 'projects', project), path.join(wb.folder, dir), { recursive: true });
     }
-    writeSettings(wb, { 'tinygo.path': path.join(fake, 'tinygo') });
+    // The target chosen above lives in this same file (tinygo.target): a file written anew keeps it.
+    writeSettings(wb, { 'tinygo.path': path.join(fake, 'tinygo'), 'tinygo.target': TARGET });
     await openInDir(page, ERRORS_DIR);
     // The status bar still names the target chosen above (the build uses it).
     await page.locator('.statusbar .statusbar-item', { hasText: TARGET }).first().waitFor({ timeout: 30_000 });
