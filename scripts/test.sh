@@ -76,8 +76,24 @@ summary() {
   for i in "${!S_NAME[@]}"; do
     printf '%-12s %-4s %7ss  %s\n' "${S_NAME[$i]}" "${S_STATUS[$i]}" "${S_SECS[$i]}" "${S_NOTE[$i]}"
   done
+  # The failures again, at the end where a CI page that keeps only the tail of the output still shows them.
+  for i in "${!S_NAME[@]}"; do
+    [ "${S_STATUS[$i]}" = FAIL ] || continue
+    failures "$LOGS/${S_NAME[$i]}.log" | sed "s/^/[${S_NAME[$i]}] /"
+  done
   printf 'wall time %ss\n' "$(elapsed "$T0")"
   echo "$PASSED passed, $FAILED failed"
+}
+
+# failures LOG: at most 40 lines naming what failed: node:test's and our UI runner's ✖ lines with the two lines
+# under each, or mocha's numbered failure list.
+failures() {
+  [ -f "$1" ] || return 0
+  if grep -aqE '^\s*[0-9]+ failing' "$1"; then
+    sed -n '/^ *[0-9]* failing/,$p' "$1" | grep -avE '^\s+at ' | head -40
+  else
+    grep -aE -A2 '✖' "$1" | grep -avE '^\s+at ' | head -40
+  fi
 }
 
 # Everything runs from main(): bash has then read the whole file before the first command, so an edit to this
