@@ -18,10 +18,21 @@ export async function waitForWorkbench(page, fileInWorkspace, timeout = 90_000) 
 
 async function pick(page, opener, query, rowText, timeout) {
   const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press(opener);
-  await widget.waitFor({ state: 'visible', timeout });
-  await page.keyboard.type(query);
-  await widget.locator('.monaco-list-row', { hasText: rowText }).first().waitFor({ timeout });
+  // The palette lists the commands known when it opened: opened before the extension's contributions were
+  // registered (the first test right after a page load), it never shows ours. Close it and open it again until the
+  // row is there or the time is up.
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await page.keyboard.press(opener);
+    await widget.waitFor({ state: 'visible', timeout: Math.max(1_000, deadline - Date.now()) });
+    await page.keyboard.type(query);
+    const wait = Math.min(10_000, deadline - Date.now());
+    const found = await widget.locator('.monaco-list-row', { hasText: rowText }).first()
+      .waitFor({ timeout: Math.max(1_000, wait) }).then(() => true, (err) => { if (Date.now() >= deadline) throw err; return false; });
+    if (found) break;
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+  }
   const typed = await widget.locator('input').first().inputValue();
   await page.keyboard.press('Enter');
   // Done when the picker closed, or when the command opened a picker of its own (its input no longer holds ours).
