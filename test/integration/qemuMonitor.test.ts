@@ -193,12 +193,22 @@ suite('qemu micro:bit: serial monitor on real firmware', function () {
     const elf2 = await build();
     const before = session.transcript().length;
     assert.equal(elf2, elf);
-    const closed = new Promise<void>((r) => { const d = session!.onDidChangeState((s) => { if (s === 'closed') { d.dispose(); r(); } }); });
+    // One listener, there before QEMU stops: the close, then the first open after it. The new QEMU may get the pty
+    // number the old one had (the kernel hands out the lowest free one, and frees the old one at once on an idle
+    // machine): the link then already points at it and the monitor reconnects while startQemu is still waiting for
+    // QEMU's monitor socket, before a listener made after startQemu would hear it.
+    let closedNow: () => void = () => undefined;
+    let reopenedNow: () => void = () => undefined;
+    const closed = new Promise<void>((r) => { closedNow = r; });
+    const reopened = new Promise<void>((r) => { reopenedNow = r; });
+    let wentAway = false;
+    const watch = session.onDidChangeState((s) => {
+      if (s === 'closed') { wentAway = true; closedNow(); } else if (s === 'opened' && wentAway) { watch.dispose(); reopenedNow(); }
+    });
     await stopQemu(q1);
     await within('the monitor to see its port go', closed, RUN_MS);
     const q2 = await startQemu(elf2, tmp, 2);
     qemus.push(q2);
-    const reopened = new Promise<void>((r) => { const d = session!.onDidChangeState((s) => { if (s === 'opened') { d.dispose(); r(); } }); });
     pointLink(link, q2.pty);
     await within('the monitor to reconnect to the restarted board', reopened, RUN_MS);
     await cont(q2);

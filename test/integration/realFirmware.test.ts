@@ -109,6 +109,17 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
   const buildNrf52 = () => vscode.commands.executeCommand<BuildEvent | BuildRefused | undefined>('tinygo.buildNrf52', { quiet: true });
   const flash = () => vscode.commands.executeCommand<FlashOutcome>('tinygo.flash', { quiet: true });
   const buildDiags = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'TinyGo build');
+  /**
+   * Writes main.go behind the editor's back, as a git checkout would, and waits for the open editor to show it: VS Code
+   * reloads the document when its file watcher reports the change, and that reload is an edit of the changed lines,
+   * which takes a build's errors on them away. Built before the reload (a fast machine's tinygo finds a compile error
+   * sooner than the watcher reports), the error would be published and then removed by an edit that came after it.
+   */
+  const writeMain = async (text: string) => {
+    await fsp.writeFile(mainGo().fsPath, text);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === mainGo().fsPath);
+    if (open) await until('the open main.go to show what was written', () => open.getText() === text, 30_000);
+  };
 
   suiteSetup(async function () {
     tinygo = process.env.TGW_TINYGO ?? '';
@@ -207,7 +218,7 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     const at = lines.findIndex((l) => l.trim() === 'n := 0');
     assert.ok(at > 0);
     lines[at] = '\tn := undefinedCounter';
-    await fsp.writeFile(mainGo().fsPath, lines.join('\n'));
+    await writeMain(lines.join('\n'));
     const bad = await buildNrf52();
     assert.ok(isEvent(bad), JSON.stringify(bad));
     assert.equal(bad.success, false);
@@ -219,7 +230,7 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     // The fix plus a real change: fmt.Sprintf in echo().
     const fixed = text.replace('import (\n', 'import (\n\t"fmt"\n').replace('reply = append(reply, "echo: "...)', 'reply = append(reply, fmt.Sprintf("echo %d: ", len(text))...)');
     assert.notEqual(fixed, text);
-    await fsp.writeFile(mainGo().fsPath, fixed);
+    await writeMain(fixed);
     const r = await buildNrf52();
     assert.ok(isEvent(r) && r.success, JSON.stringify(isEvent(r) ? r.failure : r));
     const data = await until('the size panel to show the fmt build', () => {
@@ -237,7 +248,7 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     assert.equal(data.report!.totals.ram - data.previous!.totals.ram, (after.data + after.bss) - (before.data + before.bss));
     assert.match(status ?? '', /^Flash .* \(\+[\d.]+ KB\) · RAM /);
     assert.equal(buildDiags(mainGo()).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0, 'the fixed error is gone after the good build');
-    await fsp.writeFile(mainGo().fsPath, text);
+    await writeMain(text);
   });
 
   test('one board per nRF52 chip and a SoftDevice variant build; each size equals llvm-size and each capacity its linker script', async () => {

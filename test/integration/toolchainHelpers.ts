@@ -68,11 +68,22 @@ export async function useTinygo(p: ToolchainParts): Promise<{ path: string; stan
   return chosen;
 }
 
-/** Starts our own gopls (the pinned one CI installs, TGW_GOPLS) for a suite, with "auto" deciding so. */
+/**
+ * Starts our own gopls (the pinned one CI installs, TGW_GOPLS) for a suite, with "auto" deciding so, and returns once
+ * the start the new path causes is over. A changed "tinygo.gopls.path" is acted on only once it stopped changing
+ * (SETTLE_MS later, with a restart): a gopls that "auto" started before that (one found elsewhere) is no sign the
+ * suite may begin, as that restart would come in the middle of its first test.
+ */
 export async function startOwnGopls(p: ToolchainParts, timeoutMs: number): Promise<void> {
-  await setSetting('tinygo.gopls.path', process.env.TGW_GOPLS);
+  const gopls = process.env.TGW_GOPLS;
+  const changes = vscode.workspace.getConfiguration('tinygo').inspect<string>('gopls.path')?.workspaceValue !== gopls;
+  const before = p.gopls.lastStart;
+  await setSetting('tinygo.gopls.path', gopls);
   await setSetting('tinygo.languageServer', 'auto');
-  await until('our gopls to run', () => p.gopls.running, timeoutMs);
+  await until('our gopls to run with the path set', () => {
+    const s = p.gopls.lastStart;
+    return p.gopls.running && s !== undefined && s.goplsPath === gopls && (!changes || (s !== before && s.reason === 'tinygo.gopls.path changed'));
+  }, timeoutMs);
 }
 
 /** Undoes a gopls suite: plain Go again, the settings it set removed, its directory in the workspace deleted. */

@@ -95,6 +95,9 @@ export class GoplsManager implements vscode.Disposable {
   private readonly hiddenFiles = new Set<string>();
   /** What the user was warned about, in order (each message once per session). */
   private readonly warned: string[] = [];
+  /** The "tinygo.gopls.path" the last refresh went by, and whether the setting is being typed (see goplsPathChanging). */
+  private judgedGoplsPath: string | undefined;
+  private goplsPathTyping = false;
 
   constructor(private readonly ctx: Ctx, private readonly toolchain: ToolchainApi, private readonly prompt: Prompt = showPrompt) {}
 
@@ -115,10 +118,24 @@ export class GoplsManager implements vscode.Disposable {
 
   private mode(): LanguageServerMode { return Config.of().toolchain.languageServer(); }
 
+  /**
+   * "tinygo.gopls.path" changed and is not settled yet (typed one keystroke at a time): until goplsPathSettled(), a
+   * refresh for another reason (a target, another setting, a settled "tinygo.path") keeps going by the path it went
+   * by before, so a half-typed value is neither warned about nor started, whenever such a refresh happens to run.
+   */
+  goplsPathChanging(): void { this.goplsPathTyping = true; }
+  goplsPathSettled(): void { this.goplsPathTyping = false; }
+
+  private goplsPathSetting(): string {
+    const now = Config.of().toolchain.goplsPath();
+    if (!this.goplsPathTyping || this.judgedGoplsPath === undefined) this.judgedGoplsPath = now;
+    return this.judgedGoplsPath;
+  }
+
   private async apply(reason: string, t0: number, forceRestart: boolean): Promise<void> {
     const trusted = vscode.workspace.isTrusted;
     const goExt = vscode.extensions.getExtension(GO_EXTENSION_ID);
-    const setting = Config.of().toolchain.goplsPath();
+    const setting = this.goplsPathSetting();
     // Locating is only file-system reads; it is skipped anyway when the workspace is untrusted.
     const loc = trusted ? await locateGopls(setting, locateDeps(this.ctx)) : { searched: [] as string[] };
     if (loc.settingProblem) this.warnOnce(loc.settingProblem);

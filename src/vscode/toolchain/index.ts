@@ -93,7 +93,8 @@ export function activateToolchain(ctx: Ctx, options: ToolchainOptions = {}) {
     vscode.workspace.onDidChangeConfiguration((e) => {
       // A path is typed one keystroke at a time in the Settings UI: it is looked at once it stopped changing.
       if (Config.affects(e, 'gopls.path')) {
-        settle.run('gopls.path', () => { void gopls.refresh('tinygo.gopls.path changed', { restart: true }); });
+        gopls.goplsPathChanging();
+        settle.run('gopls.path', () => { gopls.goplsPathSettled(); void gopls.refresh('tinygo.gopls.path changed', { restart: true }); });
       } else if (['tinygo.languageServer', 'tinygo.gopls', 'go.useLanguageServer', 'go.buildTags', 'go.buildFlags'].some((s) => e.affectsConfiguration(s))) {
         void gopls.refresh('settings changed', { restart: e.affectsConfiguration('tinygo.gopls') });
       } else if (Config.affects(e, 'path')) {
