@@ -6,6 +6,7 @@
 
 import { SIZE_REPORT_SCHEMA_VERSION, type BudgetResult, type PackageSize, type SizeReport } from './size/model';
 import type { PackageGroup, SizeNumbers } from './size/sizeTable';
+import type { ChangeKind, PanelSymbol, SymbolChange, SymbolData, SymbolSection } from './size/symbols';
 
 // ---- shared data --------------------------------------------------------------------------------------------------
 
@@ -64,6 +65,8 @@ export interface PanelData {
   revealable?: string[];
   /** Shown when there is no report yet. */
   emptyMessage?: string;
+  /** The symbols of the built ELF (and their changes since the build before), when the host could read it. */
+  symbols?: SymbolData;
 }
 
 // ---- host -> webview ----------------------------------------------------------------------------------------------
@@ -249,6 +252,55 @@ function memory(v: unknown, where: string): MemoryInput {
   return out;
 }
 
+const CLASSES: ReadonlySet<string> = new Set(['text', 'data', 'bss']);
+const KINDS: ReadonlySet<string> = new Set<ChangeKind>(['added', 'removed', 'grown', 'shrunk']);
+const MAX_SYMBOLS = 500_000;
+
+function panelSymbol(v: unknown, where: string): PanelSymbol {
+  if (!isObject(v)) throw new ProtocolError(`${where}: expected an object`);
+  const out: PanelSymbol = {
+    name: text(v.name, `${where}.name`), package: text(v.package, `${where}.package`, MAX_PATH), section: text(v.section, `${where}.section`, 256),
+    size: count(v.size, `${where}.size`), address: count(v.address, `${where}.address`),
+  };
+  if (v.gap !== undefined) {
+    if (v.gap !== true) throw new ProtocolError(`${where}.gap: expected true or nothing`);
+    out.gap = true;
+  }
+  const file = optText(v.file, `${where}.file`, MAX_PATH);
+  if (file !== undefined) out.file = file;
+  const line = optPositive(v.line, `${where}.line`);
+  if (line !== undefined) out.line = line;
+  return out;
+}
+
+function symbolData(v: unknown, where: string): SymbolData {
+  if (!isObject(v)) throw new ProtocolError(`${where}: expected an object`);
+  const sections = list(v.sections, `${where}.sections`, 1000, (x, w): SymbolSection => {
+    if (!isObject(x)) throw new ProtocolError(`${w}: expected an object`);
+    if (typeof x.class !== 'string' || !CLASSES.has(x.class)) throw new ProtocolError(`${w}.class: expected text, data or bss`);
+    return { name: text(x.name, `${w}.name`, 256), class: x.class as SymbolSection['class'], size: count(x.size, `${w}.size`) };
+  });
+  const out: SymbolData = { elf: text(v.elf, `${where}.elf`, MAX_PATH), sections, symbols: list(v.symbols, `${where}.symbols`, MAX_SYMBOLS, panelSymbol) };
+  if (v.diff !== undefined) {
+    const d = v.diff;
+    if (!isObject(d)) throw new ProtocolError(`${where}.diff: expected an object`);
+    const signed = (n: unknown, w: string) => {
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new ProtocolError(`${w}: expected an integer`);
+      return n;
+    };
+    out.diff = {
+      flash: signed(d.flash, `${where}.diff.flash`), ram: signed(d.ram, `${where}.diff.ram`),
+      changes: list(d.changes, `${where}.diff.changes`, MAX_SYMBOLS, (x, w): SymbolChange => {
+        if (!isObject(x)) throw new ProtocolError(`${w}: expected an object`);
+        if (typeof x.kind !== 'string' || !KINDS.has(x.kind)) throw new ProtocolError(`${w}.kind: expected added, removed, grown or shrunk`);
+        return { kind: x.kind as ChangeKind, name: text(x.name, `${w}.name`), package: text(x.package, `${w}.package`, MAX_PATH), section: text(x.section, `${w}.section`, 256),
+          old: count(x.old, `${w}.old`), new: count(x.new, `${w}.new`) };
+      }),
+    };
+  }
+  return out;
+}
+
 /** Validates a PanelData (also what the webview reads back from its own saved state). */
 export function validatePanelData(v: unknown, where = 'data'): Validated<PanelData> {
   try {
@@ -271,6 +323,7 @@ export function validatePanelData(v: unknown, where = 'data'): Validated<PanelDa
     if (v.revealable !== undefined) out.revealable = list(v.revealable, `${where}.revealable`, 100_000, (x, w) => text(x, w, MAX_PATH));
     const empty = optText(v.emptyMessage, `${where}.emptyMessage`);
     if (empty !== undefined) out.emptyMessage = empty;
+    if (v.symbols !== undefined) out.symbols = symbolData(v.symbols, `${where}.symbols`);
     return { ok: true, value: out };
   } catch (e) {
     return { ok: false, error: e instanceof ProtocolError ? e.message : String(e) };

@@ -13,6 +13,8 @@ import { buildSizeReport, evaluateBudgets, type BudgetResult, type Capacity, typ
 import { classifyPackage, type SizeTable } from '../../core/size/sizeTable';
 import { budgetProblems, enclosingFunction } from '../../core/size/view';
 import { capacityFromRoot } from '../../core/size/capacity';
+import { diffReports as diffElfReports, elfSizeReport, type ElfSizeReport } from '../../core/elf';
+import { symbolData, type SymbolData } from '../../core/size/symbols';
 import { tinygoRoot } from '../../core/tinygo/root';
 import { Config } from '../config';
 import type { Ctx, Services, SizeService, Started } from '../services';
@@ -33,6 +35,8 @@ interface Current {
   /** Directory of the main package (where tinygo ran). */
   mainDir?: string;
   budgets?: BudgetResult[];
+  /** The built ELF read by src/core/elf: its symbols, and their diff against the build before. */
+  symbols?: SymbolData;
 }
 
 const MEMORY_KEY = 'tinygo.size.memory';
@@ -68,6 +72,8 @@ export class SizeController implements PanelHost, vscode.Disposable {
   /** The text of each report this window wrote or read, so the file watcher reacts only to new content. */
   private readonly known = new Map<string, string>();
   private building = false;
+  /** The last ELF read, kept for the symbol diff of the next build. */
+  private lastElf: ElfSizeReport | undefined;
 
   constructor(private readonly ctx: Ctx & Pick<Services, 'toolchain'>) {
     this.subs.push(this.statusBar, this.budgets);
@@ -100,6 +106,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     else if (env.defaultStackSize !== undefined) memory.goroutineStackSize = env.defaultStackSize;
 
     const next: Current = { folder, module, mainDir: result.cwd ?? this.cur.mainDir, reportPath: reportPath ?? this.cur.reportPath, memory };
+    next.symbols = result.success ? await this.readSymbols(result.outputPath) : this.cur.symbols;
     let report: SizeReport | undefined;
     if (result.success && result.sizeTable) {
       const built = buildSizeReport(this.reclassify(result.sizeTable, module, env.goroots), {
@@ -179,6 +186,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
       memory: same ? saved?.memory : undefined, mainDir: same ? saved?.mainDir : this.cur.mainDir, failure: same ? saved?.failure : undefined,
     };
     this.refresh();
+    void this.symbolsBeside(file);
     return true;
   }
 
@@ -200,6 +208,42 @@ export class SizeController implements PanelHost, vscode.Disposable {
     this.loadFile(file, true);
   }
 
+  /**
+   * The symbols of a built ELF, with the diff against the ELF this window read before when it is the same program
+   * (the build overwrites the file, so the previous symbols are the ones kept in memory). Undefined when the output
+   * is not an ELF or cannot be read: the per-package table does not need it.
+   */
+  private async readSymbols(elf: string | undefined): Promise<SymbolData | undefined> {
+    if (!elf) return undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.promises.readFile(elf);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`[size] could not read ${elf}: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (!(bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46)) return undefined;
+    let r: ElfSizeReport;
+    try {
+      r = elfSizeReport(elf, bytes);
+    } catch (e) {
+      this.log(`[size] could not read the symbols of ${elf}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const before = this.lastElf?.file === elf ? this.lastElf : undefined;
+    this.lastElf = r;
+    return symbolData(r, before ? diffElfReports(before, r) : undefined);
+  }
+
+  /** The ELF beside a JSON report (`build/x.size.json` -> `build/x.elf`), for the symbols after a window reload. */
+  private async symbolsBeside(reportPath: string): Promise<void> {
+    const elf = reportPath.slice(0, -REPORT_SUFFIX.length) + '.elf';
+    const symbols = await this.readSymbols(elf);
+    if (!symbols || this.cur.reportPath !== reportPath || this.cur.symbols) return;
+    this.cur.symbols = symbols;
+    this.refresh();
+  }
+
   setBuilding(building: boolean): void {
     if (building === this.building) return;
     this.building = building;
@@ -217,6 +261,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     if (c.memory) d.memory = c.memory;
     if (c.budgets) d.budgets = c.budgets;
     if (c.reportPath) d.reportPath = c.reportPath;
+    if (c.symbols && c.report) d.symbols = c.symbols;
     if (c.report) d.revealable = c.report.packages.filter((p) => p.group === 'user' && this.packageDir(p.name) !== undefined).map((p) => p.name);
     if (!c.report) {
       d.emptyMessage = c.failure
@@ -315,9 +360,10 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   private async openSite(file: string, line: number, column?: number): Promise<void> {
     // Only positions the host itself sent: the webview cannot make the host open arbitrary files.
-    const known = this.cur.memory?.allocs?.some((s) => s.file === file && s.line === line);
+    const known = this.cur.memory?.allocs?.some((s) => s.file === file && s.line === line)
+      || this.cur.symbols?.symbols.some((s) => s.file === file && s.line === line);
     if (!known) {
-      this.log(`[size] refused to open ${file}:${line}: not an allocation site of the current report`);
+      this.log(`[size] refused to open ${file}:${line}: not an allocation site or a symbol of the current report`);
       return;
     }
     const pos = new vscode.Position(line - 1, Math.max(0, (column ?? 1) - 1));
