@@ -23,6 +23,7 @@ import { BudgetDiagnostics } from './budgets';
 import { SizePanel, VIEW_TYPE, type PanelHost } from './panel';
 import { findLatestReport, readReport, reportPathFor, REPORT_SUFFIX, writeReport } from './reportFile';
 import { SizeStatusBar } from './statusBar';
+import { ImportCostLens } from './importLens';
 
 interface Current {
   report?: SizeReport;
@@ -67,6 +68,7 @@ function goFilesIn(dir: string): string[] {
 export class SizeController implements PanelHost, vscode.Disposable {
   private cur: Current = {};
   private readonly statusBar = new SizeStatusBar();
+  readonly lens = new ImportCostLens();
   private readonly budgets = new BudgetDiagnostics();
   private readonly subs: vscode.Disposable[] = [];
   /** The text of each report this window wrote or read, so the file watcher reacts only to new content. */
@@ -76,7 +78,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
   private lastElf: ElfSizeReport | undefined;
 
   constructor(private readonly ctx: Ctx & Pick<Services, 'toolchain'>) {
-    this.subs.push(this.statusBar, this.budgets);
+    this.subs.push(this.statusBar, this.budgets, this.lens);
   }
 
   log(line: string): void {
@@ -232,6 +234,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     }
     const before = this.lastElf?.file === elf ? this.lastElf : undefined;
     this.lastElf = r;
+    this.lens.update(r);
     return symbolData(r, before ? diffElfReports(before, r) : undefined);
   }
 
@@ -479,6 +482,7 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
       controller.update(e).catch((err: unknown) => ctx.log.appendLine(`[size] update failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
     }),
     watcher,
+    vscode.languages.registerCodeLensProvider({ language: 'go', scheme: 'file' }, controller.lens),
     watcher.onDidCreate((u) => controller.onReportFileChanged(u)),
     watcher.onDidChange((u) => controller.onReportFileChanged(u)),
     ctx.busy.onDidChange(() => controller.setBuilding(ctx.busy.any() === 'build')),
@@ -488,7 +492,10 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (Config.affects(e, 'size')) controller.refreshSettings();
+      if (Config.affects(e, 'size')) {
+        controller.refreshSettings();
+        controller.lens.refresh();
+      }
     }),
   ];
   const commands = {
