@@ -69,9 +69,24 @@ export interface PanelData {
   symbols?: SymbolData;
 }
 
+/** The answer to "why is this linked?" for one package (from `tinygo list -deps -json`, see core/size/whyLinked.ts). */
+export interface WhyLinkedResult {
+  package: string;
+  /** The host is asking tinygo. */
+  pending?: true;
+  /** Import chain from the main package (or the runtime) to the package. */
+  chain?: string[];
+  viaRuntime?: boolean;
+  /** What removing the main package's import at the head of the chain saves. */
+  saving?: { import: string; flash: number; ram: number; packages: { package: string; flash: number; ram: number }[]; stillLinkedVia?: string[] };
+  error?: string;
+}
+
 // ---- host -> webview ----------------------------------------------------------------------------------------------
 
 export type HostMessage =
+  /** Sent by the host: the (progress of the) answer to a webview's `whyLinked`. */
+  | { type: 'whyLinked'; result: WhyLinkedResult }
   /** Sent by the host: replace everything shown. */
   | { type: 'data'; data: PanelData }
   /** Sent by the host: a build started (true) or ended (false) in the panel's folder. */
@@ -87,7 +102,9 @@ export type WebviewMessage =
   /** Sent by the webview: open an allocation site (the host checks it is one it sent). */
   | { type: 'open'; file: string; line: number; column?: number }
   /** Sent by the webview: open the JSON report in an editor. */
-  | { type: 'openReport' };
+  | { type: 'openReport' }
+  /** Sent by the webview: why is this package in the firmware, and what would removing its import save? */
+  | { type: 'whyLinked'; package: string };
 
 // ---- validation ---------------------------------------------------------------------------------------------------
 
@@ -330,6 +347,35 @@ export function validatePanelData(v: unknown, where = 'data'): Validated<PanelDa
   }
 }
 
+function whyLinked(v: unknown, where: string): WhyLinkedResult {
+  if (!isObject(v)) throw new ProtocolError(`${where}: expected an object`);
+  const names = (x: unknown, w: string) => list(x, w, 10_000, (y, ww) => text(y, ww, MAX_PATH));
+  const sized = (x: unknown, w: string) => {
+    if (!isObject(x)) throw new ProtocolError(`${w}: expected an object`);
+    return { package: text(x.package, `${w}.package`, MAX_PATH), flash: count(x.flash, `${w}.flash`), ram: count(x.ram, `${w}.ram`) };
+  };
+  const out: WhyLinkedResult = { package: text(v.package, `${where}.package`, MAX_PATH) };
+  if (v.pending !== undefined) {
+    if (v.pending !== true) throw new ProtocolError(`${where}.pending: expected true or nothing`);
+    out.pending = true;
+  }
+  if (v.chain !== undefined) out.chain = names(v.chain, `${where}.chain`);
+  if (v.viaRuntime !== undefined) {
+    if (typeof v.viaRuntime !== 'boolean') throw new ProtocolError(`${where}.viaRuntime: expected true or false`);
+    out.viaRuntime = v.viaRuntime;
+  }
+  if (v.saving !== undefined) {
+    const x = v.saving;
+    if (!isObject(x)) throw new ProtocolError(`${where}.saving: expected an object`);
+    out.saving = { import: text(x.import, `${where}.saving.import`, MAX_PATH), flash: count(x.flash, `${where}.saving.flash`), ram: count(x.ram, `${where}.saving.ram`),
+      packages: list(x.packages, `${where}.saving.packages`, 100_000, sized) };
+    if (x.stillLinkedVia !== undefined) out.saving.stillLinkedVia = names(x.stillLinkedVia, `${where}.saving.stillLinkedVia`);
+  }
+  const error = optText(v.error, `${where}.error`, 64 * 1024);
+  if (error !== undefined) out.error = error;
+  return out;
+}
+
 /** Run by the webview on every message event: anything that is not a HostMessage is dropped. */
 export function validateHostMessage(v: unknown): Validated<HostMessage> {
   if (!isObject(v)) {
@@ -344,6 +390,12 @@ export function validateHostMessage(v: unknown): Validated<HostMessage> {
       return typeof v.building === 'boolean'
         ? { ok: true, value: { type: 'building', building: v.building } }
         : { ok: false, error: 'building: expected true or false' };
+    case 'whyLinked':
+      try {
+        return { ok: true, value: { type: 'whyLinked', result: whyLinked(v.result, 'whyLinked.result') } };
+      } catch (e) {
+        return { ok: false, error: e instanceof ProtocolError ? e.message : String(e) };
+      }
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(String(v.type)).slice(0, 60)}` };
   }
@@ -362,6 +414,8 @@ export function validateWebviewMessage(v: unknown): Validated<WebviewMessage> {
         return { ok: true, value: { type: 'openReport' } };
       case 'reveal':
         return { ok: true, value: { type: 'reveal', package: text(v.package, 'reveal.package', MAX_PATH) } };
+      case 'whyLinked':
+        return { ok: true, value: { type: 'whyLinked', package: text(v.package, 'whyLinked.package', MAX_PATH) } };
       case 'open': {
         const msg: WebviewMessage = { type: 'open', file: text(v.file, 'open.file', MAX_PATH), line: positive(v.line, 'open.line') };
         const column = optPositive(v.column, 'open.column');

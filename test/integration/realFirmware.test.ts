@@ -322,6 +322,21 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
       assert.deepEqual(titleOn(i), bytes ? [`${formatBytes(bytes)} code`] : [], `func ${fn}`);
     }
     console.log(`    [real firmware] lenses: ${lenses.map((l) => `main.go:${l.range.start.line + 1} "${l.command?.title}"`).join(' | ')}`);
+    // "Why is this linked?" for strconv: real `tinygo list -deps -json` for the target; fmt is what brings it in.
+    const t1 = Date.now();
+    const why = await a.testing.size()!.whyLinked('strconv');
+    console.log(`    [real firmware] why strconv (${Date.now() - t1} ms): ${JSON.stringify(why).slice(0, 600)}`);
+    assert.equal(why.error, undefined, why.error);
+    assert.deepEqual(why.chain, ['main', 'fmt', 'strconv']);
+    assert.equal(why.saving?.import, 'fmt');
+    const gone = why.saving!.packages.map((p) => p.package);
+    assert.ok(gone.includes('fmt') && gone.includes('strconv') && !gone.includes('machine') && !gone.includes('runtime'), gone.join(' '));
+    const flashOf = (pkg: string) => data.symbols!.symbols.filter((x) => x.package === pkg).reduce((n, x) => n + (classOf.get(x.section) === 'bss' ? 0 : x.size), 0);
+    assert.equal(why.saving!.flash, gone.reduce((n, p) => n + flashOf(p), 0));
+    const whyMachine = await a.testing.size()!.whyLinked('machine');
+    assert.deepEqual(whyMachine.chain, ['main', 'machine']);
+    // TinyGo's runtime imports machine too: removing main's import would not unlink it.
+    assert.equal(whyMachine.saving?.stillLinkedVia?.at(-1), 'machine', JSON.stringify(whyMachine.saving));
     console.log(`    [real firmware] symbol diff: flash ${diff.flash} B, ${kinds('added').length} added (e.g. ${kinds('added').slice(0, 3).join(', ')}), ${kinds('removed').length} removed, ${kinds('grown').length} grown, ${kinds('shrunk').length} shrunk`);
     await fsp.writeFile(mainGo().fsPath, text);
   });

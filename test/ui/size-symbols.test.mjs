@@ -17,8 +17,8 @@ const OLD_ELF = path.join(ELF_DIR, 'feather-nrf52840-blinky-tinygo0.39.elf');
 const NEW_ELF = path.join(ELF_DIR, 'feather-nrf52840-blinky-echo-tinygo0.39.elf');
 const REPORTS = path.resolve(import.meta.dirname, '../fixtures/size/panel');
 const NAME = 'symbols-blinky';
-/** The source directory the fixtures' DWARF names (where they were built). */
-const BUILT_IN = '/work/wt/sizecli/examples/feather-blinky';
+/** Where this test puts the example's main.go for the relocated ELFs (one directory per path length). */
+let base = '';
 let sourceDir = '';
 
 function panel(wb) {
@@ -41,28 +41,31 @@ async function poll(what, fn, timeout = 30_000) {
 }
 
 /**
- * The fixture with its DWARF source directory moved (same length, like -fdebug-prefix-map) to a directory this test
- * makes and fills with the example's main.go, so that "open the source line" has a file to open on any machine.
+ * The fixture with its DWARF source directory (where it was built) moved, at the same length like
+ * -fdebug-prefix-map, to a directory this test makes and fills with the example's main.go, so that "open the source
+ * line" has a file to open on any machine.
  */
 function relocated(elf, out) {
   const bytes = fs.readFileSync(elf);
-  const from = Buffer.from(BUILT_IN);
-  const to = Buffer.from(sourceDir);
-  let at = bytes.indexOf(from);
-  assert(at >= 0 && from.length === to.length, `${path.basename(elf)} names ${BUILT_IN}`);
-  while (at >= 0) {
-    to.copy(bytes, at);
-    at = bytes.indexOf(from, at + to.length);
-  }
+  const built = /\/[\w./-]+\/examples\/feather-blinky(?=[\0/])/.exec(bytes.toString('latin1'))?.[0];
+  assert(built, `${path.basename(elf)} names the example's directory`);
+  const dir = (base + '/' + 'x'.repeat(built.length)).slice(0, built.length);
+  assert(dir.length === built.length && dir.startsWith(base + '/'), `source dir ${dir} for ${built}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.resolve(import.meta.dirname, '../../examples/feather-blinky/main.go'), path.join(dir, 'main.go'));
+  const from = Buffer.from(built, 'latin1');
+  const to = Buffer.from(dir);
+  for (let at = bytes.indexOf(from); at >= 0; at = bytes.indexOf(from, at + to.length)) to.copy(bytes, at);
   fs.writeFileSync(`${out}.tmp`, bytes);
   fs.renameSync(`${out}.tmp`, out);
+  return dir;
 }
 
 /** A "build": the ELF first, then its report (the watcher reacts to the report). */
 function build(wb, elf, report) {
   const dir = path.join(wb.folder, 'build');
   fs.mkdirSync(dir, { recursive: true });
-  relocated(elf, path.join(dir, `${NAME}.elf`));
+  sourceDir = relocated(elf, path.join(dir, `${NAME}.elf`));
   const json = path.join(dir, `${NAME}.size.json`);
   const r = JSON.parse(fs.readFileSync(path.join(REPORTS, report), 'utf8'));
   r.createdAt = new Date().toISOString();
@@ -108,12 +111,7 @@ export const tests = [
       await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded' });
       await waitForWorkbench(wb.page, 'main.go');
     }
-    // Same length as BUILT_IN: /tmp/ + a unique name padded to it.
-    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-sym-'));
-    sourceDir = (base + '/' + 'x'.repeat(BUILT_IN.length)).slice(0, BUILT_IN.length);
-    assert(sourceDir.length === BUILT_IN.length && sourceDir.startsWith(base + '/'), `source dir ${sourceDir}`);
-    fs.mkdirSync(sourceDir, { recursive: true });
-    fs.copyFileSync(path.resolve(import.meta.dirname, '../../examples/feather-blinky/main.go'), path.join(sourceDir, 'main.go'));
+    base = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-sym-'));
     build(wb, OLD_ELF, 'report1.json');
     await runCommand(wb.page, 'TinyGo: Show Size Report');
     const f = panel(wb);
@@ -158,6 +156,9 @@ export const tests = [
       return { ok: t.startsWith(`Ln ${focused.line},`), value: t, detail: t };
     });
     console.log(`    Enter on main.main opened main.go at ${line}`);
+    // That main.go (the relocated source) and the workspace's would both match the next Quick Open: close them.
+    await focusWorkbench(wb.page);
+    await runCommand(wb.page, 'View: Close All Editors');
   }],
 
   ['map: a focusable, labelled rectangle per package in flash and in RAM, Enter lists the package\'s symbols (screenshot)', async (wb) => {
@@ -263,7 +264,7 @@ export const tests = [
       setTheme(wb, undefined);
       fs.rmSync(path.join(wb.folder, 'build', `${NAME}.elf`), { force: true });
       fs.rmSync(path.join(wb.folder, 'build', `${NAME}.size.json`), { force: true });
-      if (sourceDir) fs.rmSync(path.dirname(sourceDir), { recursive: true, force: true });
+      if (base) fs.rmSync(base, { recursive: true, force: true });
     }
   }],
 ];

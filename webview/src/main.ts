@@ -10,7 +10,7 @@ import {
   allocSummary, buildRows, buildTable, DEFAULT_SORT, explainStack, formatDelta, GROUP_ORDER, groupAllocSites, memoryFacts, stackCell, usageBars,
   type SortKey, type SortState, type TableView, type ViewGroup, type ViewRow,
 } from '../../src/core/size/view';
-import { renderSymbols, SYMBOL_MODES, symbolSkeleton, wireSymbols, type SymbolUiState } from './symbols';
+import { renderSymbols, showWhyLinked, SYMBOL_MODES, symbolSkeleton, wireSymbols, type SymbolUiState } from './symbols';
 import { badge, esc, grid, progressRing, registerToolkit, setTextFieldValue, textField } from './toolkit';
 
 interface VsCodeApi {
@@ -466,6 +466,10 @@ function onMessage(e: MessageEvent): void {
   if (m.value.type === 'building') {
     building = m.value.building;
     renderHeader();
+    return;
+  }
+  if (m.value.type === 'whyLinked') {
+    showWhyLinked(m.value.result);
     return;
   }
   ui.data = m.value.data;

@@ -4,7 +4,7 @@
  * this file only turns it into DOM and handles the mouse and the keyboard. A symbol with a source line opens it
  * (click or Enter): the host opens only lines it sent.
  */
-import type { WebviewMessage } from '../../src/core/protocol';
+import type { WebviewMessage, WhyLinkedResult } from '../../src/core/protocol';
 import { formatBytes } from '../../src/core/size/model';
 import {
   costOf, escapeHtml as esc, symbolLines, symbolRowsHtml, type PanelSymbol, type SymbolData, type SymbolGrouping, type SymbolLine,
@@ -47,9 +47,10 @@ export function symbolSkeleton(h: SymbolHost): string {
       <input type="search" id="symbol-filter" placeholder="Filter symbols (e.g. Sprintf, pkg:fmt, section:.data)" aria-label="Filter symbols">
       <span id="symbol-count" role="status" aria-live="polite"></span>
     </div>
+    <div id="why" class="why hidden" role="region" aria-label="Why is this linked?" aria-live="polite"></div>
     <div id="symbol-list" class="table-scroll symbol-scroll">
       <table id="symbol-table" aria-describedby="symbol-count">
-        <caption class="sr-only">Symbols of the firmware; the arrow keys move between rows, Enter opens a group or the symbol's source line</caption>
+        <caption class="sr-only">Symbols of the firmware; the arrow keys move between rows, Enter opens a group or the symbol's source line, W on a package says why it is linked</caption>
         <thead><tr aria-rowindex="1"><th scope="col" class="name">Symbol</th><th scope="col" class="num">Bytes</th><th scope="col" class="sec">Section</th><th scope="col" class="pkg">Package</th><th scope="col" class="src">Source</th></tr></thead>
         <tbody id="symbol-rows"></tbody>
       </table>
@@ -74,6 +75,12 @@ export function wireSymbols(): void {
   });
   const table = $('symbol-table');
   table.addEventListener('click', (e) => {
+    const why = (e.target as HTMLElement).closest('button[data-why]') as HTMLElement | null;
+    if (why) {
+      e.stopPropagation();
+      askWhy(why.dataset.why!);
+      return;
+    }
     const tr = (e.target as HTMLElement).closest('tr.sline') as HTMLElement | null;
     if (tr) activate(Number(tr.dataset.index));
   });
@@ -143,7 +150,7 @@ function renderList(d: SymbolData, mode: SymbolGrouping): void {
   focus = Math.min(focus, Math.max(0, lines.length - 1));
   const body = $('symbol-rows');
   const hadFocus = body.contains(document.activeElement);
-  body.innerHTML = symbolRowsHtml(lines, 0, lines.length, focus);
+  body.innerHTML = symbolRowsHtml(lines, 0, lines.length, focus, mode === 'package');
   $('symbol-table').setAttribute('aria-rowcount', String(lines.length + 1));
   const named = d.symbols.filter((x) => !x.gap).length;
   const shown = mode === 'largest' ? lines.length : lines.filter((l) => l.kind === 'group').length;
@@ -254,7 +261,11 @@ function onKey(e: KeyboardEvent): void {
   else if (e.key === 'ArrowUp') next = i - 1;
   else if (e.key === 'Home') next = 0;
   else if (e.key === 'End') next = lines.length - 1;
-  else if (e.key === 'Enter' || e.key === ' ') {
+  else if ((e.key === 'w' || e.key === 'W') && l?.kind === 'group' && host.state().mode === 'package') {
+    e.preventDefault();
+    askWhy(l.group.key);
+    return;
+  } else if (e.key === 'Enter' || e.key === ' ') {
     e.preventDefault();
     activate(i);
     return;
@@ -267,4 +278,34 @@ function onKey(e: KeyboardEvent): void {
     e.preventDefault();
     focusLine(next);
   }
+}
+
+function askWhy(pkg: string): void {
+  host.post({ type: 'whyLinked', package: pkg });
+}
+
+/** The host's answer (or progress) for "why is this linked?". */
+export function showWhyLinked(r: WhyLinkedResult): void {
+  const el = $('why');
+  el.classList.remove('hidden');
+  const close = '<button type="button" class="why-close" aria-label="Close">×</button>';
+  if (r.pending) {
+    el.innerHTML = `${close}<p>Why is <strong>${esc(r.package)}</strong> linked? Asking <code>tinygo list -deps</code>…</p>`;
+  } else if (r.error) {
+    el.innerHTML = `${close}<p><strong>${esc(r.package)}</strong>: ${esc(r.error)}</p>`;
+  } else {
+    const chain = (r.chain ?? []).map((p) => `<code>${esc(p)}</code>`).join(' → ');
+    const parts = [`${close}<p class="why-chain"><strong>${esc(r.package)}</strong> is linked ${r.viaRuntime ? 'because TinyGo\'s runtime needs it (every program links it)' : 'through the imports'}: ${chain}</p>`];
+    const s = r.saving;
+    if (s && s.stillLinkedVia) {
+      parts.push(`<p>Removing the import of <code>${esc(s.import)}</code> from main would not unlink it: it is also imported through ${s.stillLinkedVia.map((p) => `<code>${esc(p)}</code>`).join(' → ')}.${s.flash || s.ram ? ` It would still save about ${esc(formatBytes(s.flash))} of flash and ${esc(formatBytes(s.ram))} of RAM.` : ''}</p>`);
+    } else if (s) {
+      const top = s.packages.slice(0, 8).map((p) => `<code>${esc(p.package)}</code> ${esc(formatBytes(p.flash))}`).join(', ');
+      parts.push(`<p>Removing the import of <code>${esc(s.import)}</code> from main would save about <strong>${esc(formatBytes(s.flash))} of flash</strong> and <strong>${esc(formatBytes(s.ram))} of RAM</strong>: ${s.packages.length} package(s) only it pulls in (${top}${s.packages.length > 8 ? ', …' : ''}).</p>`);
+    } else if (!r.viaRuntime) {
+      parts.push('<p>It is the main package.</p>');
+    }
+    el.innerHTML = parts.join('');
+  }
+  el.querySelector('.why-close')?.addEventListener('click', () => el.classList.add('hidden'));
 }

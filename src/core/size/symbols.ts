@@ -178,14 +178,14 @@ export function sourceLabel(s: Pick<PanelSymbol, 'file' | 'line'>): string {
  * The table rows of symbol lines, windowed by the caller (`first`..`last`): a row per line, focusable with a roving
  * tabindex; a symbol with a source line carries it in data attributes (the host opens only lines it sent).
  */
-export function symbolRowsHtml(lines: readonly SymbolLine[], first: number, last: number, focus: number): string {
+export function symbolRowsHtml(lines: readonly SymbolLine[], first: number, last: number, focus: number, why = false): string {
   const parts: string[] = [];
   for (let i = Math.max(0, first); i < Math.min(lines.length, last); i++) {
     const l = lines[i]!;
     const aria = `data-index="${i}" aria-rowindex="${i + 2}" tabindex="${i === focus ? 0 : -1}"`;
     if (l.kind === 'group') {
       const g = l.group;
-      parts.push(`<tr class="sline sgroup" ${aria} aria-expanded="${l.expanded}" data-group="${escapeHtml(g.key)}"><th scope="row" class="name">${l.expanded ? '▾' : '▸'} ${escapeHtml(g.key)} <span class="count">(${g.symbols.length})</span></th><td class="num">${nf.format(g.size)}</td><td colspan="3" class="note">flash ${nf.format(g.flash)} B · RAM ${nf.format(g.ram)} B</td></tr>`);
+      parts.push(`<tr class="sline sgroup" ${aria} aria-expanded="${l.expanded}" data-group="${escapeHtml(g.key)}"><th scope="row" class="name">${l.expanded ? '▾' : '▸'} ${escapeHtml(g.key)} <span class="count">(${g.symbols.length})</span>${why ? ` <button type="button" class="why-button" tabindex="-1" data-why="${escapeHtml(g.key)}" title="Why is ${escapeHtml(g.key)} linked? (W)">Why linked?</button>` : ''}</th><td class="num">${nf.format(g.size)}</td><td colspan="3" class="note">flash ${nf.format(g.flash)} B · RAM ${nf.format(g.ram)} B</td></tr>`);
       continue;
     }
     const s = l.symbol;

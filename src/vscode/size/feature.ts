@@ -15,6 +15,8 @@ import { budgetProblems, enclosingFunction } from '../../core/size/view';
 import { capacityFromRoot } from '../../core/size/capacity';
 import { diffReports as diffElfReports, elfSizeReport, type ElfSizeReport } from '../../core/elf';
 import { symbolData, type SymbolData } from '../../core/size/symbols';
+import { dependencyGraph, importChain, parseListJson, removalSaving, type DependencyGraph } from '../../core/size/whyLinked';
+import type { WhyLinkedResult } from '../../core/protocol';
 import { tinygoRoot } from '../../core/tinygo/root';
 import { Config } from '../config';
 import type { Ctx, Services, SizeService, Started } from '../services';
@@ -333,10 +335,74 @@ export class SizeController implements PanelHost, vscode.Disposable {
       case 'open':
         void this.openSite(m.file, m.line, m.column);
         return;
+      case 'whyLinked':
+        void this.whyLinked(m.package);
+        return;
       case 'openReport':
         if (this.cur.reportPath) void vscode.window.showTextDocument(vscode.Uri.file(this.cur.reportPath), { viewColumn: vscode.ViewColumn.Beside });
         return;
     }
+  }
+
+  /**
+   * "Why is this linked?": the import chain from `tinygo list -deps -json` for the report's target, run in the main
+   * package's directory (once per report; a new question cancels the one still running), and what removing the
+   * main package's import at its head would save, priced with the last build's per-package sizes.
+   */
+  async whyLinked(pkg: string): Promise<WhyLinkedResult> {
+    const post = (result: WhyLinkedResult) => {
+      SizePanel.current?.post({ type: 'whyLinked', result });
+      return result;
+    };
+    post({ package: pkg, pending: true });
+    let graph: DependencyGraph | string;
+    try {
+      graph = await this.dependencies();
+    } catch (e) {
+      graph = e instanceof Error ? e.message : String(e);
+    }
+    if (typeof graph === 'string') return post({ package: pkg, error: graph });
+    const chain = importChain(graph, pkg);
+    if (!chain) return post({ package: pkg, error: `${pkg} is not a Go package that \`tinygo list -deps\` lists for this program: TinyGo adds it (C libraries, types, the interrupt vector) or it is from another build.` });
+    const sizes = new Map<string, { flash: number; ram: number }>();
+    if (this.lastElf) for (const p of this.lastElf.packages) sizes.set(p.package, { flash: p.flash, ram: p.ram });
+    else for (const p of this.cur.report?.packages ?? []) sizes.set(p.name, { flash: p.flash, ram: p.ram });
+    const result: WhyLinkedResult = { package: pkg, chain: chain.chain.map((x) => (x === graph.root ? 'main' : x)), viaRuntime: chain.viaRuntime };
+    const saving = removalSaving(graph, pkg, sizes);
+    if (saving) {
+      result.saving = { import: saving.import, flash: saving.flash, ram: saving.ram, packages: saving.packages };
+      if (saving.stillLinkedVia) result.saving.stillLinkedVia = saving.stillLinkedVia.chain.map((x) => (x === graph.root ? 'main' : x));
+    }
+    return post(result);
+  }
+
+  private deps: { key: string; graph: Promise<DependencyGraph> } | undefined;
+  private depsAbort: AbortController | undefined;
+
+  private dependencies(): Promise<DependencyGraph> {
+    const dir = this.cur.mainDir;
+    const target = this.cur.report?.target;
+    if (!dir || !target) return Promise.reject(new Error('Build the program first: the import chains come from `tinygo list` for the built package and target.'));
+    const key = `${dir}\0${target}\0${this.cur.report?.createdAt ?? ''}`;
+    if (this.deps?.key === key) return this.deps.graph;
+    this.depsAbort?.abort();
+    const abort = new AbortController();
+    this.depsAbort = abort;
+    const graph = (async () => {
+      const st = await this.ctx.toolchain.state();
+      if (st.kind !== 'ok') throw new Error('TinyGo is not available: the import chains come from `tinygo list`.');
+      const args = ['list', '-deps', '-json', `-target=${target}`, '.'];
+      const r = await this.ctx.exec(st.install.path, args, { cwd: dir, timeoutMs: 120_000, signal: abort.signal, maxOutput: 64 * 1024 * 1024 });
+      if (r.cancelled) throw new Error('Cancelled.');
+      if (r.exitCode !== 0) throw new Error(`tinygo ${args.join(' ')} failed${r.timedOut ? ' (timed out)' : ''}: ${(r.spawnError ?? r.stderr).trim().slice(0, 2000)}`);
+      const parsed = parseListJson(r.stdout);
+      if (!parsed.ok) throw new Error(`Could not read the output of tinygo ${args.join(' ')}: ${parsed.error}`);
+      return dependencyGraph(parsed.packages);
+    })();
+    this.deps = { key, graph };
+    // A failure is not kept: the next question asks tinygo again.
+    graph.catch(() => { if (this.deps?.graph === graph) this.deps = undefined; });
+    return graph;
   }
 
   private packageDir(name: string): string | undefined {
@@ -461,6 +527,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
   statusBarText(): string | undefined { return this.statusBar.shown; }
 
   dispose(): void {
+    this.depsAbort?.abort();
     SizePanel.current?.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
   }
@@ -474,6 +541,7 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
     update: (result) => controller.update(result),
     data: () => controller.data(),
     statusBarText: () => controller.statusBarText(),
+    whyLinked: (pkg) => controller.whyLinked(pkg),
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/*${REPORT_SUFFIX}`);
   const disposables: vscode.Disposable[] = [
