@@ -95,6 +95,21 @@ function nmByAddress(elf) {
   return m;
 }
 
+/** "TinyGo: Show Size Report" from the workbench; right after the window opens the palette may not list it yet. */
+async function showPanel(wb) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await focusWorkbench(wb.page);
+      await runCommand(wb.page, 'TinyGo: Show Size Report', 30_000);
+      return;
+    } catch (err) {
+      await wb.page.keyboard.press('Escape');
+      if (attempt === 3) throw err;
+      console.log(`    attempt ${attempt}: ${String(err.message).split('\n')[0]}`);
+    }
+  }
+}
+
 async function mode(f, name) {
   await f.locator(`button.mode[data-mode="${name}"]`).click();
   await poll(`the ${name} view`, async () => ({ ok: (await f.locator(`button.mode[data-mode="${name}"]`).getAttribute('aria-pressed')) === 'true' }));
@@ -113,7 +128,7 @@ export const tests = [
     }
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-sym-'));
     build(wb, OLD_ELF, 'report1.json');
-    await runCommand(wb.page, 'TinyGo: Show Size Report');
+    await showPanel(wb);
     const f = panel(wb);
     await f.locator('#symbol-rows tr.ssym').first().waitFor({ timeout: 60_000 });
     await mode(f, 'largest');
@@ -162,8 +177,7 @@ export const tests = [
   }],
 
   ['map: a focusable, labelled rectangle per package in flash and in RAM, Enter lists the package\'s symbols (screenshot)', async (wb) => {
-    await focusWorkbench(wb.page);
-    await runCommand(wb.page, 'TinyGo: Show Size Report');
+    await showPanel(wb);
     const f = panel(wb);
     await mode(f, 'map');
     const maps = f.locator('svg.treemap');
@@ -246,8 +260,7 @@ export const tests = [
         return { ok: t.some((x) => /^time — /.test(x)), detail: t };
       }, 60_000);
       await wb.screenshot('size-lens-light');
-      await focusWorkbench(wb.page);
-      await runCommand(wb.page, 'TinyGo: Show Size Report');
+      await showPanel(wb);
       const f = panel(wb);
       await poll('webview in the light theme', async () => ({ ok: /vscode-light/.test((await f.locator('body').getAttribute('class')) ?? '') }));
       await mode(f, 'package');

@@ -101,3 +101,24 @@ void test('malformed listings: cut short, garbage between objects, bad JSON insi
   const tricky = parseListJson('{"ImportPath": "a", "Doc": "a } { \\" brace"}\n{"ImportPath": "b", "Imports": ["a"]}');
   assert.ok(tricky.ok && tricky.packages.length === 2 && tricky.packages[1]!.imports[0] === 'a');
 });
+
+void test('protocol: the whyLinked messages both ways pass whole, and malformed ones are dropped', async () => {
+  const { validateHostMessage, validateWebviewMessage } = await import('../../../src/core/protocol');
+  const g = graph();
+  const s = removalSaving(g, 'strconv', new Map([['fmt', { flash: 1, ram: 2 }]]))!;
+  const result = { package: 'strconv', chain: importChain(g, 'strconv')!.chain, viaRuntime: false, saving: { import: s.import, flash: s.flash, ram: s.ram, packages: s.packages } };
+  const ok = validateHostMessage({ type: 'whyLinked', result });
+  assert.ok(ok.ok && ok.value.type === 'whyLinked');
+  assert.deepEqual(ok.ok && ok.value.type === 'whyLinked' ? ok.value.result : undefined, result);
+  for (const bad of [
+    { type: 'whyLinked' },
+    { type: 'whyLinked', result: { package: 7 } },
+    { type: 'whyLinked', result: { package: 'x', pending: false } },
+    { type: 'whyLinked', result: { package: 'x', chain: [1] } },
+    { type: 'whyLinked', result: { package: 'x', saving: { import: 'fmt', flash: -1, ram: 0, packages: [] } } },
+    { type: 'whyLinked', result: { package: 'x', saving: { import: 'fmt', flash: 1, ram: 0, packages: [{ package: 'a', flash: 1 }] } } },
+  ]) assert.equal(validateHostMessage(bad).ok, false, JSON.stringify(bad));
+  assert.deepEqual(validateWebviewMessage({ type: 'whyLinked', package: 'fmt' }), { ok: true, value: { type: 'whyLinked', package: 'fmt' } });
+  assert.equal(validateWebviewMessage({ type: 'whyLinked' }).ok, false);
+  assert.equal(validateWebviewMessage({ type: 'whyLinked', package: 'x'.repeat(5000) }).ok, false);
+});
