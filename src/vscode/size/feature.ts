@@ -145,8 +145,9 @@ export class SizeController implements PanelHost, vscode.Disposable {
       }
     }
     this.cur = next;
-    await this.saveMemory();
+    // The panel data and the status bar change together (a reader of data() sees the status bar of the same report).
     this.refresh();
+    await this.saveMemory();
     if (Config.of(folder).size.openAfterBuild()) this.open(true);
     return report;
   }
@@ -158,8 +159,9 @@ export class SizeController implements PanelHost, vscode.Disposable {
       report, previous: options.previous, memory: options.memory ?? this.cur.memory, reportPath, module,
       folder: reportPath ? this.folderOf(reportPath) : this.cur.folder, mainDir: this.cur.mainDir,
     };
-    await this.saveMemory();
+    // The panel data and the status bar change together (a reader of data() sees the status bar of the same report).
     this.refresh();
+    await this.saveMemory();
     if (options.reveal !== false) this.open(false);
   }
 
