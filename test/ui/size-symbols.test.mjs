@@ -286,6 +286,11 @@ export const tests = [
       fs.rmSync(path.join(wb.folder, 'build', `${NAME}.elf`), { force: true });
       fs.rmSync(path.join(wb.folder, 'build', `${NAME}.size.json`), { force: true });
       if (base) fs.rmSync(base, { recursive: true, force: true });
+      // With its report deleted the extension forgets it (the status bar item goes): the next UI file starts clean.
+      await poll('the size status bar item gone with the report', async () => {
+        const n = await wb.page.locator('.statusbar-item', { hasText: /Flash .* RAM/ }).count();
+        return { ok: n === 0, detail: n };
+      });
     }
   }],
 ];

@@ -251,6 +251,17 @@ export class SizeController implements PanelHost, vscode.Disposable {
     this.refresh();
   }
 
+  /** The shown report's file was deleted (a clean, another tool): nothing is shown until the next report. */
+  onReportFileDeleted(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || uri.fsPath !== this.cur.reportPath) return;
+    this.known.delete(uri.fsPath);
+    this.cur = {};
+    this.lastElf = undefined;
+    this.lens.update(undefined);
+    this.refresh();
+    void this.saveMemory();
+  }
+
   setBuilding(building: boolean): void {
     if (building === this.building) return;
     this.building = building;
@@ -555,6 +566,7 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
     vscode.languages.registerCodeLensProvider({ language: 'go', scheme: 'file' }, controller.lens),
     watcher.onDidCreate((u) => controller.onReportFileChanged(u)),
     watcher.onDidChange((u) => controller.onReportFileChanged(u)),
+    watcher.onDidDelete((u) => controller.onReportFileDeleted(u)),
     ctx.busy.onDidChange(() => controller.setBuilding(ctx.busy.any() === 'build')),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
