@@ -21,9 +21,9 @@ export interface SizeReport {
 
 export function elfSizeReport(file: string, bytes: Uint8Array): SizeReport {
   const elf = parseElf(bytes);
-  const a = attribute(elf);
   let lines: LineLookup | undefined;
   try { lines = new LineLookup(elf); } catch { lines = undefined; } // no or damaged DWARF: symbols without lines
+  const a = attribute(elf, lines);
   const classOf = new Map(a.sections.map((s) => [s.name, s.class]));
   const symbols = a.pieces.map((p): SizeSymbol => {
     const s: SizeSymbol = { name: p.name, package: p.package, section: p.section, size: p.size, address: p.address, ...(p.gap ? { gap: true as const } : {}) };
