@@ -6,6 +6,7 @@
 
 import { SIZE_REPORT_SCHEMA_VERSION, type BudgetResult, type PackageSize, type SizeReport } from './size/model';
 import type { PackageGroup, SizeNumbers } from './size/sizeTable';
+import type { ChangeKind, PanelSymbol, SymbolChange, SymbolData, SymbolSection } from './size/symbols';
 
 // ---- shared data --------------------------------------------------------------------------------------------------
 
@@ -64,11 +65,28 @@ export interface PanelData {
   revealable?: string[];
   /** Shown when there is no report yet. */
   emptyMessage?: string;
+  /** The symbols of the built ELF (and their changes since the build before), when the host could read it. */
+  symbols?: SymbolData;
+}
+
+/** The answer to "why is this linked?" for one package (from `tinygo list -deps -json`, see core/size/whyLinked.ts). */
+export interface WhyLinkedResult {
+  package: string;
+  /** The host is asking tinygo. */
+  pending?: true;
+  /** Import chain from the main package (or the runtime) to the package. */
+  chain?: string[];
+  viaRuntime?: boolean;
+  /** What removing the main package's import at the head of the chain saves. */
+  saving?: { import: string; flash: number; ram: number; packages: { package: string; flash: number; ram: number }[]; stillLinkedVia?: string[] };
+  error?: string;
 }
 
 // ---- host -> webview ----------------------------------------------------------------------------------------------
 
 export type HostMessage =
+  /** Sent by the host: the (progress of the) answer to a webview's `whyLinked`. */
+  | { type: 'whyLinked'; result: WhyLinkedResult }
   /** Sent by the host: replace everything shown. */
   | { type: 'data'; data: PanelData }
   /** Sent by the host: a build started (true) or ended (false) in the panel's folder. */
@@ -84,7 +102,9 @@ export type WebviewMessage =
   /** Sent by the webview: open an allocation site (the host checks it is one it sent). */
   | { type: 'open'; file: string; line: number; column?: number }
   /** Sent by the webview: open the JSON report in an editor. */
-  | { type: 'openReport' };
+  | { type: 'openReport' }
+  /** Sent by the webview: why is this package in the firmware, and what would removing its import save? */
+  | { type: 'whyLinked'; package: string };
 
 // ---- validation ---------------------------------------------------------------------------------------------------
 
@@ -249,6 +269,55 @@ function memory(v: unknown, where: string): MemoryInput {
   return out;
 }
 
+const CLASSES: ReadonlySet<string> = new Set(['text', 'data', 'bss']);
+const KINDS: ReadonlySet<string> = new Set<ChangeKind>(['added', 'removed', 'grown', 'shrunk']);
+const MAX_SYMBOLS = 500_000;
+
+function panelSymbol(v: unknown, where: string): PanelSymbol {
+  if (!isObject(v)) throw new ProtocolError(`${where}: expected an object`);
+  const out: PanelSymbol = {
+    name: text(v.name, `${where}.name`), package: text(v.package, `${where}.package`, MAX_PATH), section: text(v.section, `${where}.section`, 256),
+    size: count(v.size, `${where}.size`), address: count(v.address, `${where}.address`),
+  };
+  if (v.gap !== undefined) {
+    if (v.gap !== true) throw new ProtocolError(`${where}.gap: expected true or nothing`);
+    out.gap = true;
+  }
+  const file = optText(v.file, `${where}.file`, MAX_PATH);
+  if (file !== undefined) out.file = file;
+  const line = optPositive(v.line, `${where}.line`);
+  if (line !== undefined) out.line = line;
+  return out;
+}
+
+function symbolData(v: unknown, where: string): SymbolData {
+  if (!isObject(v)) throw new ProtocolError(`${where}: expected an object`);
+  const sections = list(v.sections, `${where}.sections`, 1000, (x, w): SymbolSection => {
+    if (!isObject(x)) throw new ProtocolError(`${w}: expected an object`);
+    if (typeof x.class !== 'string' || !CLASSES.has(x.class)) throw new ProtocolError(`${w}.class: expected text, data or bss`);
+    return { name: text(x.name, `${w}.name`, 256), class: x.class as SymbolSection['class'], size: count(x.size, `${w}.size`) };
+  });
+  const out: SymbolData = { elf: text(v.elf, `${where}.elf`, MAX_PATH), sections, symbols: list(v.symbols, `${where}.symbols`, MAX_SYMBOLS, panelSymbol) };
+  if (v.diff !== undefined) {
+    const d = v.diff;
+    if (!isObject(d)) throw new ProtocolError(`${where}.diff: expected an object`);
+    const signed = (n: unknown, w: string) => {
+      if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new ProtocolError(`${w}: expected an integer`);
+      return n;
+    };
+    out.diff = {
+      flash: signed(d.flash, `${where}.diff.flash`), ram: signed(d.ram, `${where}.diff.ram`),
+      changes: list(d.changes, `${where}.diff.changes`, MAX_SYMBOLS, (x, w): SymbolChange => {
+        if (!isObject(x)) throw new ProtocolError(`${w}: expected an object`);
+        if (typeof x.kind !== 'string' || !KINDS.has(x.kind)) throw new ProtocolError(`${w}.kind: expected added, removed, grown or shrunk`);
+        return { kind: x.kind as ChangeKind, name: text(x.name, `${w}.name`), package: text(x.package, `${w}.package`, MAX_PATH), section: text(x.section, `${w}.section`, 256),
+          old: count(x.old, `${w}.old`), new: count(x.new, `${w}.new`) };
+      }),
+    };
+  }
+  return out;
+}
+
 /** Validates a PanelData (also what the webview reads back from its own saved state). */
 export function validatePanelData(v: unknown, where = 'data'): Validated<PanelData> {
   try {
@@ -271,10 +340,40 @@ export function validatePanelData(v: unknown, where = 'data'): Validated<PanelDa
     if (v.revealable !== undefined) out.revealable = list(v.revealable, `${where}.revealable`, 100_000, (x, w) => text(x, w, MAX_PATH));
     const empty = optText(v.emptyMessage, `${where}.emptyMessage`);
     if (empty !== undefined) out.emptyMessage = empty;
+    if (v.symbols !== undefined) out.symbols = symbolData(v.symbols, `${where}.symbols`);
     return { ok: true, value: out };
   } catch (e) {
     return { ok: false, error: e instanceof ProtocolError ? e.message : String(e) };
   }
+}
+
+function whyLinked(v: unknown, where: string): WhyLinkedResult {
+  if (!isObject(v)) throw new ProtocolError(`${where}: expected an object`);
+  const names = (x: unknown, w: string) => list(x, w, 10_000, (y, ww) => text(y, ww, MAX_PATH));
+  const sized = (x: unknown, w: string) => {
+    if (!isObject(x)) throw new ProtocolError(`${w}: expected an object`);
+    return { package: text(x.package, `${w}.package`, MAX_PATH), flash: count(x.flash, `${w}.flash`), ram: count(x.ram, `${w}.ram`) };
+  };
+  const out: WhyLinkedResult = { package: text(v.package, `${where}.package`, MAX_PATH) };
+  if (v.pending !== undefined) {
+    if (v.pending !== true) throw new ProtocolError(`${where}.pending: expected true or nothing`);
+    out.pending = true;
+  }
+  if (v.chain !== undefined) out.chain = names(v.chain, `${where}.chain`);
+  if (v.viaRuntime !== undefined) {
+    if (typeof v.viaRuntime !== 'boolean') throw new ProtocolError(`${where}.viaRuntime: expected true or false`);
+    out.viaRuntime = v.viaRuntime;
+  }
+  if (v.saving !== undefined) {
+    const x = v.saving;
+    if (!isObject(x)) throw new ProtocolError(`${where}.saving: expected an object`);
+    out.saving = { import: text(x.import, `${where}.saving.import`, MAX_PATH), flash: count(x.flash, `${where}.saving.flash`), ram: count(x.ram, `${where}.saving.ram`),
+      packages: list(x.packages, `${where}.saving.packages`, 100_000, sized) };
+    if (x.stillLinkedVia !== undefined) out.saving.stillLinkedVia = names(x.stillLinkedVia, `${where}.saving.stillLinkedVia`);
+  }
+  const error = optText(v.error, `${where}.error`, 64 * 1024);
+  if (error !== undefined) out.error = error;
+  return out;
 }
 
 /** Run by the webview on every message event: anything that is not a HostMessage is dropped. */
@@ -291,6 +390,12 @@ export function validateHostMessage(v: unknown): Validated<HostMessage> {
       return typeof v.building === 'boolean'
         ? { ok: true, value: { type: 'building', building: v.building } }
         : { ok: false, error: 'building: expected true or false' };
+    case 'whyLinked':
+      try {
+        return { ok: true, value: { type: 'whyLinked', result: whyLinked(v.result, 'whyLinked.result') } };
+      } catch (e) {
+        return { ok: false, error: e instanceof ProtocolError ? e.message : String(e) };
+      }
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(String(v.type)).slice(0, 60)}` };
   }
@@ -309,6 +414,8 @@ export function validateWebviewMessage(v: unknown): Validated<WebviewMessage> {
         return { ok: true, value: { type: 'openReport' } };
       case 'reveal':
         return { ok: true, value: { type: 'reveal', package: text(v.package, 'reveal.package', MAX_PATH) } };
+      case 'whyLinked':
+        return { ok: true, value: { type: 'whyLinked', package: text(v.package, 'whyLinked.package', MAX_PATH) } };
       case 'open': {
         const msg: WebviewMessage = { type: 'open', file: text(v.file, 'open.file', MAX_PATH), line: positive(v.line, 'open.line') };
         const column = optPositive(v.column, 'open.column');

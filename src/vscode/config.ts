@@ -112,6 +112,8 @@ export class Config {
     openAfterBuild: (): boolean => this.cfg.get<boolean>('size.openAfterBuild', false),
     flashBudget: (): string => this.str('size.flashBudget'),
     ramBudget: (): string => this.str('size.ramBudget'),
+    /** CodeLenses with each import's and function's cost in the last build. */
+    importCosts: (): boolean => this.cfg.get<boolean>('size.importCosts', true),
   };
 
   readonly flash = {

@@ -12,6 +12,7 @@ import type { AutoPortChoice, PortIdentity } from '../core/ports/match';
 import type { UsbSerialPort } from '../core/ports/sysfs';
 import type { MemoryInput, PanelData } from '../core/protocol';
 import type { SizeReport } from '../core/size/model';
+import type { WhyLinkedResult } from '../core/protocol';
 import type { SizeTable } from '../core/size/sizeTable';
 import type { BuildDiagnostic } from '../core/tinygo/buildOutput';
 import type { TargetInfo } from '../core/tinygo/info';
@@ -166,6 +167,8 @@ export interface SizeService {
   data(): PanelData;
   /** The size item's text in the status bar; undefined while it is hidden. */
   statusBarText(): string | undefined;
+  /** "Why is this linked?" for a package of the last build (what the panel shows for it). */
+  whyLinked(pkg: string): Promise<WhyLinkedResult>;
 }
 
 // ---- devices -----------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import { formatBytes } from '../../src/core/size/model';
 import type { BuildEvent, BuildRefused, FlashOutcome } from '../../src/vscode/services';
 import type { WorkbenchApi } from '../../src/vscode/testing';
 import type { LoopOutcome } from '../../src/vscode/loop';
@@ -36,6 +37,17 @@ async function llvmSize(elf: string): Promise<{ text: number; data: number; bss:
   const { stdout } = await run('llvm-size-19', ['-B', elf]);
   const row = stdout.trim().split('\n')[1]!.trim().split(/\s+/).map(Number);
   return { text: row[0]!, data: row[1]!, bss: row[2]! };
+}
+
+/** llvm-nm-19 -S: every sized code/data symbol as `address\0name` -> size. */
+async function llvmNm(elf: string): Promise<Map<string, number>> {
+  const { stdout } = await run('llvm-nm-19', ['-S', elf], { maxBuffer: 64 * 1024 * 1024 });
+  const out = new Map<string, number>();
+  for (const l of stdout.split('\n')) {
+    const m = /^([0-9a-f]+) ([0-9a-f]+) [tTdDbBrR] (.*)$/.exec(l);
+    if (m && Number.parseInt(m[2]!, 16) > 0) out.set(`${Number.parseInt(m[1]!, 16)}\0${m[3]}`, Number.parseInt(m[2]!, 16));
+  }
+  return out;
 }
 
 /** A linker-script length expression (`0xED000-0x26000`, `256K`, `1M`): numbers with K/M, joined by + and -. */
@@ -204,6 +216,24 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     assert.ok(status!.startsWith(`Flash ${(totals.flash / 1024).toFixed(1)} KB / `), status);
     assert.ok(status!.includes(`${(cap.flash / 1024).toFixed(0)}`) || status!.includes(`${(cap.flash / 1024).toFixed(1)}`), status);
 
+    // The symbol view: what the panel received, read from the same ELF, against llvm-nm-19 -S on it.
+    const symbols = await until('the symbols of this build in the panel data', () => {
+      const sy = a.testing.size()!.data().symbols;
+      return sy?.elf === r.outputPath ? sy : undefined;
+    }, 30_000);
+    const nm = await llvmNm(r.outputPath);
+    const named = symbols.symbols.filter((x) => !x.gap);
+    for (const x of named) assert.equal(nm.get(`${x.address}\0${x.name}`), x.size, `${x.name} at 0x${x.address.toString(16)}`);
+    const listed = new Set(named.map((x) => x.address));
+    assert.deepEqual([...nm.keys()].filter((k) => !listed.has(Number(k.split('\0')[0]))), [], 'every llvm-nm address is in the panel');
+    const flashSum = symbols.symbols.reduce((n, x) => n + (symbols.sections.find((sec) => sec.name === x.section)?.class === 'bss' ? 0 : x.size), 0);
+    assert.equal(flashSum, sz.text + sz.data, 'symbols and gaps add up to llvm-size\'s flash');
+    const blinkSym = named.find((x) => x.name === 'main.blink');
+    console.log(`    [real firmware] symbols: ${named.length} named (llvm-nm-19 -S: ${nm.size} entries, ${listed.size} addresses), main.blink ${blinkSym?.size} B at ${blinkSym?.file}:${blinkSym?.line}`);
+    const funcLine = (await fsp.readFile(mainGo().fsPath, 'utf8')).split('\n').findIndex((l) => l.startsWith('func blink(')) + 1;
+    assert.ok(blinkSym && blinkSym.file === mainGo().fsPath && blinkSym.line !== undefined && blinkSym.line >= funcLine && blinkSym.line < funcLine + 10,
+      `main.blink at ${JSON.stringify(blinkSym)}, func blink on line ${funcLine}`);
+
     // -print-stacks on ARM: the goroutine entry points reach the panel (main.blink is started by `go blink`).
     assert.ok(r.args.includes('-print-stacks'));
     const stacks = data.memory?.stacks ?? [];
@@ -248,6 +278,77 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     assert.equal(data.report!.totals.ram - data.previous!.totals.ram, (after.data + after.bss) - (before.data + before.bss));
     assert.match(status ?? '', /^Flash .* \(\+[\d.]+ KB\) · RAM /);
     assert.equal(buildDiags(mainGo()).filter((d) => d.severity === vscode.DiagnosticSeverity.Error).length, 0, 'the fixed error is gone after the good build');
+
+    // The symbol diff of the panel against llvm-nm-19 on the two ELFs: added and removed names exactly, flash total.
+    const diff = data.symbols?.diff;
+    assert.ok(diff, 'a symbol diff after the second good build');
+    // llvm-nm lists every alias of an address (`__aeabi_d2f` and `__truncdfsf2`); the panel one name per address. So:
+    // each name the panel calls added (removed) is new (gone) for llvm-nm, and each name new (gone) for llvm-nm is the
+    // panel's or an alias of a symbol the panel lists at that address under another name.
+    const keys0 = [...(await llvmNm(firstElfCopy)).keys()].map((k) => k.split('\0') as [string, string]);
+    const keys1 = [...(await llvmNm(r.outputPath)).keys()].map((k) => k.split('\0') as [string, string]);
+    const n0 = new Set(keys0.map(([, n]) => n));
+    const n1 = new Set(keys1.map(([, n]) => n));
+    const kinds = (k: string) => diff.changes.filter((c) => c.kind === k).map((c) => c.name).sort();
+    const nowAt = new Map(data.symbols!.symbols.map((x) => [x.address, x.name]));
+    for (const x of kinds('added')) assert.ok(n1.has(x) && !n0.has(x), `added ${x}`);
+    for (const x of kinds('removed')) assert.ok(n0.has(x) && !n1.has(x), `removed ${x}`);
+    const added = new Set(kinds('added'));
+    for (const [at, x] of keys1) {
+      if (n0.has(x) || added.has(x)) continue;
+      const kept = nowAt.get(Number(at));
+      assert.ok(kept !== undefined && kept !== x, `${x} is new for llvm-nm but neither added in the panel nor an alias of a listed symbol`);
+    }
+    const removed = new Set(kinds('removed'));
+    const oldAt = new Map<string, string[]>();
+    for (const [at, x] of keys0) oldAt.set(at, [...(oldAt.get(at) ?? []), x]);
+    for (const [at, x] of keys0) {
+      if (n1.has(x) || removed.has(x)) continue;
+      // An alias: another name at the same old address is still there, or is the one the panel reports as removed.
+      assert.ok((oldAt.get(at) ?? []).some((y) => y !== x && (n1.has(y) || removed.has(y))), `${x} is gone for llvm-nm but not removed in the panel`);
+    }
+    assert.equal(diff.flash, realDelta);
+    assert.ok(kinds('added').some((x) => x.startsWith('fmt.')), 'fmt\'s functions are new');
+    // The import cost lens on `"fmt"` and the code size lens on `func echo(` in main.go, after this build.
+    const lenses = await until('the import cost lenses of main.go', async () => {
+      const ls = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', mainGo(), 100);
+      return ls.some((l) => l.command?.title.startsWith('fmt — ')) ? ls : undefined;
+    }, 30_000);
+    const src = fixed.split('\n');
+    const titleOn = (line: number) => lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
+    const classOf = new Map(data.symbols!.sections.map((x) => [x.name, x.class]));
+    const fmtSyms = data.symbols!.symbols.filter((x) => x.package === 'fmt');
+    const fmtFlash = fmtSyms.reduce((n, x) => n + (classOf.get(x.section) === 'bss' ? 0 : x.size), 0);
+    const fmtRam = fmtSyms.reduce((n, x) => n + (classOf.get(x.section) === 'text' ? 0 : x.size), 0);
+    assert.deepEqual(titleOn(src.findIndex((l) => l.trim() === '"fmt"')), [`fmt — ${formatBytes(fmtFlash)} flash, ${formatBytes(fmtRam)} RAM`]);
+    // Each function's lens: its symbols and closures as llvm-nm-19 -S sizes them (one per address); none when the
+    // compiler inlined it everywhere (no symbol).
+    const nmNow = [...(await llvmNm(r.outputPath))];
+    for (const [i, l] of src.entries()) {
+      const fn = /^func (\w+)\(/.exec(l)?.[1];
+      if (!fn) continue;
+      const re = new RegExp(`^main\\.${fn}($|\\$|\\[)`);
+      const bytes = [...nmNow.filter(([k]) => re.test(k.split('\0')[1]!)).reduce((m, [k, n]) => m.set(k.split('\0')[0]!, n), new Map<string, number>()).values()]
+        .reduce((a, b) => a + b, 0);
+      assert.deepEqual(titleOn(i), bytes ? [`${formatBytes(bytes)} code`] : [], `func ${fn}`);
+    }
+    console.log(`    [real firmware] lenses: ${lenses.map((l) => `main.go:${l.range.start.line + 1} "${l.command?.title}"`).join(' | ')}`);
+    // "Why is this linked?" for strconv: real `tinygo list -deps -json` for the target; fmt is what brings it in.
+    const t1 = Date.now();
+    const why = await a.testing.size()!.whyLinked('strconv');
+    console.log(`    [real firmware] why strconv (${Date.now() - t1} ms): ${JSON.stringify(why).slice(0, 600)}`);
+    assert.equal(why.error, undefined, why.error);
+    assert.deepEqual(why.chain, ['main', 'fmt', 'strconv']);
+    assert.equal(why.saving?.import, 'fmt');
+    const gone = why.saving!.packages.map((p) => p.package);
+    assert.ok(gone.includes('fmt') && gone.includes('strconv') && !gone.includes('machine') && !gone.includes('runtime'), gone.join(' '));
+    const flashOf = (pkg: string) => data.symbols!.symbols.filter((x) => x.package === pkg).reduce((n, x) => n + (classOf.get(x.section) === 'bss' ? 0 : x.size), 0);
+    assert.equal(why.saving!.flash, gone.reduce((n, p) => n + flashOf(p), 0));
+    const whyMachine = await a.testing.size()!.whyLinked('machine');
+    assert.deepEqual(whyMachine.chain, ['main', 'machine']);
+    // TinyGo's runtime imports machine too: removing main's import would not unlink it.
+    assert.equal(whyMachine.saving?.stillLinkedVia?.at(-1), 'machine', JSON.stringify(whyMachine.saving));
+    console.log(`    [real firmware] symbol diff: flash ${diff.flash} B, ${kinds('added').length} added (e.g. ${kinds('added').slice(0, 3).join(', ')}), ${kinds('removed').length} removed, ${kinds('grown').length} grown, ${kinds('shrunk').length} shrunk`);
     await writeMain(text);
   });
 

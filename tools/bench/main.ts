@@ -3,7 +3,7 @@
  * Prints a table per section and, at the end, one JSON document (also written to test-output/bench.json).
  * `npm run bench` builds the extension and this tool (scripts/build.mjs --tools) and runs dist-tools/bench.js, which
  * measures the analysis with the grammar and queries the extension ships (dist/).
- *   --only=keystroke,workspace,alternatives   run some sections
+ *   --only=keystroke,workspace,alternatives   run some sections (elf: the firmware ELF reader and the symbol view)
  *   --files=N                                 cap the workspace scan (default: all of GOROOT/src)
  *   --runs=N                                  workspace scans of GOROOT/src (default 3; the target is judged on the median)
  * The workspace scans run in a fresh child process (--workspace-child), so their peak RSS is the scanner's own and not
@@ -18,6 +18,7 @@ import { benchBuildFigures } from './build';
 import { execFile, spawn } from 'node:child_process';
 import { runSerialBench } from './monitor';
 import { nativeTreeSitterCeiling } from './native';
+import { benchElf } from './elf';
 
 type Json = Record<string, unknown>;
 const results: Json = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version } };
@@ -439,6 +440,21 @@ async function main(): Promise<void> {
   if (want('build')) await benchBuild();
   const outDir = path.join(repoRoot, 'test-output');
   fs.mkdirSync(outDir, { recursive: true });
+  if (want('elf')) {
+    const e = benchElf(outDir);
+    results.elf = e;
+    if ('skipped' in e) console.log(`\n## Firmware ELF: skipped (${e.skipped})`);
+    else {
+      table(`Firmware ELF (${e.elf}, ${(e.bytes / 1024).toFixed(0)} KB, ${e.symbols} symbols and gaps; median of ${e.runs})`, [
+        ['step', 'ms', ''],
+        ['read + attribute + source lines (src/core/elf)', e.oursMs.toFixed(1), `ratio ${e.ratio.toFixed(2)} of llvm-nm`],
+        ['llvm-nm-19 -S + parse its output', e.llvmNmMs.toFixed(1), `${e.llvmNmRows} rows`],
+        [`symbol rows, largest first (${e.render5000.symbols} symbols, ${e.render5000.htmlKB} KB HTML)`, e.render5000.largestMs.toFixed(1), ''],
+        ['symbol rows by package, all expanded', e.render5000.byPackageMs.toFixed(1), ''],
+        ['treemap layout of the packages', e.render5000.treemapMs.toFixed(2), ''],
+      ]);
+    }
+  }
   fs.writeFileSync(path.join(outDir, 'bench.json'), JSON.stringify(results, null, 2));
   console.log('\n' + JSON.stringify(results));
 }

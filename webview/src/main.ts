@@ -10,6 +10,7 @@ import {
   allocSummary, buildRows, buildTable, DEFAULT_SORT, explainStack, formatDelta, GROUP_ORDER, groupAllocSites, memoryFacts, stackCell, usageBars,
   type SortKey, type SortState, type TableView, type ViewGroup, type ViewRow,
 } from '../../src/core/size/view';
+import { renderSymbols, showWhyLinked, SYMBOL_MODES, symbolSkeleton, wireSymbols, type SymbolUiState } from './symbols';
 import { badge, esc, grid, progressRing, registerToolkit, setTextFieldValue, textField } from './toolkit';
 
 interface VsCodeApi {
@@ -24,6 +25,7 @@ interface UiState {
   sort: SortState;
   filter: string;
   collapsed: PackageGroup[];
+  symbols: SymbolUiState;
 }
 
 const SORT_KEYS: readonly SortKey[] = ['name', 'code', 'rodata', 'data', 'bss', 'flash', 'ram', 'deltaFlash', 'deltaRam'];
@@ -71,8 +73,14 @@ let filterEl: HTMLElement;
 
 function restoreState(): UiState {
   const s = vscode.getState() as Partial<UiState> | undefined;
-  const out: UiState = { sort: DEFAULT_SORT, filter: '', collapsed: [] };
+  const out: UiState = { sort: DEFAULT_SORT, filter: '', collapsed: [], symbols: { mode: 'largest', filter: '', expanded: [] } };
   if (!s || typeof s !== 'object') return out;
+  const sym = s.symbols as Partial<SymbolUiState> | undefined;
+  if (sym && typeof sym === 'object') {
+    if (typeof sym.mode === 'string' && SYMBOL_MODES.includes(sym.mode)) out.symbols.mode = sym.mode;
+    if (typeof sym.filter === 'string') out.symbols.filter = sym.filter.slice(0, 200);
+    if (Array.isArray(sym.expanded)) out.symbols.expanded = sym.expanded.filter((x): x is string => typeof x === 'string').slice(0, 1000);
+  }
   if (s.sort && SORT_KEYS.includes(s.sort.key) && (s.sort.dir === 'asc' || s.sort.dir === 'desc')) out.sort = { key: s.sort.key, dir: s.sort.dir };
   if (typeof s.filter === 'string') out.filter = s.filter.slice(0, 200);
   if (Array.isArray(s.collapsed)) out.collapsed = s.collapsed.filter((g): g is PackageGroup => GROUP_ORDER.includes(g));
@@ -117,8 +125,10 @@ function skeleton(): void {
       <tfoot id="foot"></tfoot>
     </table>
     </div>
+    ${symbolSkeleton({ state: () => ui.symbols, saved: saveState, post: (m) => vscode.postMessage(m) })}
     <section id="memory" aria-labelledby="memory-title"></section>`;
   table = $('packages') as HTMLTableElement;
+  wireSymbols();
   scroller = $('table-scroll');
   scroller.addEventListener('scroll', () => renderWindow(false), { passive: true });
   filterEl = textField($('filter-host'), {
@@ -159,6 +169,7 @@ function render(): void {
   renderHeader();
   renderUsage();
   renderTable();
+  renderSymbols(d?.report ? d.symbols : undefined);
   renderMemory();
 }
 
@@ -455,6 +466,10 @@ function onMessage(e: MessageEvent): void {
   if (m.value.type === 'building') {
     building = m.value.building;
     renderHeader();
+    return;
+  }
+  if (m.value.type === 'whyLinked') {
+    showWhyLinked(m.value.result);
     return;
   }
   ui.data = m.value.data;

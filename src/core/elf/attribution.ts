@@ -88,7 +88,7 @@ function sizeClass(s: ElfSection): SizeClass {
  * its Go units `<unknown>`), then the file of the line-table row (for `//export`ed Go functions such as
  * `USBD_IRQHandler`, whose symbol name says nothing). Damaged or missing DWARF: no owner, names alone decide.
  */
-function codeOwnerIndex(elf: ElfFile): (address: number) => { unit?: string; file?: string } {
+function codeOwnerIndex(elf: ElfFile, given?: LineLookup): (address: number) => { unit?: string; file?: string } {
   let units: { low: number; high: number; owner: string }[] = [];
   try {
     units = readUnitLineInfo(elf).flatMap((u) => {
@@ -96,8 +96,8 @@ function codeOwnerIndex(elf: ElfFile): (address: number) => { unit?: string; fil
       return owner ? u.ranges.map(([low, high]) => ({ low, high, owner })) : [];
     });
   } catch { units = []; }
-  let lines: LineLookup | undefined;
-  try { lines = new LineLookup(elf); } catch { lines = undefined; }
+  let lines = given;
+  if (!lines) try { lines = new LineLookup(elf); } catch { lines = undefined; }
   return (address) => {
     const unit = units.find((u) => u.low <= address && address < u.high)?.owner;
     if (unit) return { unit };
@@ -114,8 +114,9 @@ function ownerOf(name: string, address: number, section: AttributedSection, code
   return at.unit ?? goPackageOf(name) ?? at.file ?? '(unknown)';
 }
 
-export function attribute(elf: ElfFile): Attribution {
-  const cUnit = codeOwnerIndex(elf);
+/** `lines`: the ELF's line table when the caller has read it already (it is the costliest part of reading DWARF). */
+export function attribute(elf: ElfFile, lines?: LineLookup): Attribution {
+  const cUnit = codeOwnerIndex(elf, lines);
   const sections: AttributedSection[] = [];
   const pieces: AttributedPiece[] = [];
   for (const s of elf.sections) {

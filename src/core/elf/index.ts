@@ -10,3 +10,5 @@ export { FirmwareLineCache } from './firmwareLines';
 export type { FirmwareLines } from './firmwareLines';
 export { attribute, goPackageOf, ownerOfPath, packageTotals } from './attribution';
 export type { Attribution, AttributedPiece, AttributedSection, PackageTotal, SizeClass } from './attribution';
+export { diffReports, elfSizeReport } from './report';
+export type { SizeDiff, SizeReport as ElfSizeReport, SizeSymbol } from './report';

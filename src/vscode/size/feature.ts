@@ -13,6 +13,10 @@ import { buildSizeReport, evaluateBudgets, type BudgetResult, type Capacity, typ
 import { classifyPackage, type SizeTable } from '../../core/size/sizeTable';
 import { budgetProblems, enclosingFunction } from '../../core/size/view';
 import { capacityFromRoot } from '../../core/size/capacity';
+import { diffReports as diffElfReports, elfSizeReport, type ElfSizeReport } from '../../core/elf';
+import { symbolData, type SymbolData } from '../../core/size/symbols';
+import { dependencyGraph, importChain, parseListJson, removalSaving, type DependencyGraph } from '../../core/size/whyLinked';
+import type { WhyLinkedResult } from '../../core/protocol';
 import { tinygoRoot } from '../../core/tinygo/root';
 import { Config } from '../config';
 import type { Ctx, Services, SizeService, Started } from '../services';
@@ -21,6 +25,7 @@ import { BudgetDiagnostics } from './budgets';
 import { SizePanel, VIEW_TYPE, type PanelHost } from './panel';
 import { findLatestReport, readReport, reportPathFor, REPORT_SUFFIX, writeReport } from './reportFile';
 import { SizeStatusBar } from './statusBar';
+import { ImportCostLens } from './importLens';
 
 interface Current {
   report?: SizeReport;
@@ -33,6 +38,8 @@ interface Current {
   /** Directory of the main package (where tinygo ran). */
   mainDir?: string;
   budgets?: BudgetResult[];
+  /** The built ELF read by src/core/elf: its symbols, and their diff against the build before. */
+  symbols?: SymbolData;
 }
 
 const MEMORY_KEY = 'tinygo.size.memory';
@@ -63,14 +70,17 @@ function goFilesIn(dir: string): string[] {
 export class SizeController implements PanelHost, vscode.Disposable {
   private cur: Current = {};
   private readonly statusBar = new SizeStatusBar();
+  readonly lens = new ImportCostLens();
   private readonly budgets = new BudgetDiagnostics();
   private readonly subs: vscode.Disposable[] = [];
   /** The text of each report this window wrote or read, so the file watcher reacts only to new content. */
   private readonly known = new Map<string, string>();
   private building = false;
+  /** The last ELF read, kept for the symbol diff of the next build. */
+  private lastElf: ElfSizeReport | undefined;
 
   constructor(private readonly ctx: Ctx & Pick<Services, 'toolchain'>) {
-    this.subs.push(this.statusBar, this.budgets);
+    this.subs.push(this.statusBar, this.budgets, this.lens);
   }
 
   log(line: string): void {
@@ -100,6 +110,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     else if (env.defaultStackSize !== undefined) memory.goroutineStackSize = env.defaultStackSize;
 
     const next: Current = { folder, module, mainDir: result.cwd ?? this.cur.mainDir, reportPath: reportPath ?? this.cur.reportPath, memory };
+    next.symbols = result.success ? await this.readSymbols(result.outputPath) : this.cur.symbols;
     let report: SizeReport | undefined;
     if (result.success && result.sizeTable) {
       const built = buildSizeReport(this.reclassify(result.sizeTable, module, env.goroots), {
@@ -134,8 +145,9 @@ export class SizeController implements PanelHost, vscode.Disposable {
       }
     }
     this.cur = next;
-    await this.saveMemory();
+    // The panel data and the status bar change together (a reader of data() sees the status bar of the same report).
     this.refresh();
+    await this.saveMemory();
     if (Config.of(folder).size.openAfterBuild()) this.open(true);
     return report;
   }
@@ -147,8 +159,9 @@ export class SizeController implements PanelHost, vscode.Disposable {
       report, previous: options.previous, memory: options.memory ?? this.cur.memory, reportPath, module,
       folder: reportPath ? this.folderOf(reportPath) : this.cur.folder, mainDir: this.cur.mainDir,
     };
-    await this.saveMemory();
+    // The panel data and the status bar change together (a reader of data() sees the status bar of the same report).
     this.refresh();
+    await this.saveMemory();
     if (options.reveal !== false) this.open(false);
   }
 
@@ -179,6 +192,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
       memory: same ? saved?.memory : undefined, mainDir: same ? saved?.mainDir : this.cur.mainDir, failure: same ? saved?.failure : undefined,
     };
     this.refresh();
+    void this.symbolsBeside(file);
     return true;
   }
 
@@ -200,6 +214,54 @@ export class SizeController implements PanelHost, vscode.Disposable {
     this.loadFile(file, true);
   }
 
+  /**
+   * The symbols of a built ELF, with the diff against the ELF this window read before when it is the same program
+   * (the build overwrites the file, so the previous symbols are the ones kept in memory). Undefined when the output
+   * is not an ELF or cannot be read: the per-package table does not need it.
+   */
+  private async readSymbols(elf: string | undefined): Promise<SymbolData | undefined> {
+    if (!elf) return undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = await fs.promises.readFile(elf);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.log(`[size] could not read ${elf}: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (!(bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46)) return undefined;
+    let r: ElfSizeReport;
+    try {
+      r = elfSizeReport(elf, bytes);
+    } catch (e) {
+      this.log(`[size] could not read the symbols of ${elf}: ${(e as Error).message}`);
+      return undefined;
+    }
+    const before = this.lastElf?.file === elf ? this.lastElf : undefined;
+    this.lastElf = r;
+    this.lens.update(r);
+    return symbolData(r, before ? diffElfReports(before, r) : undefined);
+  }
+
+  /** The ELF beside a JSON report (`build/x.size.json` -> `build/x.elf`), for the symbols after a window reload. */
+  private async symbolsBeside(reportPath: string): Promise<void> {
+    const elf = reportPath.slice(0, -REPORT_SUFFIX.length) + '.elf';
+    const symbols = await this.readSymbols(elf);
+    if (!symbols || this.cur.reportPath !== reportPath || this.cur.symbols) return;
+    this.cur.symbols = symbols;
+    this.refresh();
+  }
+
+  /** The shown report's file was deleted (a clean, another tool): nothing is shown until the next report. */
+  onReportFileDeleted(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || uri.fsPath !== this.cur.reportPath) return;
+    this.known.delete(uri.fsPath);
+    this.cur = {};
+    this.lastElf = undefined;
+    this.lens.update(undefined);
+    this.refresh();
+    void this.saveMemory();
+  }
+
   setBuilding(building: boolean): void {
     if (building === this.building) return;
     this.building = building;
@@ -217,6 +279,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     if (c.memory) d.memory = c.memory;
     if (c.budgets) d.budgets = c.budgets;
     if (c.reportPath) d.reportPath = c.reportPath;
+    if (c.symbols && c.report) d.symbols = c.symbols;
     if (c.report) d.revealable = c.report.packages.filter((p) => p.group === 'user' && this.packageDir(p.name) !== undefined).map((p) => p.name);
     if (!c.report) {
       d.emptyMessage = c.failure
@@ -285,10 +348,74 @@ export class SizeController implements PanelHost, vscode.Disposable {
       case 'open':
         void this.openSite(m.file, m.line, m.column);
         return;
+      case 'whyLinked':
+        void this.whyLinked(m.package);
+        return;
       case 'openReport':
         if (this.cur.reportPath) void vscode.window.showTextDocument(vscode.Uri.file(this.cur.reportPath), { viewColumn: vscode.ViewColumn.Beside });
         return;
     }
+  }
+
+  /**
+   * "Why is this linked?": the import chain from `tinygo list -deps -json` for the report's target, run in the main
+   * package's directory (once per report; a new question cancels the one still running), and what removing the
+   * main package's import at its head would save, priced with the last build's per-package sizes.
+   */
+  async whyLinked(pkg: string): Promise<WhyLinkedResult> {
+    const post = (result: WhyLinkedResult) => {
+      SizePanel.current?.post({ type: 'whyLinked', result });
+      return result;
+    };
+    post({ package: pkg, pending: true });
+    let graph: DependencyGraph | string;
+    try {
+      graph = await this.dependencies();
+    } catch (e) {
+      graph = e instanceof Error ? e.message : String(e);
+    }
+    if (typeof graph === 'string') return post({ package: pkg, error: graph });
+    const chain = importChain(graph, pkg);
+    if (!chain) return post({ package: pkg, error: `${pkg} is not a Go package that \`tinygo list -deps\` lists for this program: TinyGo adds it (C libraries, types, the interrupt vector) or it is from another build.` });
+    const sizes = new Map<string, { flash: number; ram: number }>();
+    if (this.lastElf) for (const p of this.lastElf.packages) sizes.set(p.package, { flash: p.flash, ram: p.ram });
+    else for (const p of this.cur.report?.packages ?? []) sizes.set(p.name, { flash: p.flash, ram: p.ram });
+    const result: WhyLinkedResult = { package: pkg, chain: chain.chain.map((x) => (x === graph.root ? 'main' : x)), viaRuntime: chain.viaRuntime };
+    const saving = removalSaving(graph, pkg, sizes);
+    if (saving) {
+      result.saving = { import: saving.import, flash: saving.flash, ram: saving.ram, packages: saving.packages };
+      if (saving.stillLinkedVia) result.saving.stillLinkedVia = saving.stillLinkedVia.chain.map((x) => (x === graph.root ? 'main' : x));
+    }
+    return post(result);
+  }
+
+  private deps: { key: string; graph: Promise<DependencyGraph> } | undefined;
+  private depsAbort: AbortController | undefined;
+
+  private dependencies(): Promise<DependencyGraph> {
+    const dir = this.cur.mainDir;
+    const target = this.cur.report?.target;
+    if (!dir || !target) return Promise.reject(new Error('Build the program first: the import chains come from `tinygo list` for the built package and target.'));
+    const key = `${dir}\0${target}\0${this.cur.report?.createdAt ?? ''}`;
+    if (this.deps?.key === key) return this.deps.graph;
+    this.depsAbort?.abort();
+    const abort = new AbortController();
+    this.depsAbort = abort;
+    const graph = (async () => {
+      const st = await this.ctx.toolchain.state();
+      if (st.kind !== 'ok') throw new Error('TinyGo is not available: the import chains come from `tinygo list`.');
+      const args = ['list', '-deps', '-json', `-target=${target}`, '.'];
+      const r = await this.ctx.exec(st.install.path, args, { cwd: dir, timeoutMs: 120_000, signal: abort.signal, maxOutput: 64 * 1024 * 1024 });
+      if (r.cancelled) throw new Error('Cancelled.');
+      if (r.exitCode !== 0) throw new Error(`tinygo ${args.join(' ')} failed${r.timedOut ? ' (timed out)' : ''}: ${(r.spawnError ?? r.stderr).trim().slice(0, 2000)}`);
+      const parsed = parseListJson(r.stdout);
+      if (!parsed.ok) throw new Error(`Could not read the output of tinygo ${args.join(' ')}: ${parsed.error}`);
+      return dependencyGraph(parsed.packages);
+    })();
+    this.deps = { key, graph };
+    // A failure is not kept: the next question asks tinygo again.
+    graph.catch(() => { if (this.deps?.graph === graph) this.deps = undefined; });
+    return graph;
   }
 
   private packageDir(name: string): string | undefined {
@@ -315,9 +442,10 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   private async openSite(file: string, line: number, column?: number): Promise<void> {
     // Only positions the host itself sent: the webview cannot make the host open arbitrary files.
-    const known = this.cur.memory?.allocs?.some((s) => s.file === file && s.line === line);
+    const known = this.cur.memory?.allocs?.some((s) => s.file === file && s.line === line)
+      || this.cur.symbols?.symbols.some((s) => s.file === file && s.line === line);
     if (!known) {
-      this.log(`[size] refused to open ${file}:${line}: not an allocation site of the current report`);
+      this.log(`[size] refused to open ${file}:${line}: not an allocation site or a symbol of the current report`);
       return;
     }
     const pos = new vscode.Position(line - 1, Math.max(0, (column ?? 1) - 1));
@@ -412,6 +540,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
   statusBarText(): string | undefined { return this.statusBar.shown; }
 
   dispose(): void {
+    this.depsAbort?.abort();
     SizePanel.current?.dispose();
     for (const s of this.subs.splice(0)) s.dispose();
   }
@@ -425,6 +554,7 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
     update: (result) => controller.update(result),
     data: () => controller.data(),
     statusBarText: () => controller.statusBarText(),
+    whyLinked: (pkg) => controller.whyLinked(pkg),
   };
   const watcher = vscode.workspace.createFileSystemWatcher(`**/*${REPORT_SUFFIX}`);
   const disposables: vscode.Disposable[] = [
@@ -433,8 +563,10 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
       controller.update(e).catch((err: unknown) => ctx.log.appendLine(`[size] update failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`));
     }),
     watcher,
+    vscode.languages.registerCodeLensProvider({ language: 'go', scheme: 'file' }, controller.lens),
     watcher.onDidCreate((u) => controller.onReportFileChanged(u)),
     watcher.onDidChange((u) => controller.onReportFileChanged(u)),
+    watcher.onDidDelete((u) => controller.onReportFileDeleted(u)),
     ctx.busy.onDidChange(() => controller.setBuilding(ctx.busy.any() === 'build')),
     vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
@@ -442,7 +574,10 @@ export function activateSize(ctx: Ctx & Pick<Services, 'toolchain' | 'build'>) {
       },
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (Config.affects(e, 'size')) controller.refreshSettings();
+      if (Config.affects(e, 'size')) {
+        controller.refreshSettings();
+        controller.lens.refresh();
+      }
     }),
   ];
   const commands = {
