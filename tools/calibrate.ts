@@ -787,7 +787,13 @@ export function judgeTinygo(hints: Hint[], allocs: TgAlloc[], calls: IrCall[] | 
     const hits = allocs.filter((a) => tgMatches(h, a));
     hits.forEach((a) => used.add(a));
     const fns = TINYGO_RUNTIME_CALLS[h.ruleId];
-    const irHits = fns && rtCalls ? rtCalls.filter((c) => c.file === h.file && c.line === h.line && fns.includes(c.fn)) : [];
+    let irHits = fns && rtCalls ? rtCalls.filter((c) => c.file === h.file && c.line === h.line && fns.includes(c.fn)) : [];
+    // The helper inlined at the line (LLVM inlines small ones such as stringFromBytes): its runtime.alloc call is left
+    // there, at a position where -print-allocs (which runs before inlining) listed nothing.
+    if (fns && irHits.length === 0 && allocCalls) {
+      irHits = allocCalls.filter((c) => c.file === h.file && c.line === h.line && !allocs.some((a) => a.file === c.file && a.line === c.line && a.col === c.col))
+        .map((c) => ({ ...c, fn: `runtime.alloc (of an inlined ${fns.join(' / ')})` }));
+    }
     irHits.forEach((c) => usedCalls.add(c));
     const evidence = [...hits.map((a) => a.text + (a.inFinalCode === false ? ' (gone from the final code)' : '')), ...irHits.map((c) => `${c.line}:${c.col}: IR calls ${c.fn}`)];
     if (hits.length + irHits.length > 0) {

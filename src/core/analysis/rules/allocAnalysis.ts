@@ -79,9 +79,11 @@ const WHY_CLOSURE = 'TinyGo gives each variable a closure captures its own heap 
 
 /**
  * Methods of the I2C/SPI bus APIs (tinygo.org/x/drivers' I2C and SPI interfaces, machine's I2C and SPI, the drivers'
- * legacy.ReadRegister/WriteRegister helpers) whose byte-slice arguments TinyGo cannot keep on the stack.
+ * legacy.ReadRegister helper, machine's I2C target mode) whose byte-slice arguments TinyGo cannot keep on the stack:
+ * they reach Tx, whose nRF implementation gives the buffer's address to EasyDMA. Not WriteRegister: machine's
+ * (and legacy's) copies the data into a buffer of its own first (calibrated: TinyGo's examples/blinkm).
  */
-const BUS_METHODS: ReadonlySet<string> = new Set(['Tx', 'ReadRegister', 'WriteRegister']);
+const BUS_METHODS: ReadonlySet<string> = new Set(['Tx', 'ReadRegister', 'WaitForEvent']);
 
 /** Interface types of the standard library and tinygo.org/x/drivers that driver code calls methods on. */
 const KNOWN_INTERFACES: ReadonlySet<string> = new Set(['drivers.I2C', 'drivers.SPI', 'drivers.Displayer', 'drivers.Sensor',
@@ -523,7 +525,7 @@ export class AllocAnalysis {
     }
     if (t.type === 'channel_type' || args.length < 2) return;
     const sizes = args.slice(1);
-    const nonConst = sizes.find((a) => !this.r.isConst(a));
+    const nonConst = sizes.find((a) => !this.r.isConst(a) && !this.fixedValue(a));
     if (nonConst) {
       this.add(ALLOC_IDS.makeNonConst, n, `\`${short(n)}\` may allocate on the heap: its size \`${short(nonConst)}\` is not a constant, ` +
         'and TinyGo moves only constant-size allocations to the stack ("size is not constant").');
@@ -537,6 +539,35 @@ export class AllocAnalysis {
     // A constant size that fits: on the stack unless the backing array escapes. Size 0 is runtime.zeroSizedAlloc.
     if (count === 0 || elSize === 0) return;
     this.escapingSlice(n);
+  }
+
+  /**
+   * An expression of constants and of locals initialised from such expressions and never assigned again, nor their
+   * address taken (`l := 5; make([]int, l-2, l)`): the compiler's SSA form sees a constant there, so TinyGo's
+   * allocator gets a constant size. Read from the function's text: an assignment inside a string or comment only
+   * makes it answer false, as for a real one.
+   */
+  private fixedValue(n: Node | null, depth = 0): boolean {
+    if (!n || depth > 8) return false;
+    if (this.r.isConst(n)) return true;
+    switch (n.type) {
+      case 'parenthesized_expression': return this.fixedValue(n.namedChildren[0] ?? null, depth + 1);
+      case 'binary_expression': return this.fixedValue(n.childForFieldName('left'), depth + 1) && this.fixedValue(n.childForFieldName('right'), depth + 1);
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        return (op === '-' || op === '+') && this.fixedValue(n.childForFieldName('operand'), depth + 1);
+      }
+      case 'identifier': {
+        const d = this.r.lookup(n.text, n);
+        if (!d || d.kind !== 'var' || !d.value || !this.fixedValue(d.value, depth + 1)) return false;
+        const fn = this.r.outermostFunction(d.node);
+        if (!fn) return false;
+        const name = d.name.replace(/[$]/g, '\\$');
+        const text = this.src.slice(d.start - this.base, fn.endIndex - this.base);
+        return !new RegExp(`&\\s*${name}\\b|(?<![\\w.])${name}\\s*(?:[-+*/%&|^]|<<|>>|&\\^)?=(?!=)|(?<![\\w.])${name}\\s*(?:\\+\\+|--)|(?<![\\w.])${name}\\s*,[^\\n=]*:?=(?!=)`, 'u').test(text);
+      }
+      default: return false;
+    }
   }
 
   /** A constant-size make or a slice literal whose backing array escapes (gc and TinyGo both allocate it). */
@@ -802,7 +833,7 @@ export class AllocAnalysis {
    * compiles without a copy but TinyGo does not (a map lookup, comparison or switch on `string(b)`: TinyGo 0.33 and
    * 0.39 still call runtime.stringFromBytes there, calibration of 2026-11).
    */
-  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean } | undefined {
+  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean; arg?: { call: Node; args: Node; node: Node } } | undefined {
     let cur = n;
     let p = n.parent;
     while (p?.type === 'parenthesized_expression') { cur = p; p = p.parent; }
@@ -834,7 +865,7 @@ export class AllocAnalysis {
         const name = fn?.type === 'identifier' && !this.r.lookup(fn.text, fn) ? fn.text : undefined;
         if (name === 'len' || name === 'cap') return undefined;
         if (name === 'copy' && p.namedChildren[1]?.id === cur.id) return undefined;
-        return { use: `passed to \`${short(fn ?? p)}\`` };
+        return { use: `passed to \`${short(fn ?? p)}\``, ...(call?.type === 'call_expression' ? { arg: { call, args: p, node: cur } } : {}) };
       }
       case 'variadic_argument': return undefined; // append(dst, []byte(s)...) only reads it
       case 'return_statement': case 'expression_list': {
@@ -855,6 +886,12 @@ export class AllocAnalysis {
     if (ot && ot.text !== 'string') return; // []byte(b) of a byte slice, or a named type: no copy
     const use = this.conversionUse(n, true);
     if (!use) return;
+    if (use.arg && !this.capturingCall(use.arg.call, use.arg.args, use.arg.node)) {
+      // TinyGo's OptimizeStringToBytes hands the callee the string's own bytes when the callee only reads them
+      // (a readonly, nocapture parameter); a callee that may keep or write them (interface methods, bus transfers)
+      // gets a copy. Which plain functions only read, syntax cannot tell: silent.
+      return;
+    }
     this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: the result is ${use.use}, so TinyGo copies the string into ` +
       'a new heap slice (only read-only uses such as `len([]byte(s))`, `range []byte(s)` or `copy(dst, []byte(s))` reuse the string\'s bytes).');
   }
