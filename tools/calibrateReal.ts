@@ -200,7 +200,8 @@ function prepareCorpus(spec: CorpusSpec, env: NodeJS.ProcessEnv, tinygoVersion: 
   return {
     spec, name: spec.name, root, buildCwd: root, programs, skipped,
     pkgArg: (rel) => `./${rel}`,
-    printAllocs: `^${escaped}(/|$)`,
+    // -print-allocs matches the LLVM function name: `tinygo.org/x/bluetooth.(*Adapter).Enable`, `.../examples/x.main`.
+    printAllocs: `^${escaped}[/.]`,
     rel: (abs) => {
       for (const r of roots) if (abs.startsWith(r + '/')) return abs.slice(r.length + 1);
       return undefined;

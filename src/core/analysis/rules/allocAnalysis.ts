@@ -833,7 +833,7 @@ export class AllocAnalysis {
    * compiles without a copy but TinyGo does not (a map lookup, comparison or switch on `string(b)`: TinyGo 0.33 and
    * 0.39 still call runtime.stringFromBytes there, calibration of 2026-11).
    */
-  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean; arg?: { call: Node; args: Node; node: Node } } | undefined {
+  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean; literal?: boolean; arg?: { call: Node; args: Node; node: Node } } | undefined {
     let cur = n;
     let p = n.parent;
     while (p?.type === 'parenthesized_expression') { cur = p; p = p.parent; }
@@ -874,7 +874,7 @@ export class AllocAnalysis {
         return { use: 'assigned' };
       }
       case 'send_statement': return { use: 'sent on a channel' };
-      case 'literal_element': case 'keyed_element': return { use: 'stored in a composite literal' };
+      case 'literal_element': case 'keyed_element': return { use: 'stored in a composite literal', literal: true };
       default: return { use: 'used' };
     }
   }
@@ -892,6 +892,9 @@ export class AllocAnalysis {
       // gets a copy. Which plain functions only read, syntax cannot tell: silent.
       return;
     }
+    // In a composite literal that does not escape (`AddService(&Service{Value: []byte(name)})`), the bytes are only
+    // read as well (calibrated: tinygo.org/x/bluetooth's examples); one that is returned, stored or kept needs the copy.
+    if (use.literal && !this.sinkOf(n)) return;
     this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: the result is ${use.use}, so TinyGo copies the string into ` +
       'a new heap slice (only read-only uses such as `len([]byte(s))`, `range []byte(s)` or `copy(dst, []byte(s))` reuse the string\'s bytes).');
   }
