@@ -681,10 +681,19 @@ export class AllocAnalysis {
     return null;
   }
 
+  /** `loop id:slice` of the appends already reported: one hint per slice and loop. */
+  private readonly appendsReported = new Set<string>();
+
   private append(n: Node, args: Node[]): void {
     const loop = this.loopOf(n);
     if (!loop || !args[0]) return;
     const s = args[0];
+    // Several appends to the same slice in one loop (`buf = append(buf, a); buf = append(buf, b)`) share one remedy,
+    // preallocating it: the first is reported. (Calibrated on tinygo.org/x/bluetooth's UUID.AppendText, where TinyGo
+    // kept only the calls of the first appends, after inlining gave the others a known capacity.)
+    const key = `${loop.id}:${norm(s.text)}`;
+    if (this.appendsReported.has(key)) return;
+    this.appendsReported.add(key);
     let fixes: Fix[] | undefined;
     if (s.type === 'identifier') {
       const d = this.r.lookup(s.text, s);
