@@ -33,6 +33,7 @@ type Sink =
   | { kind: 'goroutine' }
   | { kind: 'captured' }
   | { kind: 'append' }
+  | { kind: 'callee'; callee: string; why: string }
   | { kind: 'alias'; decl: LocalDecl };
 
 /**
@@ -72,8 +73,30 @@ interface Cand { kind: CandidateKind; node: Node }
 
 const WHY_RETURN = 'TinyGo does not track values through returns, so its allocator cannot keep it on the stack';
 const WHY_STORE = 'TinyGo keeps an object on the stack only if its address is never stored anywhere';
+const WHY_CALLEE = 'TinyGo keeps an object on the stack only when every call it is passed to provably does not keep its address';
 const WHY_DEFER = 'TinyGo heap-allocates the deferred closure\'s captured variables (and its context object); gc keeps them on the stack';
 const WHY_CLOSURE = 'TinyGo gives each variable a closure captures its own heap cell (and a heap context object when it captures more than one pointer\'s worth) once the closure outlives the call';
+
+/**
+ * Methods of the I2C/SPI bus APIs (tinygo.org/x/drivers' I2C and SPI interfaces, machine's I2C and SPI, the drivers'
+ * legacy.ReadRegister helper, machine's I2C target mode) whose byte-slice arguments TinyGo cannot keep on the stack:
+ * they reach Tx, whose nRF implementation gives the buffer's address to EasyDMA. Not WriteRegister: machine's
+ * (and legacy's) copies the data into a buffer of its own first (calibrated: TinyGo's examples/blinkm).
+ */
+const BUS_METHODS: ReadonlySet<string> = new Set(['Tx', 'ReadRegister', 'WaitForEvent']);
+
+/** Interface types of the standard library and tinygo.org/x/drivers that driver code calls methods on. */
+const KNOWN_INTERFACES: ReadonlySet<string> = new Set(['drivers.I2C', 'drivers.SPI', 'drivers.Displayer', 'drivers.Sensor',
+  'io.Writer', 'io.Reader', 'io.ReadWriter', 'io.ReadWriteCloser', 'io.WriteCloser', 'io.ReadCloser', 'io.ByteWriter',
+  'io.ByteReader', 'io.ReaderAt', 'io.WriterAt', 'net.Conn', 'net.Listener']);
+
+/** fmt's scanning functions with the number of leading parameters that are not `...any` (they keep the pointers they fill). */
+const SCAN_FUNCS: Readonly<Record<string, number>> = { Scan: 0, Scanf: 1, Scanln: 0, Sscan: 1, Sscanf: 2, Sscanln: 1, Fscan: 1, Fscanf: 2, Fscanln: 1 };
+
+const WHY_BUS = 'an I2C/SPI transfer: through the drivers.I2C/SPI interfaces TinyGo cannot see the callee, and machine\'s ' +
+  'nRF implementation hands the buffer\'s address to EasyDMA, so TinyGo cannot prove the call does not keep it';
+const WHY_IFACE = 'a method called through an interface: TinyGo cannot tell which function runs, so it assumes the call keeps the pointer';
+const WHY_FMT = 'an `...any` argument of fmt/log: the pointer goes into an interface that TinyGo cannot prove fmt does not keep';
 
 function short(n: Node): string {
   if (n.type === 'composite_literal') return `${norm(n.childForFieldName('type')?.text ?? '')}{…}`;
@@ -94,12 +117,13 @@ function describeSink(s: Sink): string {
     case 'goroutine': return 'it is passed to a goroutine, which outlives the call';
     case 'captured': return 'it is captured by a closure started with `go`, which outlives the call';
     case 'append': return 'it is appended to a slice, whose backing array is on the heap';
+    case 'callee': return `it is passed to \`${s.callee}\`, which may keep it (${s.why})`;
     case 'alias': return `it is kept in \`${s.decl.name}\``;
   }
 }
 
 function whySink(s: Sink): string {
-  return s.kind === 'return' ? WHY_RETURN : WHY_STORE;
+  return s.kind === 'return' ? WHY_RETURN : s.kind === 'callee' ? WHY_CALLEE : WHY_STORE;
 }
 
 function inRange(n: Node): boolean {
@@ -255,8 +279,10 @@ export class AllocAnalysis {
         if (call?.type !== 'call_expression') return false;
         if (call.parent?.type === 'go_statement') return true;
         const f = call.childForFieldName('function');
-        return f?.type === 'identifier' && f.text === 'append';
+        return (f?.type === 'identifier' && f.text === 'append') || !!this.capturingCall(call, p, id);
       }
+      // `buf[:n]` is the same backing array as `buf`.
+      case 'slice_expression': return p.childForFieldName('operand')?.id === id.id && this.inSinkPosition(p);
       default: return false;
     }
   }
@@ -318,6 +344,10 @@ export class AllocAnalysis {
         }
         case 'send_statement':
           return p.childForFieldName('value')?.id === cur.id ? { kind: 'send' } : undefined;
+        case 'slice_expression':
+          // `s[i:j]` shares the backing array of `s` (and slicing an array takes its address).
+          if (p.childForFieldName('operand')?.id !== cur.id) return undefined;
+          cur = p; continue;
         case 'expression_list': {
           const pp = p.parent;
           if (!pp) return undefined;
@@ -346,13 +376,42 @@ export class AllocAnalysis {
           if (fn?.type === 'identifier' && fn.text === 'append' && !this.r.lookup('append', fn) && p.namedChildren[0]?.id !== cur.id) {
             return { kind: 'append' };
           }
-          return undefined; // passed to a function: kept only if the callee captures it, which syntax cannot tell
+          // Passed to a function: kept only if the callee captures it, which syntax tells only for the calls of
+          // capturingCall (interface methods, bus transfers, fmt's ...any).
+          return this.capturingCall(call, p, cur);
         }
         default:
           return undefined;
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the call keeps the pointer passed as `arg` (an element of `args`), as far as TinyGo can prove: a bus
+   * transfer (BUS_METHODS), a method called on a value of an interface type, or the `...any` part of a fmt/log call.
+   */
+  private capturingCall(call: Node, args: Node, arg: Node): Sink | undefined {
+    const fn = call.childForFieldName('function');
+    if (fn?.type !== 'selector_expression') return undefined;
+    const recv = fn.childForFieldName('operand');
+    const field = fn.childForFieldName('field')?.text ?? '';
+    if (!recv) return undefined;
+    const callee = short(fn);
+    if (BUS_METHODS.has(field)) return { kind: 'callee', callee, why: WHY_BUS };
+    const pkg = recv.type === 'identifier' && !this.r.lookup(recv.text, recv) ? this.ctx.file.importByLocal.get(recv.text) : undefined;
+    if (pkg) {
+      const skip = pkg === 'fmt' ? BOXING_FUNCS.fmt?.[field] ?? SCAN_FUNCS[field] : pkg === 'log' ? BOXING_FUNCS.log?.[field] : undefined;
+      if (skip === undefined) return undefined;
+      const i = args.namedChildren.findIndex((c) => c?.id === arg.id);
+      return i >= skip ? { kind: 'callee', callee, why: WHY_FMT } : undefined;
+    }
+    const t = this.r.typeOf(recv);
+    return t && this.isInterfaceType(t.text) ? { kind: 'callee', callee, why: WHY_IFACE } : undefined;
+  }
+
+  private isInterfaceType(text: string): boolean {
+    return (isInterfaceText(text) && text !== 'error') || KNOWN_INTERFACES.has(text) || this.ctx.file.types.typeKinds.get(text) === 'interface';
   }
 
   /** What storing into `target` (the left side of an assignment) means for the stored pointer. */
@@ -466,7 +525,7 @@ export class AllocAnalysis {
     }
     if (t.type === 'channel_type' || args.length < 2) return;
     const sizes = args.slice(1);
-    const nonConst = sizes.find((a) => !this.r.isConst(a));
+    const nonConst = sizes.find((a) => !this.r.isConst(a) && !this.fixedValue(a));
     if (nonConst) {
       this.add(ALLOC_IDS.makeNonConst, n, `\`${short(n)}\` may allocate on the heap: its size \`${short(nonConst)}\` is not a constant, ` +
         'and TinyGo moves only constant-size allocations to the stack ("size is not constant").');
@@ -480,6 +539,35 @@ export class AllocAnalysis {
     // A constant size that fits: on the stack unless the backing array escapes. Size 0 is runtime.zeroSizedAlloc.
     if (count === 0 || elSize === 0) return;
     this.escapingSlice(n);
+  }
+
+  /**
+   * An expression of constants and of locals initialised from such expressions and never assigned again, nor their
+   * address taken (`l := 5; make([]int, l-2, l)`): the compiler's SSA form sees a constant there, so TinyGo's
+   * allocator gets a constant size. Read from the function's text: an assignment inside a string or comment only
+   * makes it answer false, as for a real one.
+   */
+  private fixedValue(n: Node | null, depth = 0): boolean {
+    if (!n || depth > 8) return false;
+    if (this.r.isConst(n)) return true;
+    switch (n.type) {
+      case 'parenthesized_expression': return this.fixedValue(n.namedChildren[0] ?? null, depth + 1);
+      case 'binary_expression': return this.fixedValue(n.childForFieldName('left'), depth + 1) && this.fixedValue(n.childForFieldName('right'), depth + 1);
+      case 'unary_expression': {
+        const op = n.childForFieldName('operator')?.text;
+        return (op === '-' || op === '+') && this.fixedValue(n.childForFieldName('operand'), depth + 1);
+      }
+      case 'identifier': {
+        const d = this.r.lookup(n.text, n);
+        if (!d || d.kind !== 'var' || !d.value || !this.fixedValue(d.value, depth + 1)) return false;
+        const fn = this.r.outermostFunction(d.node);
+        if (!fn) return false;
+        const name = d.name.replace(/[$]/g, '\\$');
+        const text = this.src.slice(d.start - this.base, fn.endIndex - this.base);
+        return !new RegExp(`&\\s*${name}\\b|(?<![\\w.])${name}\\s*(?:[-+*/%&|^]|<<|>>|&\\^)?=(?!=)|(?<![\\w.])${name}\\s*(?:\\+\\+|--)|(?<![\\w.])${name}\\s*,[^\\n=]*:?=(?!=)`, 'u').test(text);
+      }
+      default: return false;
+    }
   }
 
   /** A constant-size make or a slice literal whose backing array escapes (gc and TinyGo both allocate it). */
@@ -509,6 +597,33 @@ export class AllocAnalysis {
     if (size !== undefined && size > this.maxStack) {
       const names = spec.childrenForFieldName('name').map((x) => x?.text).join(', ');
       this.largeFinding(type, `${names} ${norm(type.text)}`, size);
+      return;
+    }
+    if (size === 0) return;
+    for (const name of spec.childrenForFieldName('name')) if (name && name.text !== '_') this.slicedArray(spec, name);
+  }
+
+  /**
+   * A local array sliced (`buf[:]`, `buf[1:n]`) where the slice escapes, e.g. passed to a bus transfer: the array
+   * itself moves to the heap (TinyGo reports it at the declaration). Reported once, at the declared name.
+   */
+  private slicedArray(spec: Node, name: Node): void {
+    const fn = this.r.enclosingFunction(spec);
+    if (!fn) return;
+    const d = this.r.lookup(name.text, name, spec.endIndex);
+    if (!d) return;
+    const text = this.src.slice(spec.endIndex - this.base, fn.endIndex - this.base);
+    for (const m of wordsNamed(text, new Set([name.text]))) {
+      const at = spec.endIndex + m.index;
+      const id = fn.descendantForIndex(at, at + name.text.length);
+      if (!id || id.startIndex !== at || id.type !== 'identifier') continue;
+      const p = id.parent;
+      if (p?.type !== 'slice_expression' || p.childForFieldName('operand')?.id !== id.id) continue;
+      if (this.r.lookup(id.text, id) !== d) continue;
+      const sink = this.sinkOf(id);
+      if (!sink) continue;
+      this.report(name, name.text, sink, false);
+      if (sink.kind !== 'alias') return;
     }
   }
 
@@ -566,10 +681,19 @@ export class AllocAnalysis {
     return null;
   }
 
+  /** `loop id:slice` of the appends already reported: one hint per slice and loop. */
+  private readonly appendsReported = new Set<string>();
+
   private append(n: Node, args: Node[]): void {
     const loop = this.loopOf(n);
     if (!loop || !args[0]) return;
     const s = args[0];
+    // Several appends to the same slice in one loop (`buf = append(buf, a); buf = append(buf, b)`) share one remedy,
+    // preallocating it: the first is reported. (Calibrated on tinygo.org/x/bluetooth's UUID.AppendText, where TinyGo
+    // kept only the calls of the first appends, after inlining gave the others a known capacity.)
+    const key = `${loop.id}:${norm(s.text)}`;
+    if (this.appendsReported.has(key)) return;
+    this.appendsReported.add(key);
     let fixes: Fix[] | undefined;
     if (s.type === 'identifier') {
       const d = this.r.lookup(s.text, s);
@@ -718,7 +842,7 @@ export class AllocAnalysis {
    * compiles without a copy but TinyGo does not (a map lookup, comparison or switch on `string(b)`: TinyGo 0.33 and
    * 0.39 still call runtime.stringFromBytes there, calibration of 2026-11).
    */
-  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean } | undefined {
+  private conversionUse(n: Node, bytes: boolean): { use: string; gcOnly?: boolean; literal?: boolean; arg?: { call: Node; args: Node; node: Node } } | undefined {
     let cur = n;
     let p = n.parent;
     while (p?.type === 'parenthesized_expression') { cur = p; p = p.parent; }
@@ -750,7 +874,7 @@ export class AllocAnalysis {
         const name = fn?.type === 'identifier' && !this.r.lookup(fn.text, fn) ? fn.text : undefined;
         if (name === 'len' || name === 'cap') return undefined;
         if (name === 'copy' && p.namedChildren[1]?.id === cur.id) return undefined;
-        return { use: `passed to \`${short(fn ?? p)}\`` };
+        return { use: `passed to \`${short(fn ?? p)}\``, ...(call?.type === 'call_expression' ? { arg: { call, args: p, node: cur } } : {}) };
       }
       case 'variadic_argument': return undefined; // append(dst, []byte(s)...) only reads it
       case 'return_statement': case 'expression_list': {
@@ -759,7 +883,7 @@ export class AllocAnalysis {
         return { use: 'assigned' };
       }
       case 'send_statement': return { use: 'sent on a channel' };
-      case 'literal_element': case 'keyed_element': return { use: 'stored in a composite literal' };
+      case 'literal_element': case 'keyed_element': return { use: 'stored in a composite literal', literal: true };
       default: return { use: 'used' };
     }
   }
@@ -771,6 +895,15 @@ export class AllocAnalysis {
     if (ot && ot.text !== 'string') return; // []byte(b) of a byte slice, or a named type: no copy
     const use = this.conversionUse(n, true);
     if (!use) return;
+    if (use.arg && !this.capturingCall(use.arg.call, use.arg.args, use.arg.node)) {
+      // TinyGo's OptimizeStringToBytes hands the callee the string's own bytes when the callee only reads them
+      // (a readonly, nocapture parameter); a callee that may keep or write them (interface methods, bus transfers)
+      // gets a copy. Which plain functions only read, syntax cannot tell: silent.
+      return;
+    }
+    // In a composite literal that does not escape (`AddService(&Service{Value: []byte(name)})`), the bytes are only
+    // read as well (calibrated: tinygo.org/x/bluetooth's examples); one that is returned, stored or kept needs the copy.
+    if (use.literal && !this.sinkOf(n)) return;
     this.add(ALLOC_IDS.conversion, n, `\`${short(n)}\` may allocate: the result is ${use.use}, so TinyGo copies the string into ` +
       'a new heap slice (only read-only uses such as `len([]byte(s))`, `range []byte(s)` or `copy(dst, []byte(s))` reuse the string\'s bytes).');
   }

@@ -154,6 +154,8 @@ const BASIC_SIZES: Record<string, number | 'ptr' | '2ptr'> = {
   int64: 8, uint64: 8, float64: 8, complex64: 8, complex128: 16,
   int: 'ptr', uint: 'ptr', uintptr: 'ptr', string: '2ptr', error: '2ptr', any: '2ptr',
 };
+/** Named types of the standard library whose size the rules know (time.Duration is an int64). */
+const KNOWN_SIZES: Record<string, number> = { 'time.Duration': 8 };
 export const BASIC_TYPE_NAMES: ReadonlySet<string> = new Set(Object.keys(BASIC_SIZES));
 
 /**
@@ -407,7 +409,7 @@ export class Resolver {
         const args = n.childForFieldName('arguments')?.namedChildren ?? [];
         if (fn?.type !== 'identifier' || args.length !== 1) return false;
         if (BASIC_TYPE_NAMES.has(fn.text) && !this.lookup(fn.text, n)) return this.isConst(args[0] ?? null, depth + 1);
-        if (fn.text === 'len') { const a = args[0]; return !!a && (a.type === 'interpreted_string_literal' || a.type === 'raw_string_literal'); }
+        if (fn.text === 'len' && !this.lookup(fn.text, n)) return !!this.constString(args[0] ?? null, depth + 1);
         return false;
       }
       default:
@@ -469,14 +471,29 @@ export class Resolver {
         const fn = n.childForFieldName('function');
         const arg = n.childForFieldName('arguments')?.namedChildren[0] ?? null;
         if (fn?.type === 'identifier' && BASIC_TYPE_NAMES.has(fn.text)) return this.constValue(arg, depth + 1);
-        if (fn?.text === 'len' && arg && (arg.type === 'interpreted_string_literal' || arg.type === 'raw_string_literal')) {
-          const body = arg.text.slice(1, -1);
-          return /^[\x00-\x7f]*$/.test(body) && (arg.type === 'raw_string_literal' || !body.includes('\\')) ? body.length : undefined;
+        const lit = fn?.text === 'len' && !this.lookup(fn.text, n) ? this.constString(arg, depth + 1) : undefined;
+        if (lit) {
+          const body = lit.text.slice(1, -1);
+          return /^[\x00-\x7f]*$/.test(body) && (lit.type === 'raw_string_literal' || !body.includes('\\')) ? body.length : undefined;
         }
         return undefined;
       }
       default: return undefined;
     }
+  }
+
+  /**
+   * The string literal a constant expression stands for: a literal, or a constant (local or package-level) defined
+   * as one (`const message = "..."`; `len(message)` is then a constant, as in Go).
+   */
+  private constString(n: Node | null, depth: number): Node | undefined {
+    if (!n || depth > 12) return undefined;
+    if (n.type === 'interpreted_string_literal' || n.type === 'raw_string_literal') return n;
+    if (n.type === 'parenthesized_expression') return this.constString(n.namedChildren[0] ?? null, depth + 1);
+    if (n.type !== 'identifier') return undefined;
+    const d = this.lookup(n.text, n);
+    if (d) return d.kind === 'const' ? this.constString(d.value, depth + 1) : undefined;
+    return this.constString(this.file.packageConsts.get(n.text) ?? null, depth + 1);
   }
 
   // ---- types -------------------------------------------------------------------------------------------------
@@ -567,6 +584,11 @@ export class Resolver {
       if (pkg === 'strconv' && (field === 'Itoa' || field === 'FormatInt' || field === 'Quote')) return { text: 'string' };
       if (!pkg && (field === 'String' || field === 'Error') && args.length === 0) return { text: 'string' };
       if (!pkg && field === 'Bytes' && args.length === 0) return { text: '[]byte' };
+      // bufio.Scanner.Text, time.Time.Format: results of the standard library that programs print.
+      if (!pkg && ((field === 'Text' && args.length === 0) || (field === 'Format' && args.length === 1))) return { text: 'string' };
+      if (pkg === 'time' && (field === 'Since' || field === 'Until')) return { text: 'time.Duration' };
+      if (pkg === 'time' && field === 'Now' && args.length === 0) return { text: 'time.Time' };
+      if (!pkg && field === 'Sub' && args.length === 1 && this.typeOf(operand ?? null, depth + 1)?.text === 'time.Time') return { text: 'time.Duration' };
     }
     return undefined;
   }
@@ -578,6 +600,7 @@ export class Resolver {
     const p = this.pointerSize;
     const basic = BASIC_SIZES[t.text];
     if (basic !== undefined) return basic === 'ptr' ? p : basic === '2ptr' ? 2 * p : basic;
+    if (KNOWN_SIZES[t.text] !== undefined) return KNOWN_SIZES[t.text];
     if (isPointerShaped(t.text)) return p;
     if (isInterfaceText(t.text)) return 2 * p;
     if (t.text.startsWith('[]')) return 3 * p;
