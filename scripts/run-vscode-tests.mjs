@@ -475,9 +475,32 @@ async function runUi(ctx, kind) {
   let passed = 0;
   let failed = 0;
   const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 120_000);
+  // Every file starts from the settings the run started with and a clean workbench, reloaded (a new extension host)
+  // with no editor, panel, terminal or notification: the files share one window, and what one leaves (a setting, a
+  // restored webview that takes the active tab, the size panel's last build, a terminal) must not decide the next.
+  const settingsFiles = [path.join(hostPaths(ctx.runDir).userData, 'User', 'settings.json'),
+    path.join(hostPaths(ctx.runDir).userData, 'Machine', 'settings.json'), path.join(folder, '.vscode', 'settings.json')];
+  const initialSettings = settingsFiles.map((file) => [file, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined]);
+  const { resetWorkbench } = await import(pathToFileURL(path.join(dir, 'workbench.mjs')).href);
+  let first = true;
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
     if (!mod.modes?.includes(kind)) continue;
+    if (!first) {
+      const restored = [];
+      for (const [file, text] of initialSettings) {
+        const now = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+        if (now === text) continue;
+        if (text === undefined) fs.rmSync(file, { force: true });
+        else fs.writeFileSync(file, text);
+        restored.push(path.relative(ctx.runDir, file));
+      }
+      const t0 = performance.now();
+      const r = await withTimeout(resetWorkbench(page, { reloadUrl: url }), 150_000, 'resetting the workbench').catch((e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
+      console.log(`# (clean workbench in ${Math.round(performance.now() - t0)} ms${restored.length ? `, settings put back: ${restored.join(', ')}` : ''}` +
+        `${r.error ? `; ${r.error}` : r.idle === false ? '; a progress bar still runs' : ''}${r.took ? `; ${r.took.join(', ')}` : ''})`);
+    }
+    first = false;
     console.log(`# ${f}`);
     for (const [name, fn] of mod.tests) {
       const t0 = performance.now();
