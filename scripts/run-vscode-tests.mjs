@@ -12,7 +12,8 @@
 //   node scripts/run-vscode-tests.mjs ui            Playwright tests (test/ui/*.test.mjs) against the dev extension
 //   node scripts/run-vscode-tests.mjs vsix          the packaged .vsix installed like a user would, then test/ui
 //
-// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 10 min).
+// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 10 min; 25 min
+// for ui and vsix, whose files each start in a reloaded window and build real firmware).
 // The last line printed is always `N passed, N failed`.
 // Every process started here (code-server and all it forks, Chromium) is stopped on every way out, including
 // SIGINT/SIGTERM and exceptions: each run marks its children's environment with TGW_RUN_DIR and a last sweep
@@ -460,6 +461,9 @@ async function runUi(ctx, kind) {
     kind, page, url, folder, root: ROOT, runDir: ctx.runDir, host: ctx.host,
     extensionsDir: hostPaths(ctx.runDir).extensions,
     extensionId: EXTENSION_ID,
+    // For a test that needs a code-server of its own (a fresh install): this module cannot be imported from a test,
+    // its evaluation (the top-level await of main()) is still running, so an import would wait for itself.
+    harness: { newRunDir, installVsix, startCodeServer, copyWorkspace, exampleWorkspace, workbenchUrl, removeRunTmp },
     screenshots: [],
     async screenshot(name) {
       const file = path.join(outDir, `${kind}-${name}.png`);
@@ -528,7 +532,7 @@ async function main() {
     process.exit(2);
   }
   const t0 = performance.now();
-  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? 600_000);
+  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? (mode === 'ui' || mode === 'vsix' ? 1_500_000 : 600_000));
   let failHarness;
   const harnessFailure = new Promise((_, reject) => { failHarness = reject; });
   harnessFailure.catch(() => { /* raced below */ });

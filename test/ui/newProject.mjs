@@ -19,7 +19,12 @@ export async function answerFileDialog(page, dir, okLabel, { file = false, liste
   const input = widget.locator('input').first();
   await input.fill(file || dir.endsWith('/') ? dir : `${dir}/`);
   await widget.locator('.monaco-list-row', { hasText: listed ?? path.basename(dir) }).first().waitFor({ timeout });
-  await poll(`the file dialog's path to be ${dir}`, async () => (await input.inputValue()).replace(/\/$/, '') === dir.replace(/\/$/, ''), 10_000, 100);
+  // For a file the dialog may show the path its own way (~ for the home folder): its name must be the one typed.
+  const want = file ? path.basename(dir) : dir.replace(/\/$/, '');
+  await poll(`the file dialog's path to be ${dir}`, async () => {
+    const v = (await input.inputValue()).replace(/\/$/, '');
+    return file ? path.basename(v) === want : v === want;
+  }, 10_000, 100).catch(async (err) => { throw new Error(`${err.message} (it shows "${await input.inputValue()}")`); });
   await ok.click();
   await widget.waitFor({ state: 'hidden', timeout });
 }
