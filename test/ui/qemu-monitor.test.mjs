@@ -37,7 +37,8 @@ async function poll(what, probe, ms = 60_000) {
 
 /** Text of the terminal's rows (DOM renderer: GPU acceleration is off for this run). */
 async function terminalText(page) {
-  return page.locator('.terminal-wrapper .xterm-rows').first().innerText().catch(() => '');
+  // Every terminal's rows: another terminal may exist beside the monitor's (only the visible one has text).
+  return (await page.locator('.terminal-wrapper .xterm-rows').allInnerTexts().catch(() => [])).join('\n');
 }
 
 
@@ -98,7 +99,7 @@ export const tests = [
     const needle = /tgwqemuui\/main\.go:\d+:\d+/.exec(oneLine(text))?.[0];
     assert(needle, `no program position in the terminal:\n${text}`);
     // Where the position is drawn: a DOM Range over the rows' text (a long line wraps over two rows).
-    const box = await page.locator('.terminal-wrapper .xterm-rows').first().evaluate((el, n) => {
+    const box = await page.locator('.terminal-wrapper .xterm-rows', { hasText: needle }).first().evaluate((el, n) => {
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         const at = node.textContent.indexOf(n);

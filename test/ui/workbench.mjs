@@ -123,7 +123,8 @@ export async function acceptTarget(page, name) {
   // The list re-sorts with every key: only once the whole name is in and its exact row is listed, click that row
   // (Enter could take whichever row was focused a moment before, e.g. feather-nrf52840-sense).
   await page.waitForFunction((n) => document.querySelector('.quick-input-widget input')?.value === n, name, { timeout: 30_000 });
-  const exact = new RegExp(`^\\s*${name.replace(/[()]/g, '\\$&')}\\s*$`);
+  // The name as a word of the label ("None (…)" is the None row), not a prefix of another (…-sense).
+  const exact = new RegExp(`(^|\\s)${name.replace(/[()]/g, '\\$&')}(\\s|$)`);
   const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
   await row.waitFor({ timeout: 60_000 });
   const typed = await input.inputValue();
@@ -188,7 +189,6 @@ export async function resetWorkbench(page, { reloadUrl, fileInWorkspace = 'main.
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   };
   await answerDialog();
-  const panelShown = await page.locator('.part.panel').isVisible().catch(() => false);
   // The Problems filter is kept across reloads: a file that filtered Problems would hide the next file's rows.
   if (!(await page.locator('.markers-panel').isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
   await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
@@ -196,7 +196,7 @@ export async function resetWorkbench(page, { reloadUrl, fileInWorkspace = 'main.
   const commands = [
     ...((await page.locator('.tabs-container .tab').count()) > 0 ? ['View: Close All Editor Groups'] : []),
     // A terminal survives a reload (code-server revives it): ended here, or the monitor of one file is the next's.
-    ...(panelShown && (await page.locator('.part.panel .terminal-outer-container, .part.panel .xterm').count()) > 0 ? ['Terminal: Kill All Terminals'] : []),
+    'Terminal: Kill All Terminals',
     'View: Hide Panel',
     'Notifications: Clear All Notifications',
   ];
