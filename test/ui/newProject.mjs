@@ -17,14 +17,22 @@ export async function answerFileDialog(page, dir, okLabel, { file = false, liste
   const ok = widget.locator('.monaco-button', { hasText: okLabel }).first();
   await ok.waitFor({ timeout });
   const input = widget.locator('input').first();
-  await input.fill(file || dir.endsWith('/') ? dir : `${dir}/`);
-  await widget.locator('.monaco-list-row', { hasText: listed ?? path.basename(dir) }).first().waitFor({ timeout });
-  // For a file the dialog may show the path its own way (~ for the home folder): its name must be the one typed.
+  // The dialog fills in its own starting folder once it has read it, over anything typed before: wait for that,
+  // and type again should it still come after.
+  await poll('the file dialog\'s starting folder', async () => (await input.inputValue()) !== '', 30_000, 100);
+  const typed = file || dir.endsWith('/') ? dir : `${dir}/`;
   const want = file ? path.basename(dir) : dir.replace(/\/$/, '');
-  await poll(`the file dialog's path to be ${dir}`, async () => {
+  const shows = async () => {
     const v = (await input.inputValue()).replace(/\/$/, '');
-    return file ? path.basename(v) === want : v === want;
-  }, 10_000, 100).catch(async (err) => { throw new Error(`${err.message} (it shows "${await input.inputValue()}")`); });
+    // For a file the dialog may show the path its own way (~ for the home folder): its name must be the one typed.
+    return (file ? path.basename(v) === want : v === want) &&
+      await widget.locator('.monaco-list-row', { hasText: listed ?? path.basename(dir) }).first().isVisible().catch(() => false);
+  };
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(typed);
+    if (await poll(`the file dialog to show ${dir}`, shows, 10_000, 100).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error(`the file dialog does not show ${dir}: it shows "${await input.inputValue()}"`);
+  }
   await ok.click();
   await widget.waitFor({ state: 'hidden', timeout });
 }
