@@ -12,7 +12,8 @@
 //   node scripts/run-vscode-tests.mjs ui            Playwright tests (test/ui/*.test.mjs) against the dev extension
 //   node scripts/run-vscode-tests.mjs vsix          the packaged .vsix installed like a user would, then test/ui
 //
-// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 10 min).
+// Exit code: 0 all passed, 1 a test failed, 2 harness error or overall time-out (TGW_TEST_TIMEOUT_MS, 10 min; 25 min
+// for ui and vsix, whose files each start in a reloaded window and build real firmware).
 // The last line printed is always `N passed, N failed`.
 // Every process started here (code-server and all it forks, Chromium) is stopped on every way out, including
 // SIGINT/SIGTERM and exceptions: each run marks its children's environment with TGW_RUN_DIR and a last sweep
@@ -460,6 +461,9 @@ async function runUi(ctx, kind) {
     kind, page, url, folder, root: ROOT, runDir: ctx.runDir, host: ctx.host,
     extensionsDir: hostPaths(ctx.runDir).extensions,
     extensionId: EXTENSION_ID,
+    // For a test that needs a code-server of its own (a fresh install): this module cannot be imported from a test,
+    // its evaluation (the top-level await of main()) is still running, so an import would wait for itself.
+    harness: { newRunDir, installVsix, startCodeServer, copyWorkspace, exampleWorkspace, workbenchUrl, removeRunTmp },
     screenshots: [],
     async screenshot(name) {
       const file = path.join(outDir, `${kind}-${name}.png`);
@@ -475,9 +479,32 @@ async function runUi(ctx, kind) {
   let passed = 0;
   let failed = 0;
   const perTestMs = Number(process.env.TGW_UI_TEST_TIMEOUT_MS ?? 120_000);
+  // Every file starts from the settings the run started with and a clean workbench, reloaded (a new extension host)
+  // with no editor, panel, terminal or notification: the files share one window, and what one leaves (a setting, a
+  // restored webview that takes the active tab, the size panel's last build, a terminal) must not decide the next.
+  const settingsFiles = [path.join(hostPaths(ctx.runDir).userData, 'User', 'settings.json'),
+    path.join(hostPaths(ctx.runDir).userData, 'Machine', 'settings.json'), path.join(folder, '.vscode', 'settings.json')];
+  const initialSettings = settingsFiles.map((file) => [file, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined]);
+  const { resetWorkbench } = await import(pathToFileURL(path.join(dir, 'workbench.mjs')).href);
+  let first = true;
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
     if (!mod.modes?.includes(kind)) continue;
+    if (!first) {
+      const restored = [];
+      for (const [file, text] of initialSettings) {
+        const now = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+        if (now === text) continue;
+        if (text === undefined) fs.rmSync(file, { force: true });
+        else fs.writeFileSync(file, text);
+        restored.push(path.relative(ctx.runDir, file));
+      }
+      const t0 = performance.now();
+      const r = await withTimeout(resetWorkbench(page, { reloadUrl: url }), 150_000, 'resetting the workbench').catch((e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
+      console.log(`# (clean workbench in ${Math.round(performance.now() - t0)} ms${restored.length ? `, settings put back: ${restored.join(', ')}` : ''}` +
+        `${r.error ? `; ${r.error}` : r.idle === false ? '; a progress bar still runs' : ''}${r.took ? `; ${r.took.join(', ')}` : ''})`);
+    }
+    first = false;
     console.log(`# ${f}`);
     for (const [name, fn] of mod.tests) {
       const t0 = performance.now();
@@ -505,7 +532,7 @@ async function main() {
     process.exit(2);
   }
   const t0 = performance.now();
-  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? 600_000);
+  const timeoutMs = Number(process.env.TGW_TEST_TIMEOUT_MS ?? (mode === 'ui' || mode === 'vsix' ? 1_500_000 : 600_000));
   let failHarness;
   const harnessFailure = new Promise((_, reject) => { failHarness = reject; });
   harnessFailure.catch(() => { /* raced below */ });

@@ -44,7 +44,24 @@ async function pick(page, opener, query, rowText, timeout) {
   }, typed, { timeout });
 }
 
-/** Ctrl+P, the file name, Enter; resolves once its editor tab is the active one. */
+/**
+ * Ctrl+P, the file name, then a click on the row of exactly that file: Enter takes whichever row is focused, and
+ * while the results still come in that can be a recently opened other file (seen: diagnostics.go for main.go).
+ */
+async function openByClick(page, fileName, timeout) {
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press('Control+P');
+  await widget.waitFor({ state: 'visible', timeout });
+  await page.keyboard.type(fileName);
+  await page.waitForFunction((n) => document.querySelector('.quick-input-widget input')?.value === n, fileName, { timeout });
+  const exact = new RegExp(`^\\s*${fileName.replace(/[.()]/g, '\\$&')}\\s*$`);
+  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  await row.waitFor({ timeout });
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout });
+}
+
+/** Ctrl+P and the file's row; resolves once its editor tab is the active one. */
 export async function quickOpen(page, fileName, timeout = 60_000) {
   await hideNotificationCenter(page);
   // Right after a reload Quick Open can take the Enter before its file list is there, and a webview the reload
@@ -53,7 +70,7 @@ export async function quickOpen(page, fileName, timeout = 60_000) {
   const active = page.locator('.tabs-container .tab.active', { hasText: fileName });
   for (let attempt = 1; ; attempt++) {
     try {
-      await pick(page, 'Control+P', fileName, fileName, timeout / 2);
+      await openByClick(page, fileName, timeout / 2);
       await active.waitFor({ timeout: timeout / 2 });
       break;
     } catch (err) {
@@ -79,9 +96,16 @@ export async function problemsRow(page, text, timeout = 60_000) {
   await page.keyboard.press('Control+Shift+M');
   const panel = page.locator('.markers-panel');
   await panel.waitFor({ state: 'visible', timeout });
+  await clearProblemsFilter(page);
   const row = panel.locator('.monaco-list-row', { hasText: text }).first();
   await row.waitFor({ timeout });
   return row;
+}
+
+/** Empties the Problems panel's filter, which the window keeps across reloads (a test before may have set it). */
+export async function clearProblemsFilter(page) {
+  const input = page.locator('.panel .viewpane-filter input, .panel .markers-panel-action-filter input').first();
+  if (await input.isVisible().catch(() => false) && (await input.inputValue()) !== '') await input.fill('');
 }
 
 /**
@@ -112,18 +136,33 @@ export async function selectTarget(page, name, { firstRow } = {}) {
   await runCommand(page, 'TinyGo: Select Target');
   const widget = page.locator('.quick-input-widget');
   await (firstRow ? widget.locator('.monaco-list-row', { hasText: firstRow }) : widget.locator('.monaco-list-row')).first().waitFor({ timeout: 60_000 });
-  await page.keyboard.type(name);
-  await widget.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 60_000 });
-  const exact = new RegExp(`(^|\\s)${name.replace(/[()]/g, '\\$&')}(\\s|$)`);
-  for (let i = 0; i < 15; i++) {
-    const focused = widget.locator('.monaco-list-row.focused').first();
-    await focused.waitFor({ timeout: 10_000 });
-    if (exact.test(oneLine(await focused.locator('.label-name, .monaco-icon-label').first().innerText()))) break;
-    await page.keyboard.press('ArrowDown');
-  }
-  await page.keyboard.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+  await acceptTarget(page, name);
   if (!name.startsWith('None')) await page.locator('.statusbar .statusbar-item', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+/**
+ * In an open target picker: types `name`, moves to the row named exactly `name` (feather-nrf52840, not
+ * feather-nrf52840-sense) and accepts it; resolves once the picker closed or was replaced by the next one.
+ */
+export async function acceptTarget(page, name) {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input').first();
+  await page.keyboard.type(name);
+  // The list re-sorts with every key: only once the whole name is in and its exact row is listed, click that row
+  // (Enter could take whichever row was focused a moment before, e.g. feather-nrf52840-sense).
+  await page.waitForFunction((n) => document.querySelector('.quick-input-widget input')?.value === n, name, { timeout: 30_000 });
+  // The name as a word of the label ("None (…)" is the None row), not a prefix of another (…-sense).
+  const exact = new RegExp(`(^|\\s)${name.replace(/[()]/g, '\\$&')}(\\s|$)`);
+  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  await row.waitFor({ timeout: 60_000 });
+  const typed = await input.inputValue();
+  await row.click();
+  await page.waitForFunction((before) => {
+    const w = document.querySelector('.quick-input-widget');
+    if (!w || !w.checkVisibility()) return true;
+    const i = w.querySelector('input');
+    return !i || i.value !== before;
+  }, typed, { timeout: 30_000 });
 }
 
 /**
@@ -135,4 +174,107 @@ export async function hideNotificationCenter(page) {
   if (!(await center.isVisible().catch(() => false))) return;
   await page.locator('#status\\.notifications').click().catch(() => undefined);
   await center.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+}
+
+/** Polls `probe` until it returns a truthy value; fails after `ms` naming `what`. */
+export async function poll(what, probe, ms = 60_000, every = 200) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(ms / 1000)} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/** Gives the keyboard back to the workbench (keys typed while a webview has the focus never reach F1). */
+export async function focusWorkbench(page) {
+  await page.evaluate(() => {
+    const el = document.activeElement;
+    if (el && el !== document.body && typeof el.blur === 'function') el.blur();
+  }).catch(() => undefined);
+}
+
+/**
+ * What every UI test file starts from, whatever the file before it left (the UI stage runs them all in one window):
+ * no picker, no dialog, no editor (a restored webview, the size panel, can otherwise take the active tab back),
+ * no panel, no terminal, no notification, and no progress indicator still running. Run by the harness before
+ * each file; a file may call it again between its own steps.
+ */
+export async function resetWorkbench(page, { reloadUrl, fileInWorkspace = 'main.go', timeout = 60_000 } = {}) {
+  if ((await page.locator('.monaco-workbench').count()) === 0) return { skipped: 'no workbench loaded' };
+  const widget = page.locator('.quick-input-widget');
+  await focusWorkbench(page);
+  for (let i = 0; i < 3 && await widget.isVisible().catch(() => false); i++) await page.keyboard.press('Escape');
+  await hideNotificationCenter(page);
+  const dialog = page.locator('.monaco-dialog-box');
+  const answerDialog = async () => {
+    if (!(await dialog.isVisible().catch(() => false))) return;
+    // A dirty editor asks whether to save: the next file must not inherit the edit either.
+    const dontSave = dialog.locator('.monaco-button', { hasText: /Don't Save|Do not Save/i }).first();
+    if (await dontSave.isVisible().catch(() => false)) await dontSave.click();
+    else await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+  };
+  await answerDialog();
+  // The Problems filter is kept across reloads: a file that filtered Problems would hide the next file's rows.
+  if (!(await page.locator('.markers-panel').isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  await clearProblemsFilter(page);
+  const commands = [
+    ...((await page.locator('.tabs-container .tab').count()) > 0 ? ['View: Close All Editor Groups'] : []),
+    // A terminal survives a reload (code-server revives it): ended here, or the monitor of one file is the next's.
+    'Terminal: Kill All Terminals',
+    'View: Hide Panel',
+    'Notifications: Clear All Notifications',
+  ];
+  const took = [];
+  for (const title of commands) {
+    const t0 = Date.now();
+    await focusWorkbench(page);
+    try {
+      await runCommand(page, title, timeout / 6);
+    } catch {
+      // Not offered here (no panel, no terminal yet): the picker is left open with no row. Close it.
+      await page.keyboard.press('Escape');
+    }
+    await answerDialog();
+    took.push(`${title.replace(/^.*: /, '')} ${Date.now() - t0} ms`);
+  }
+  await poll('all editors to close', async () => (await page.locator('.tabs-container .tab').count()) === 0 || (await answerDialog(), false), timeout / 2);
+  await poll('the panel to hide', async () => !(await page.locator('.part.panel').isVisible().catch(() => false)), timeout / 4);
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  let t0 = Date.now();
+  if (reloadUrl) {
+    // A new window over the same folder: a new extension host, so nothing the extension kept in memory (the size
+    // panel's last build, a running monitor, a build) carries over. Nothing is restored: every editor is closed.
+    await page.goto(reloadUrl, { waitUntil: 'domcontentloaded' });
+    await waitForWorkbench(page, fileInWorkspace, timeout);
+    took.push(`reload ${Date.now() - t0} ms`);
+  }
+  t0 = Date.now();
+  // Idle: no progress bar running in the workbench (a build, an extension host restarting, indexing).
+  const idle = await poll('the workbench to be idle', async () => (await page.locator('.monaco-progress-container.active:visible').count()) === 0, timeout / 2)
+    .then(() => true, () => false);
+  took.push(`idle ${Date.now() - t0} ms`);
+  await focusWorkbench(page);
+  return { idle, took };
+}
+
+/** Ctrl+P on `<dir>/<file>`; resolves once that file (of that folder, per the breadcrumbs) is the active editor. */
+export async function quickOpenIn(page, dir, file = 'main.go', timeout = 60_000) {
+  await hideNotificationCenter(page);
+  await focusWorkbench(page);
+  const widget = page.locator('.quick-input-widget');
+  await page.keyboard.press('Control+P');
+  await widget.waitFor({ state: 'visible', timeout });
+  await page.keyboard.type(`${dir}/${file}`);
+  // Click the row itself: Enter would accept whichever row is focused while the results still come in.
+  const row = widget.locator('.monaco-list-row', { hasText: dir }).filter({ hasText: file }).first();
+  await row.waitFor({ timeout });
+  await row.click();
+  await widget.waitFor({ state: 'hidden', timeout });
+  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout });
+  await page.locator('.editor-group-container.active .breadcrumbs-control', { hasText: dir }).first().waitFor({ timeout });
+  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
 }
