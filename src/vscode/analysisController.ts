@@ -26,6 +26,8 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private readonly buildContexts = new Map<string, BuildContext>();
   /** Files that are not open, when `tinygo.analysis.scope` is `workspace`. */
   private scanner: WorkspaceScanner | undefined;
+  /** The host thread's time in this controller: forwarding changes and publishing findings (tests and the bench read it). */
+  readonly hostTime = { forwardMaxMs: 0, publishMaxMs: 0, lastForwardMs: 0, lastPublishMs: 0 };
   /** Fires after diagnostics of a document were published (tests and the status bar listen). */
   readonly onDidAnalyze = new vscode.EventEmitter<{ uri: vscode.Uri; findings: number; ms: number }>();
 
@@ -88,6 +90,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     const d = e.document;
     if (!this.isGo(d) || e.contentChanges.length === 0) return;
+    const t0 = performance.now();
     const key = d.uri.toString();
     const length = this.lengths.get(key);
     if (length === undefined || !this.client.isOpen(key)) {
@@ -103,6 +106,9 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       this.client.change(key, d.version, changes, n);
     }
     this.schedule(d, this.config.debounceMs());
+    const ms = performance.now() - t0;
+    this.hostTime.lastForwardMs = ms;
+    this.hostTime.forwardMaxMs = Math.max(this.hostTime.forwardMaxMs, ms);
   }
 
   private schedule(d: vscode.TextDocument, delay: number): void {
@@ -137,8 +143,12 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
         return undefined;
       }
       if (d.isClosed || d.version !== r.version) return undefined;
+      const p0 = performance.now();
       this.skipped.delete(key);
       this.collection.set(d.uri, r.excluded ? [notCompiledNote(r.excluded, d.getText())] : r.findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+      const publishMs = performance.now() - p0;
+      this.hostTime.lastPublishMs = publishMs;
+      this.hostTime.publishMaxMs = Math.max(this.hostTime.publishMaxMs, publishMs);
       const ms = performance.now() - t0;
       this.onDidAnalyze.fire({ uri: d.uri, findings: r.findings.length, ms });
       return r.findings.length;

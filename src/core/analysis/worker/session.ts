@@ -18,8 +18,12 @@ export class AnalysisSession {
   /** Cache per scan context: loaded on the first scan of that context; `seen` is what this worker will write back. */
   private readonly caches = new Map<string, { ref: ScanCacheRef; loaded: Map<string, CacheEntry>; seen: Map<string, CacheEntry>; reload: boolean }>();
 
-  constructor(private readonly engine: AnalysisEngine, maxTrees = 64) {
-    this.trees = new DocumentTrees(engine.parser, maxTrees);
+  /**
+   * `parseTimeoutMs`: a parse here holds up only this worker, not the editor, so it may take longer than the host's
+   * old 1 s limit (a cold worker on a loaded machine can need that for a large file); it still ends a pathological one.
+   */
+  constructor(private readonly engine: AnalysisEngine, maxTrees = 64, private readonly parseTimeoutMs = 10_000) {
+    this.trees = new DocumentTrees(engine.parser, maxTrees, parseTimeoutMs);
   }
 
   get openDocuments(): number { return this.texts.size; }
@@ -127,7 +131,7 @@ export class AnalysisSession {
     }
     try {
       // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
-      const { findings } = analyzeTextFile(this.engine, bytes.toString('utf8'), options);
+      const { findings } = analyzeTextFile(this.engine, bytes.toString('utf8'), options, this.parseTimeoutMs);
       if (cache) { const e = { hash, findings }; cache.seen.set(file, e); cache.loaded.set(file, e); }
       return { t: 'scanned', id, path: file, findings, cached: false, ms: performance.now() - t0 };
     } catch (e) {
