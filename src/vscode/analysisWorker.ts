@@ -22,8 +22,8 @@ export function workerSpawner(distDir: string): () => WorkerLike {
 }
 
 export function startAnalysisClient(distDir: string, documentText: (uri: string) => { version: number; text: string } | undefined,
-  log: (m: string) => void): AnalysisClient {
-  return new AnalysisClient({ spawn: workerSpawner(distDir), documentText, log });
+  log: (m: string) => void, maxFileSize: () => number): AnalysisClient {
+  return new AnalysisClient({ spawn: workerSpawner(distDir), documentText, log, maxFileSize });
 }
 
 /** The workspace scan's pool: one worker per core the machine offers (os.availableParallelism). */

@@ -6,6 +6,7 @@ import { startAnalysisClient, startScanPool } from './analysisWorker';
 import { BusyRegistry } from './busy';
 import { activateBuild } from './build/feature';
 import { registerCommands, type Running } from './commands';
+import { Config } from './config';
 import { activateDevices } from './devices/feature';
 import { activateFlash } from './flash/feature';
 import { trackBoardGoFile } from './loop';
@@ -62,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     const client = startAnalysisClient(dist, (uri) => {
       const d = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri);
       return d && !d.isClosed ? { version: d.version, text: d.getText() } : undefined;
-    }, log1);
+    }, log1, () => Config.of().analysis.maxFileSize());
     const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
     running.analysis = new AnalysisController(client, rulesDoc, log, () => ({ pool: startScanPool(dist, log1),
       cacheDir: context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'scan-cache') : undefined, extensionVersion: version }));

@@ -197,3 +197,18 @@ void test('scan pool: files spread over the workers; a second scan of unchanged 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+void test('session: a document above the size limit is kept as text without a tree, and its analysis says why', async () => {
+  const s = new AnalysisSession(await testEngine());
+  try {
+    s.handle({ t: 'open', uri: 'file:///big.go', version: 1, text: SRC, parse: false });
+    s.handle({ t: 'open', uri: 'file:///a.go', version: 1, text: SRC });
+    assert.deepEqual([s.openDocuments, s.openTrees], [2, 1]);
+    assert.deepEqual(s.handle({ t: 'analyze', id: 1, uri: 'file:///big.go', version: 1, options: opts, maxFileSize: 10 }),
+      [{ t: 'skipped', id: 1, uri: 'file:///big.go', version: 1, why: 'tooLarge' }]);
+    const [r] = s.handle({ t: 'analyze', id: 2, uri: 'file:///a.go', version: 1, options: opts, maxFileSize: 1 << 20 });
+    assert.deepEqual(r.t === 'result' && r.findings.map((f) => f.ruleId), ['reflect-unsupported']);
+    s.handle({ t: 'close', uri: 'file:///a.go' });
+    assert.deepEqual([s.openDocuments, s.openTrees], [1, 0]);
+  } finally { s.dispose(); }
+});

@@ -15,6 +15,8 @@ export interface ClientOptions {
   spawn: () => WorkerLike;
   /** The editor's current text of an open document: for a restarted worker, or one whose copy drifted. */
   documentText: (uri: string) => { version: number; text: string } | undefined;
+  /** Documents longer than this are kept as text but not parsed until asked for (default: no limit). */
+  maxFileSize?: () => number;
   log: (message: string) => void;
   /** More crashes than this within `restartWindowMs` and the worker stays down (a crash loop must not eat a core). */
   maxRestarts?: number;
@@ -91,7 +93,11 @@ export class AnalysisClient {
     const d = this.opts.documentText(uri);
     if (!d) { this.docs.delete(uri); return; }
     this.docs.set(uri, d.version);
-    this.post({ t: 'open', uri, version: d.version, text: d.text });
+    this.post({ t: 'open', uri, version: d.version, text: d.text, parse: this.parses(d.text) });
+  }
+
+  private parses(text: string): boolean {
+    return text.length <= (this.opts.maxFileSize?.() ?? Infinity);
   }
 
   private post(m: ToWorker): void {
@@ -110,7 +116,7 @@ export class AnalysisClient {
 
   open(uri: string, version: number, text: string): void {
     this.docs.set(uri, version);
-    this.post({ t: 'open', uri, version, text });
+    this.post({ t: 'open', uri, version, text, parse: this.parses(text) });
   }
 
   /** `length`: the document's length after the changes (the worker checks its copy against it). */

@@ -10,7 +10,8 @@ import type { Finding } from '../model';
  * boundary as a few bytes, not the whole file.
  */
 export type ToWorker =
-  | { t: 'open'; uri: string; version: number; text: string }
+  /** `parse: false`: keep the text only (a document above tinygo.analysis.maxFileSize gets no tree). */
+  | { t: 'open'; uri: string; version: number; text: string; parse?: boolean }
   /** `length`: the document's length after the changes, so a copy that drifted is noticed (the worker asks for a resync). */
   | { t: 'change'; uri: string; version: number; changes: ContentChange[]; length: number }
   | { t: 'close'; uri: string }

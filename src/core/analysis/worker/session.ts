@@ -33,6 +33,8 @@ export class AnalysisSession {
     switch (m.t) {
       case 'open':
         this.texts.set(m.uri, { version: m.version, text: m.text });
+        this.trees.close(m.uri);
+        if (m.parse === false) return [];
         // Parsed now, so the first analysis after the debounce only runs the rules.
         return this.parse(m.uri, () => this.trees.open(m.uri, m.version, m.text));
       case 'change': return this.change(m.uri, m.version, m.changes, m.length);
