@@ -212,8 +212,13 @@ export async function soakChild(distDir: string, files: string[], edits: number,
   }
   const base = curve[0]?.rssMb as number | undefined;
   const maxRss = Math.max(...curve.map((p) => p.rssMb as number));
-  const within = base !== undefined && curve.every((p) => Math.abs((p.rssMb as number) - base) <= base * 0.1);
-  return { files: files.length, edits, analyseEvery: every, curve, rssAt10kMb: base, maxRssMb: maxRss, withinTenPercentOf10k: within, restarts: c.restarts };
+  // The goal is that memory does not grow: no point more than 10% above the 10,000-edit value. Below it is fine (the
+  // worker's JS heap is collected now and then), and printed too.
+  const within = base !== undefined && curve.every((p) => (p.rssMb as number) <= base * 1.1);
+  const minRss = Math.min(...curve.map((p) => p.rssMb as number));
+  const pct = (x: number) => (base ? +((100 * (x - base)) / base).toFixed(1) : null);
+  return { files: files.length, edits, analyseEvery: every, curve, rssAt10kMb: base, maxRssMb: maxRss, minRssMb: minRss, maxAbovePct: pct(maxRss),
+    minBelowPct: pct(minRss), withinTenPercentOf10k: within, restarts: c.restarts };
 }
 
 export function goFiles(dir: string, acc: string[] = [], skip: (p: string) => boolean = () => false): string[] {
