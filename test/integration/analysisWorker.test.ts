@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { assetsIn, createEngine } from '../../src/core/analysis';
-import { api, extension, openGo, revert, ruleDiagnostics, until, waitForDiagnostics, within, workspaceUri } from './helpers';
+import { api, extension, openGo, ruleDiagnostics, until, waitForDiagnostics, within, workspaceUri } from './helpers';
 
 /** A large Go file (about 200 KB, 2,000 functions), with a reflect finding in every 20th function. */
 function bigGo(): string {
@@ -29,12 +29,25 @@ function hostThreadCpuNs(): number | undefined {
   try { return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]); } catch { return undefined; }
 }
 
+/** The document's text back to `text`, saved: whether or not the workspace saved the test's edits meanwhile. */
+async function restore(editor: vscode.TextEditor, text: string): Promise<void> {
+  const doc = editor.document;
+  if (doc.getText() !== text) {
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const all = new vscode.Range(0, 0, doc.lineCount, 0);
+    assert.ok(await editor.edit((b) => b.replace(all, text)), `${doc.fileName} not restored`);
+  }
+  if (doc.isDirty) await doc.save();
+  await until(`${doc.fileName} restored`, () => doc.getText() === text && !doc.isDirty);
+}
+
 suite('analysis worker', () => {
   test('a backquote typed into a large file does not delay a command running on the host thread', async () => {
     const a = await api();
     const uri = workspaceUri('big/big.go');
     fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
-    fs.writeFileSync(uri.fsPath, bigGo());
+    const bigText = bigGo();
+    fs.writeFileSync(uri.fsPath, bigText);
     const editor = await openGo('big/big.go');
     const doc = editor.document;
     await waitForDiagnostics(uri, '100 reflect findings in big.go', (ds) => ruleDiagnostics(ds).length === 100, 60_000);
@@ -110,7 +123,7 @@ suite('analysis worker', () => {
       stop = true;
       delay.disable();
       reg.dispose();
-      await revert(editor);
+      await restore(editor, bigText);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       fs.rmSync(path.dirname(uri.fsPath), { recursive: true, force: true });
     }
@@ -120,6 +133,7 @@ suite('analysis worker', () => {
     const a = await api();
     const editor = await openGo('diagnostics.go');
     const uri = editor.document.uri;
+    const original = editor.document.getText();
     try {
       const before = await waitForDiagnostics(uri, 'the reflect finding', (ds) => ruleDiagnostics(ds).length === 1);
       const line = ruleDiagnostics(before)[0].range.start.line;
@@ -134,7 +148,8 @@ suite('analysis worker', () => {
       assert.ok(await editor.edit((b) => b.insert(new vscode.Position(0, 0), '\n')));
       await waitForDiagnostics(uri, 'the finding one line lower', (ds) => ruleDiagnostics(ds).some((d) => d.range.start.line === line + 1));
     } finally {
-      await revert(editor);
+      // Put the fixture back as it was, on disk too (the workspace may save edits on its own): later suites read it.
+      await restore(editor, original);
     }
   });
 });
