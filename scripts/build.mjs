@@ -28,6 +28,8 @@ for (const f of fs.readdirSync(path.join(root, 'src/core/analysis/queries'))) {
 const entries = [
   { in: 'src/vscode/extension.ts', out: 'extension' },
   { in: 'src/cli.ts', out: 'cli' },
+  // The analysis worker thread (src/vscode/analysisWorker.ts starts it): its own bundle, loaded by path.
+  { in: 'src/analysisWorker.ts', out: 'analysisWorker' },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 // They run from the repository (`npm run bench`, `npm run calibrate`) and find it as dist-tools/..: the bench
 // measures with the wasm and queries in dist/, the calibration reads the fixtures and writes to test-output/.

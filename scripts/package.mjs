@@ -93,7 +93,7 @@ for (const e of files) console.log(`  ${e.name.slice('extension/'.length).padEnd
 
 const shipped = new Set(files.map((e) => e.name.slice('extension/'.length)));
 const problems = [];
-for (const must of [pkg.main.replace(/^\.\//, ''), 'package.json', 'dist/tree-sitter-go.wasm', 'dist/web-tree-sitter.wasm']) {
+for (const must of [pkg.main.replace(/^\.\//, ''), 'package.json', 'dist/analysisWorker.js', 'dist/tree-sitter-go.wasm', 'dist/web-tree-sitter.wasm']) {
   if (!shipped.has(must)) problems.push(`missing ${must}`);
 }
 for (const f of shipped) {

@@ -1,17 +1,21 @@
 import * as vscode from 'vscode';
-import { DocumentTrees, suppressionComment, type AnalysisEngine, type BuildContext, type Exclusion, type TargetFacts } from '../core/analysis';
+import { suppressionComment, type BuildContext, type ContentChange, type Exclusion, type TargetFacts } from '../core/analysis';
+import type { AnalysisClient } from '../core/analysis/worker/client';
+import type { ScanPool } from '../core/analysis/worker/pool';
 import { Config } from './config';
 import { FindingDiagnostic, toRange } from './diagnostics';
 import { WorkspaceScanner } from './workspaceScan';
 
 /**
- * Editing-time analysis: one incrementally parsed tree per open Go document, re-analysed after a short pause in
- * typing, published as diagnostics. Never throws into VS Code: a failure is logged and costs that document's
- * findings only.
+ * Editing-time analysis, host side: forwards each open Go document and its changes to the analysis worker (which
+ * keeps the incrementally parsed trees and runs the rules off the extension host's thread), asks for findings after
+ * a short pause in typing, and publishes what comes back unless the document changed since. Never throws into VS
+ * Code: a failure is logged and costs that document's findings only.
  */
 export class AnalysisController implements vscode.Disposable, vscode.CodeActionProvider {
   private readonly collection = vscode.languages.createDiagnosticCollection('tinygo');
-  private readonly trees: DocumentTrees;
+  /** Each open document's length as forwarded, so the worker can check its copy after each change. */
+  private readonly lengths = new Map<string, number>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly skipped = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -22,14 +26,19 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   private readonly buildContexts = new Map<string, BuildContext>();
   /** Files that are not open, when `tinygo.analysis.scope` is `workspace`. */
   private scanner: WorkspaceScanner | undefined;
+  /** The host thread's time in this controller: forwarding changes and publishing findings (tests and the bench read it). */
+  readonly hostTime = { forwardMaxMs: 0, publishMaxMs: 0, lastForwardMs: 0, lastPublishMs: 0 };
   /** Fires after diagnostics of a document were published (tests and the status bar listen). */
   readonly onDidAnalyze = new vscode.EventEmitter<{ uri: vscode.Uri; findings: number; ms: number }>();
 
-  constructor(private readonly engine: AnalysisEngine, private readonly docsUri: vscode.Uri, private readonly log: vscode.OutputChannel) {
-    this.trees = new DocumentTrees(engine.parser, 64);
+  constructor(private readonly client: AnalysisClient, private readonly docsUri: vscode.Uri, private readonly log: vscode.OutputChannel,
+    private readonly scanPool: () => { pool: ScanPool; cacheDir: string | undefined; extensionVersion: string }) {
     this.disposables.push(
       this.collection, this.onDidAnalyze,
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      { dispose: () => { void this.client.dispose(); } },
+      // A restarted worker got the open documents back; their findings are asked for again.
+      this.client.onDidRestart(() => { for (const d of vscode.workspace.textDocuments) this.schedule(d, 0); }),
+      vscode.workspace.onDidOpenTextDocument((d) => { this.forward(d); this.schedule(d, 0); }),
       vscode.workspace.onDidChangeTextDocument((e) => this.onChange(e)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -40,7 +49,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
       }),
       vscode.languages.registerCodeActionsProvider([{ language: 'go', scheme: 'file' }, { language: 'go', scheme: 'untitled' }, { language: 'go', scheme: 'vscode-remote' }], this, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+    for (const d of vscode.workspace.textDocuments) { this.forward(d); this.schedule(d, 0); }
     this.applyScope(false);
   }
 
@@ -49,7 +58,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     const wanted = this.config.enabled() && this.config.scope() === 'workspace';
     if (!wanted) { this.scanner?.dispose(); this.scanner = undefined; return; }
     if (!this.scanner) {
-      this.scanner = new WorkspaceScanner(this.engine,
+      this.scanner = new WorkspaceScanner(this.scanPool(),
         () => ({ target: this.config.targetFacts(), rules: this.config.rules() }),
         this.docsUri, () => this.config.maxFileSize(), this.log, (u) => this.factsFor(u), (u) => this.buildFor(u));
     } else if (!settingsChanged) return;
@@ -63,56 +72,88 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     return d.languageId === 'go' && (d.uri.scheme === 'file' || d.uri.scheme === 'untitled' || d.uri.scheme === 'vscode-remote');
   }
 
+  /** Gives the worker a document it does not have yet (it parses it at once). */
+  private forward(d: vscode.TextDocument): void {
+    if (!this.isGo(d) || d.isClosed) return;
+    const key = d.uri.toString();
+    if (this.client.isOpen(key)) return;
+    const text = d.getText();
+    this.lengths.set(key, text.length);
+    this.client.open(key, d.version, text);
+  }
+
+  /**
+   * What the extension host pays per keystroke: the changes copied into plain objects and posted to the worker,
+   * and a timer. The worker applies them to its copy and re-parses incrementally at once; the rules wait for the
+   * pause in typing.
+   */
   private onChange(e: vscode.TextDocumentChangeEvent): void {
     const d = e.document;
     if (!this.isGo(d) || e.contentChanges.length === 0) return;
+    const t0 = performance.now();
     const key = d.uri.toString();
-    if (this.trees.get(key)) {
-      try {
-        // Parse now, incrementally, so the tree follows every edit; the rules wait for a pause in typing.
-        this.trees.update(key, d.version, e.contentChanges, d.getText());
-      } catch (err) {
-        this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
-      }
+    const length = this.lengths.get(key);
+    if (length === undefined || !this.client.isOpen(key)) {
+      this.forward(d);
+    } else {
+      let n = length;
+      const changes: ContentChange[] = e.contentChanges.map((c) => {
+        n += c.text.length - c.rangeLength;
+        return { range: { start: { line: c.range.start.line, character: c.range.start.character }, end: { line: c.range.end.line, character: c.range.end.character } },
+          rangeOffset: c.rangeOffset, rangeLength: c.rangeLength, text: c.text };
+      });
+      this.lengths.set(key, n);
+      this.client.change(key, d.version, changes, n);
     }
     this.schedule(d, this.config.debounceMs());
+    const ms = performance.now() - t0;
+    this.hostTime.lastForwardMs = ms;
+    this.hostTime.forwardMaxMs = Math.max(this.hostTime.forwardMaxMs, ms);
   }
 
   private schedule(d: vscode.TextDocument, delay: number): void {
     if (!this.isGo(d)) return;
     const key = d.uri.toString();
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.analyzeNow(d); }, delay));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); void this.analyzeNow(d); }, delay));
   }
 
-  /** Analyse one document now and publish; returns the number of findings (undefined when skipped). */
-  analyzeNow(d: vscode.TextDocument): number | undefined {
+  /**
+   * Analyse one document now (in the worker) and publish; resolves to the number of findings, or undefined when
+   * skipped, failed, or the document changed before the findings came back (they are dropped: that change's own
+   * analysis follows).
+   */
+  async analyzeNow(d: vscode.TextDocument): Promise<number | undefined> {
     const key = d.uri.toString();
-    if (d.isClosed) return undefined;
+    if (d.isClosed || !this.isGo(d)) return undefined;
     if (!this.config.enabled()) { this.collection.delete(d.uri); return undefined; }
     const t0 = performance.now();
     try {
-      const text = d.getText();
-      if (text.length > this.config.maxFileSize()) {
-        if (!this.skipped.has(key)) {
-          this.skipped.add(key);
-          this.log.appendLine(`[analysis] skipped ${d.uri.fsPath}: ${text.length} bytes is above tinygo.analysis.maxFileSize (${this.config.maxFileSize()})`);
+      this.forward(d);
+      const r = await this.client.analyze(key, d.version, { target: this.factsFor(d.uri), rules: this.config.rules(), build: this.buildFor(d.uri) },
+        this.config.maxFileSize());
+      if (r.t === 'skipped') {
+        if (r.why === 'tooLarge') {
+          if (!this.skipped.has(key)) {
+            this.skipped.add(key);
+            this.log.appendLine(`[analysis] skipped ${d.uri.fsPath}: above tinygo.analysis.maxFileSize (${this.config.maxFileSize()} bytes)`);
+          }
+          this.collection.delete(d.uri);
         }
-        this.trees.close(key);
-        this.collection.delete(d.uri);
         return undefined;
       }
-      let state = this.trees.get(key);
-      if (!state || state.version !== d.version || state.text !== text) state = this.trees.open(key, d.version, text);
-      const build = this.buildFor(d.uri);
-      const { findings, excluded } = this.engine.analyzer.analyzeFile(state.tree, state.text,
-        { target: this.factsFor(d.uri), rules: this.config.rules(), build }, state.memo);
-      this.collection.set(d.uri, excluded ? [notCompiledNote(excluded, state.text)] : findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+      if (d.isClosed || d.version !== r.version) return undefined;
+      const p0 = performance.now();
+      this.skipped.delete(key);
+      this.collection.set(d.uri, r.excluded ? [notCompiledNote(r.excluded, d.getText())] : r.findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+      const publishMs = performance.now() - p0;
+      this.hostTime.lastPublishMs = publishMs;
+      this.hostTime.publishMaxMs = Math.max(this.hostTime.publishMaxMs, publishMs);
       const ms = performance.now() - t0;
-      this.onDidAnalyze.fire({ uri: d.uri, findings: findings.length, ms });
-      return findings.length;
+      this.onDidAnalyze.fire({ uri: d.uri, findings: r.findings.length, ms });
+      return r.findings.length;
     } catch (err) {
-      this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      if (!d.isClosed) this.log.appendLine(`[analysis] ${d.uri.fsPath}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       return undefined;
     }
   }
@@ -169,16 +210,21 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     const key = uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
-    this.trees.close(key);
+    this.lengths.delete(key);
+    this.client.close(key);
     this.collection.delete(uri);
   }
 
-  get openTrees(): number { return this.trees.size; }
+  /** The documents the worker holds a tree for (they go with it when the worker ends). */
+  get openTrees(): number { return this.client.openDocuments; }
+
+  /** The worker client (tests crash it and watch it restart). */
+  get worker(): AnalysisClient { return this.client; }
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
-    this.trees.dispose();
+    this.lengths.clear();
     this.scanner?.dispose();
     for (const d of this.disposables) d.dispose();
   }

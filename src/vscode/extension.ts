@@ -1,11 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { assetsIn, createEngine } from '../core/analysis';
 import { runProcess } from '../core/process/exec';
 import { AnalysisController } from './analysisController';
+import { startAnalysisClient, startScanPool } from './analysisWorker';
 import { BusyRegistry } from './busy';
 import { activateBuild } from './build/feature';
 import { registerCommands, type Running } from './commands';
+import { Config } from './config';
 import { activateDevices } from './devices/feature';
 import { activateFlash } from './flash/feature';
 import { trackBoardGoFile } from './loop';
@@ -54,15 +55,24 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   let real: ToolchainApi | undefined;
   let wired: (Ctx & { toolchain: ToolchainApi }) | undefined;
   let boardFile: ReturnType<typeof trackBoardGoFile> | undefined;
+  // The analysis runs in a worker thread that compiles the wasm parser itself: the controller exists (and forwards
+  // documents) at once, and neither activation nor the host thread waits for the compile.
+  try {
+    const dist = path.join(context.extensionPath, 'dist');
+    const log1 = (m: string) => log.appendLine(m);
+    const client = startAnalysisClient(dist, (uri) => {
+      const d = vscode.workspace.textDocuments.find((x) => x.uri.toString() === uri);
+      return d && !d.isClosed ? { version: d.version, text: d.getText() } : undefined;
+    }, log1, () => Config.of().analysis.maxFileSize());
+    const version = String((context.extension.packageJSON as { version?: string }).version ?? '0');
+    running.analysis = new AnalysisController(client, rulesDoc, log, () => ({ pool: startScanPool(dist, log1),
+      cacheDir: context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'scan-cache') : undefined, extensionVersion: version }));
+    disposables.push(running.analysis);
+  } catch (err) {
+    log.appendLine(`[activate] the analysis worker failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    void vscode.window.showErrorMessage('TinyGo Workbench: the analysis worker failed to start; editing-time diagnostics are off. See the "TinyGo Workbench" output.');
+  }
   const features = (async (): Promise<Running> => {
-    try {
-      const engine = await createEngine(assetsIn(path.join(context.extensionPath, 'dist')));
-      running.analysis = new AnalysisController(engine, rulesDoc, log);
-      disposables.push(running.analysis);
-    } catch (err) {
-      log.appendLine(`[activate] the analysis engine failed to load: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-      void vscode.window.showErrorMessage('TinyGo Workbench: the Go parser failed to load; editing-time diagnostics are off. See the "TinyGo Workbench" output.');
-    }
     const ctx: Ctx = { extension: context, log, exec: runProcess, busy, analysis: running.analysis };
     running.toolchain = await start('toolchain', () => activateToolchain(ctx, {
       prompt: seams.prompt,

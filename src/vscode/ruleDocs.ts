@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { ruleLine, sectionAt } from '../core/docs/ruleSections';
 
 const texts = new Map<string, string | undefined>();
+const links = new Map<string, vscode.Uri>();
 
 function docsText(docs: vscode.Uri): string | undefined {
   if (!texts.has(docs.fsPath)) {
@@ -23,9 +24,16 @@ function docsText(docs: vscode.Uri): string | undefined {
 
 /** The link of a rule: docs/rules.md at its heading's line (1-based in the fragment), or the page when it has none. */
 export function ruleLink(docs: vscode.Uri, ruleId: string): vscode.Uri {
-  const text = docsText(docs);
-  const line = text === undefined ? undefined : ruleLine(text, ruleId);
-  return line === undefined ? docs : docs.with({ fragment: `L${line + 1}` });
+  // Every published finding asks: the page is searched once per rule, not once per finding.
+  const key = `${docs.toString()}\n${ruleId}`;
+  let link = links.get(key);
+  if (!link) {
+    const text = docsText(docs);
+    const line = text === undefined ? undefined : ruleLine(text, ruleId);
+    link = line === undefined ? docs : docs.with({ fragment: `L${line + 1}` });
+    links.set(key, link);
+  }
+  return link;
 }
 
 /** Swaps docs/rules.md opened as text at a rule's line for the rendered section. */

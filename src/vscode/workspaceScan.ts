@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
-import { analyzeTextFile, type AnalysisEngine, type AnalyzeOptions } from '../core/analysis';
+import type { AnalyzeOptions } from '../core/analysis';
+import type { ScanItem, ScanPool, ScanTotals } from '../core/analysis/worker/pool';
+import { scanContextKey } from '../core/analysis/worker/session';
 import { toDiagnostic } from './diagnostics';
 
 /**
- * Scope "workspace": every .go file of the workspace is analysed, one at a time, parsing and deleting each tree
- * (a kept tree costs ~27 bytes per source byte of wasm memory that is never returned). Open documents belong to
- * the AnalysisController; this collection only holds files that are not open. Work is sliced into short bursts
- * so the extension host keeps answering while a large workspace is scanned.
+ * Scope "workspace": every .go file of the workspace is analysed by a pool of worker threads (ScanPool, one per
+ * core), each parsing and deleting each tree (a kept tree costs ~27 bytes per source byte of wasm memory that is
+ * never returned). Findings are cached on disk (the extension's global storage) by file content and scan context,
+ * so a warm start re-analyses only the files that changed. Open documents belong to the AnalysisController; this
+ * collection only holds files that are not open. The host thread only lists files and publishes findings.
  */
 export class WorkspaceScanner implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('tinygo-workspace');
@@ -15,11 +18,11 @@ export class WorkspaceScanner implements vscode.Disposable {
   private running = false;
   private disposed = false;
   private readonly disposables: vscode.Disposable[] = [this.collection];
-  readonly onDidFinish = new vscode.EventEmitter<{ files: number; findings: number; ms: number }>();
-  private stats = { files: 0, findings: 0, t0: 0 };
+  readonly onDidFinish = new vscode.EventEmitter<{ files: number; findings: number; cached: number; ms: number }>();
+  private stats = { files: 0, findings: 0, cached: 0, t0: 0 };
 
   constructor(
-    private readonly engine: AnalysisEngine,
+    private readonly pool: { pool: ScanPool; cacheDir: string | undefined; extensionVersion: string },
     private readonly options: () => AnalyzeOptions,
     private readonly docsUri: vscode.Uri,
     private readonly maxFileSize: () => number,
@@ -28,7 +31,7 @@ export class WorkspaceScanner implements vscode.Disposable {
     private readonly buildFor: (uri: vscode.Uri) => AnalyzeOptions['build'],
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.go');
-    this.disposables.push(watcher, this.onDidFinish,
+    this.disposables.push(watcher, this.onDidFinish, { dispose: () => this.pool.pool.dispose() },
       watcher.onDidCreate((u) => this.enqueue([u])),
       watcher.onDidChange((u) => this.enqueue([u])),
       watcher.onDidDelete((u) => this.collection.delete(u)),
@@ -39,7 +42,7 @@ export class WorkspaceScanner implements vscode.Disposable {
 
   async scanAll(): Promise<void> {
     const uris = await vscode.workspace.findFiles('**/*.go', '**/{node_modules,.git,vendor}/**');
-    this.stats = { files: 0, findings: 0, t0: performance.now() };
+    this.stats = { files: 0, findings: 0, cached: 0, t0: performance.now() };
     this.enqueue(uris);
   }
 
@@ -52,43 +55,48 @@ export class WorkspaceScanner implements vscode.Disposable {
   private enqueue(uris: readonly vscode.Uri[]): void {
     for (const u of uris) {
       const k = u.toString();
-      if (!this.queued.has(k)) { this.queued.add(k); this.queue.push(u); }
+      // The workers read from disk: files of other schemes are not scanned.
+      if (u.scheme === 'file' && !this.queued.has(k)) { this.queued.add(k); this.queue.push(u); }
     }
     if (!this.running) { this.running = true; setImmediate(() => { void this.drain(); }); }
   }
 
+  /** One scan item: the file and the options of its folder; the cache is shared by files of the same context. */
+  private item(uri: vscode.Uri): ScanItem {
+    const base = this.options();
+    const build = this.buildFor(uri);
+    const options: AnalyzeOptions = { ...base, target: this.factsFor(uri), build };
+    const cacheDir = this.pool.cacheDir;
+    return { path: uri.fsPath, options,
+      cache: cacheDir ? { dir: cacheDir, contextKey: scanContextKey(this.pool.extensionVersion, { ...options, build: build && { context: build.context } }) } : undefined };
+  }
+
   private async drain(): Promise<void> {
+    let totals: ScanTotals | undefined;
     try {
       while (this.queue.length && !this.disposed) {
-        const sliceEnd = performance.now() + 15;
-        while (this.queue.length && performance.now() < sliceEnd && !this.disposed) {
-          const uri = this.queue.shift()!;
-          this.queued.delete(uri.toString());
-          await this.scanOne(uri);
-        }
-        await new Promise((r) => setImmediate(r));
+        const batch = this.queue.splice(0, this.queue.length).filter((u) => !this.isOpen(u));
+        for (const u of batch) this.queued.delete(u.toString());
+        const byPath = new Map(batch.map((u) => [u.fsPath, u]));
+        totals = await this.pool.pool.scan(batch.map((u) => this.item(u)), this.maxFileSize(), (r) => {
+          const uri = byPath.get(r.path) ?? vscode.Uri.file(r.path);
+          this.stats.files++;
+          if (r.cached) this.stats.cached++;
+          this.stats.findings += r.findings.length;
+          if (r.skipped || this.isOpen(uri)) { this.collection.delete(uri); return; }
+          this.collection.set(uri, r.findings.map((f) => toDiagnostic(f, this.docsUri)));
+        }, () => this.disposed);
       }
+    } catch (err) {
+      this.log.appendLine(`[workspace scan] ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       this.running = false;
     }
-    if (!this.disposed) this.onDidFinish.fire({ files: this.stats.files, findings: this.stats.findings, ms: performance.now() - this.stats.t0 });
-  }
-
-  private async scanOne(uri: vscode.Uri): Promise<void> {
-    if (this.isOpen(uri)) return;
-    try {
-      const bytes = await vscode.workspace.fs.readFile(uri);
-      if (bytes.byteLength > this.maxFileSize()) { this.collection.delete(uri); return; }
-      // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
-      const { findings } = analyzeTextFile(this.engine, new TextDecoder().decode(bytes), { ...this.options(), target: this.factsFor(uri), build: this.buildFor(uri) });
-      this.stats.files++;
-      this.stats.findings += findings.length;
-      if (this.isOpen(uri)) return;
-      this.collection.set(uri, findings.map((f) => toDiagnostic(f, this.docsUri)));
-    } catch (err) {
-      // A vanished or unreadable file loses its findings, nothing else.
-      this.collection.delete(uri);
-      if (!(err instanceof vscode.FileSystemError)) this.log.appendLine(`[workspace scan] ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}`);
+    if (totals && totals.failed > 0) this.log.appendLine(`[workspace scan] ${totals.failed} file(s) failed`);
+    if (!this.disposed) {
+      const ms = performance.now() - this.stats.t0;
+      this.log.appendLine(`[workspace scan] ${this.stats.files} files (${this.stats.cached} from the cache) in ${ms.toFixed(0)} ms with ${this.pool.pool.size} worker(s)`);
+      this.onDidFinish.fire({ files: this.stats.files, findings: this.stats.findings, cached: this.stats.cached, ms });
     }
   }
 
@@ -98,3 +106,4 @@ export class WorkspaceScanner implements vscode.Disposable {
     for (const d of this.disposables) d.dispose();
   }
 }
+

@@ -31,7 +31,7 @@ suite('robustness', () => {
     assert.ok(ruleDiagnostics(ds, RULE).some((d) => d.range.start.line === fine), `stillFine() lost its finding; have ${describe(ds)}`);
     // And the extension still serves other documents.
     const ok = await openGo('diagnostics.go');
-    assert.equal(typeof a.testing.analysis()!.analyzeNow(ok.document), 'number');
+    assert.equal(typeof await a.testing.analysis()!.analyzeNow(ok.document), 'number');
     await waitForDiagnostics(ok.document.uri, 'diagnostics.go still analysed', (d) => ruleDiagnostics(d).length === 1);
   });
 

@@ -27,7 +27,7 @@ export async function collectAllocHints(analysis: AnalysisController | undefined
     } catch {
       continue;
     }
-    if (analysis.analyzeNow(doc) === undefined) continue;
+    if (await analysis.analyzeNow(doc) === undefined) continue;
     analysed.push(file);
     for (const d of vscode.languages.getDiagnostics(doc.uri)) {
       const rule = ruleOf(d);

@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../model';
+
+/**
+ * The workspace scan's persistent cache: per scan context (rule set, TinyGo version, target, settings: the
+ * `contextKey`), each file's content hash and findings. Several workers scan at once, so each writes its own shard
+ * (`<context hash>.<shard>.json`, atomically: a temporary file renamed) and each reads all shards of its context.
+ * A shard that is not JSON, not this format, or of another context is ignored: a corrupt cache costs a re-scan,
+ * never a crash.
+ */
+export const CACHE_FORMAT = 'tinygo-workbench/scan-cache';
+export const CACHE_FORMAT_VERSION = 1;
+
+export interface CacheEntry { hash: string; findings: Finding[] }
+interface CacheFile { format: string; version: number; contextKey: string; entries: Record<string, CacheEntry> }
+
+export function contentHash(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('base64url').slice(0, 32);
+}
+
+export function contextFileStem(contextKey: string): string {
+  return `scan-${contentHash(contextKey).slice(0, 16)}`;
+}
+
+function isEntry(x: unknown): x is CacheEntry {
+  return typeof x === 'object' && x !== null && typeof (x as CacheEntry).hash === 'string' && Array.isArray((x as CacheEntry).findings);
+}
+
+/** Every shard of `contextKey` in `dir`, merged (path -> entry); unreadable or foreign shards are skipped. */
+export function loadScanCache(dir: string, contextKey: string, log?: (m: string) => void): Map<string, CacheEntry> {
+  const out = new Map<string, CacheEntry>();
+  const stem = contextFileStem(contextKey);
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { return out; }
+  for (const name of names) {
+    if (!name.startsWith(`${stem}.`) || !name.endsWith('.json')) continue;
+    try {
+      const data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as Partial<CacheFile>;
+      if (data.format !== CACHE_FORMAT || data.version !== CACHE_FORMAT_VERSION || data.contextKey !== contextKey ||
+        typeof data.entries !== 'object' || data.entries === null) {
+        log?.(`[scan cache] ignored ${name}: not a cache of this format and context`);
+        continue;
+      }
+      for (const [file, e] of Object.entries(data.entries)) if (isEntry(e)) out.set(file, e);
+    } catch (e) {
+      log?.(`[scan cache] ignored ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return out;
+}
+
+/** One shard's entries (empty when missing or unreadable). */
+export function loadScanCacheShard(dir: string, contextKey: string, shard: number): Map<string, CacheEntry> {
+  const out = new Map<string, CacheEntry>();
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(dir, `${contextFileStem(contextKey)}.${shard}.json`), 'utf8')) as Partial<CacheFile>;
+    if (data.format === CACHE_FORMAT && data.version === CACHE_FORMAT_VERSION && data.contextKey === contextKey && typeof data.entries === 'object' && data.entries) {
+      for (const [file, e] of Object.entries(data.entries)) if (isEntry(e)) out.set(file, e);
+    }
+  } catch { /* a missing or corrupt shard is written anew */ }
+  return out;
+}
+
+/** Writes one shard atomically; returns the number of entries written. */
+export function writeScanCacheShard(dir: string, contextKey: string, shard: number, entries: Map<string, CacheEntry>): number {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${contextFileStem(contextKey)}.${shard}.json`);
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const data: CacheFile = { format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, contextKey, entries: Object.fromEntries(entries) };
+  fs.writeFileSync(tmp, JSON.stringify(data));
+  fs.renameSync(tmp, file);
+  return entries.size;
+}
+
+/** Removes the shards of `contextKey` numbered `from` and above (a previous run had more workers). */
+export function pruneScanCacheShards(dir: string, contextKey: string, from: number): void {
+  const stem = contextFileStem(contextKey);
+  let names: string[];
+  try { names = fs.readdirSync(dir); } catch { return; }
+  for (const name of names) {
+    const m = name.startsWith(`${stem}.`) ? /\.(\d+)\.json$/.exec(name) : null;
+    if (m && Number(m[1]) >= from) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}

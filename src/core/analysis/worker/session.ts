@@ -1,0 +1,174 @@
+import * as fs from 'node:fs';
+import { DocumentTrees, type ContentChange } from '../documents';
+import { analyzeTextFile, type AnalysisEngine } from '../index';
+import { ALL_RULES } from '../rules';
+import { targetFactsKey } from '../model';
+import type { AnalyzeOptions } from '../engine';
+import type { FromWorker, ScanCacheRef, ToWorker } from './protocol';
+import { contentHash, loadScanCache, loadScanCacheShard, writeScanCacheShard, type CacheEntry } from './scanCache';
+
+/**
+ * What the analysis worker does, without the thread: the open documents (text, incremental tree, memo), their
+ * analyses, and workspace-scan files with the cache. One message in, its replies out, synchronously: the worker
+ * entry (src/analysisWorker.ts) only feeds it, and unit tests drive it directly.
+ */
+export class AnalysisSession {
+  private readonly texts = new Map<string, { version: number; text: string }>();
+  private readonly trees: DocumentTrees;
+  /** Cache per scan context: loaded on the first scan of that context; `seen` is what this worker will write back. */
+  private readonly caches = new Map<string, { ref: ScanCacheRef; loaded: Map<string, CacheEntry>; seen: Map<string, CacheEntry>; reload: boolean }>();
+
+  /**
+   * `parseTimeoutMs`: a parse here holds up only this worker, not the editor, so it may take longer than the host's
+   * old 1 s limit (a cold worker on a loaded machine can need that for a large file); it still ends a pathological one.
+   */
+  constructor(private readonly engine: AnalysisEngine, maxTrees = 64, private readonly parseTimeoutMs = 10_000) {
+    this.trees = new DocumentTrees(engine.parser, maxTrees, parseTimeoutMs);
+  }
+
+  get openDocuments(): number { return this.texts.size; }
+  get openTrees(): number { return this.trees.size; }
+
+  handle(m: ToWorker): FromWorker[] {
+    switch (m.t) {
+      case 'open':
+        this.texts.set(m.uri, { version: m.version, text: m.text });
+        this.trees.close(m.uri);
+        if (m.parse === false) return [];
+        // Parsed now, so the first analysis after the debounce only runs the rules.
+        return this.parse(m.uri, () => this.trees.open(m.uri, m.version, m.text));
+      case 'change': return this.change(m.uri, m.version, m.changes, m.length);
+      case 'close':
+        this.texts.delete(m.uri);
+        this.trees.close(m.uri);
+        return [];
+      case 'analyze': return [this.analyze(m.id, m.uri, m.version, m.options, m.maxFileSize)];
+      case 'scan': return [this.scan(m.id, m.path, m.options, m.maxFileSize, m.cache)];
+      case 'flush': {
+        let n = 0;
+        for (const c of this.caches.values()) {
+          // The shard keeps what it held (a scan of one changed file must not forget the rest), updated by what this
+          // worker saw. The next scan re-reads every shard (the other workers write theirs at the same time), so it also
+          // hits what the others analysed.
+          const shard = loadScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard);
+          for (const [file, e] of c.seen) shard.set(file, e);
+          n += writeScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard, shard);
+          c.reload = true;
+        }
+        return [{ t: 'flushed', id: m.id, entries: n }];
+      }
+      case 'stats': {
+        // In a worker thread, rss is the whole process's; heapUsed is this thread's own JS heap.
+        const mem = process.memoryUsage();
+        return [{ t: 'stats', id: m.id, openDocuments: this.texts.size, openTrees: this.trees.size, rss: mem.rss, heapUsed: mem.heapUsed }];
+      }
+      case 'crash': return [];
+    }
+  }
+
+  private parse(uri: string, run: () => unknown): FromWorker[] {
+    try {
+      run();
+      return [];
+    } catch (e) {
+      // A parse that timed out: the tree is dropped and the analysis parses afresh (and reports if that fails too).
+      this.trees.close(uri);
+      return [{ t: 'log', message: `[analysis] ${uri}: ${e instanceof Error ? e.message : String(e)}` }];
+    }
+  }
+
+  private change(uri: string, version: number, changes: readonly ContentChange[], length: number): FromWorker[] {
+    const doc = this.texts.get(uri);
+    if (!doc) return [{ t: 'resync', uri }];
+    let text = doc.text;
+    for (const c of changes) text = text.slice(0, c.rangeOffset) + c.text + text.slice(c.rangeOffset + c.rangeLength);
+    if (text.length !== length) {
+      // An event was missed: the copy is wrong from here on. The host sends the whole text again.
+      this.texts.delete(uri);
+      this.trees.close(uri);
+      return [{ t: 'resync', uri }];
+    }
+    doc.version = version;
+    doc.text = text;
+    // Parsed now, incrementally, so the tree follows every edit; the rules wait for the host's analyze request.
+    if (!this.trees.get(uri)) return [];
+    return this.parse(uri, () => this.trees.update(uri, version, changes, text));
+  }
+
+  private analyze(id: number, uri: string, version: number, options: AnalyzeOptions, maxFileSize: number): FromWorker {
+    const doc = this.texts.get(uri);
+    if (!doc) return { t: 'skipped', id, uri, version, why: 'unknown' };
+    // A change arrived after the request: its own analysis follows, this one would publish old findings.
+    if (doc.version > version) return { t: 'skipped', id, uri, version, why: 'stale' };
+    if (doc.text.length > maxFileSize) {
+      this.trees.close(uri);
+      return { t: 'skipped', id, uri, version: doc.version, why: 'tooLarge' };
+    }
+    const t0 = performance.now();
+    try {
+      let state = this.trees.get(uri);
+      if (!state || state.version !== doc.version || state.text !== doc.text) state = this.trees.open(uri, doc.version, doc.text);
+      const { findings, excluded } = this.engine.analyzer.analyzeFile(state.tree, state.text, options, state.memo);
+      return { t: 'result', id, uri, version: doc.version, findings, excluded, ms: performance.now() - t0 };
+    } catch (e) {
+      return { t: 'failed', id, message: `${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    }
+  }
+
+  private scan(id: number, file: string, options: AnalyzeOptions, maxFileSize: number, ref: ScanCacheRef | undefined): FromWorker {
+    const t0 = performance.now();
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      return { t: 'scanned', id, path: file, findings: [], cached: false, skipped: 'unreadable', ms: performance.now() - t0 };
+    }
+    if (bytes.byteLength > maxFileSize) return { t: 'scanned', id, path: file, findings: [], cached: false, skipped: 'tooLarge', ms: performance.now() - t0 };
+    const cache = ref && this.cacheFor(ref);
+    const hash = cache ? contentHash(bytes) : '';
+    const hit = cache?.loaded.get(file);
+    if (cache && hit && hit.hash === hash) {
+      cache.seen.set(file, hit);
+      return { t: 'scanned', id, path: file, findings: hit.findings, cached: true, ms: performance.now() - t0 };
+    }
+    try {
+      // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
+      const { findings } = analyzeTextFile(this.engine, bytes.toString('utf8'), options, this.parseTimeoutMs);
+      if (cache) { const e = { hash, findings }; cache.seen.set(file, e); cache.loaded.set(file, e); }
+      return { t: 'scanned', id, path: file, findings, cached: false, ms: performance.now() - t0 };
+    } catch (e) {
+      return { t: 'failed', id, message: `${file}: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  }
+
+  private cacheFor(ref: ScanCacheRef) {
+    let c = this.caches.get(ref.contextKey);
+    if (!c || c.ref.dir !== ref.dir) {
+      c = { ref, loaded: loadScanCache(ref.dir, ref.contextKey), seen: new Map(), reload: false };
+      this.caches.set(ref.contextKey, c);
+    } else if (c.reload) {
+      c.loaded = loadScanCache(ref.dir, ref.contextKey);
+      c.reload = false;
+    }
+    return c;
+  }
+
+  dispose(): void {
+    this.trees.dispose();
+    this.texts.clear();
+  }
+}
+
+/**
+ * What a scan's findings depend on besides the file: the extension's version (the rules' code), the rule set, the
+ * TinyGo version and target facts, the rule settings and the build context. Files of one context share a cache.
+ */
+export function scanContextKey(extensionVersion: string, options: Omit<AnalyzeOptions, 'build'> & { build?: { context: unknown } }): string {
+  return JSON.stringify({
+    extension: extensionVersion,
+    rules: ALL_RULES.map((r) => `${r.id}:${r.defaultSeverity}`),
+    target: targetFactsKey(options.target),
+    settings: options.rules ?? {},
+    build: options.build?.context ?? null,
+  });
+}

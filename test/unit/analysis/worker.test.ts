@@ -1,0 +1,214 @@
+// The analysis worker protocol in plain Node, with real worker threads (the compiled out/src/analysisWorker.js and
+// the grammar from node_modules): findings come back, stale results are dropped, a drifted copy is resynced, a
+// crashed worker restarts with its open documents, and the scan cache hits, misses, and survives corrupt files.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { assetsFromSource, DEFAULT_TARGET_FACTS, type ContentChange } from '../../../src/core/analysis';
+import { AnalysisClient, type WorkerLike } from '../../../src/core/analysis/worker/client';
+import { ScanPool } from '../../../src/core/analysis/worker/pool';
+import { contextFileStem, loadScanCache } from '../../../src/core/analysis/worker/scanCache';
+import { AnalysisSession, scanContextKey } from '../../../src/core/analysis/worker/session';
+import { REPO_ROOT, testEngine } from './harness';
+
+const SCRIPT = path.join(REPO_ROOT, 'out', 'src', 'analysisWorker.js');
+const spawn = (): WorkerLike => new Worker(SCRIPT, { workerData: { assets: assetsFromSource(REPO_ROOT) } }) as unknown as WorkerLike;
+const opts = { target: DEFAULT_TARGET_FACTS };
+const SRC = 'package p\n\nimport "reflect"\n\nfunc a(x any) {\n\treflect.ValueOf(x).MethodByName("F")\n}\n';
+
+/** A document as the editor holds it: its text and version, changed with VS Code-shaped changes. */
+class Doc {
+  constructor(public text: string, public version = 1) {}
+  edit(at: number, removed: number, insert: string): ContentChange {
+    const pos = (o: number) => { const b = this.text.slice(0, o).split('\n'); return { line: b.length - 1, character: b[b.length - 1].length }; };
+    const c = { range: { start: pos(at), end: pos(at + removed) }, rangeOffset: at, rangeLength: removed, text: insert };
+    this.text = this.text.slice(0, at) + insert + this.text.slice(at + removed);
+    this.version++;
+    return c;
+  }
+}
+
+function client(docs: Map<string, Doc>, logs: string[] = []): AnalysisClient {
+  return new AnalysisClient({ spawn, documentText: (u) => docs.get(u), log: (m) => logs.push(m) });
+}
+
+void test('worker: an open document is analysed off-thread and its findings come back for its version', async () => {
+  const docs = new Map([['file:///a.go', new Doc(SRC)]]);
+  const c = client(docs);
+  try {
+    c.open('file:///a.go', 1, SRC);
+    const r = await c.analyze('file:///a.go', 1, opts, 1 << 20);
+    assert.equal(r.t, 'result');
+    assert.equal(r.version, 1);
+    assert.deepEqual(r.t === 'result' && r.findings.map((f) => [f.ruleId, f.range.start.line]), [['reflect-unsupported', 5]]);
+  } finally { await c.dispose(); }
+});
+
+void test('worker: incremental changes follow the document, and a result older than the latest change is dropped', async () => {
+  const d = new Doc(SRC);
+  const docs = new Map([['file:///a.go', d]]);
+  const c = client(docs);
+  try {
+    c.open('file:///a.go', d.version, d.text);
+    // Two blank lines above the finding: it moves down by two.
+    const ch = d.edit(SRC.indexOf('func a'), 0, '\n\n');
+    c.change('file:///a.go', d.version, [ch], d.text.length);
+    const moved = await c.analyze('file:///a.go', d.version, opts, 1 << 20);
+    assert.deepEqual(moved.t === 'result' && moved.findings.map((f) => f.range.start.line), [7]);
+    // A request at v2, then a change (v3) before its answer: the v2 result must not be published.
+    const pending = c.analyze('file:///a.go', d.version, opts, 1 << 20);
+    const del = d.edit(d.text.indexOf('reflect.ValueOf'), 'reflect.ValueOf(x).MethodByName("F")'.length, '_ = x');
+    c.change('file:///a.go', d.version, [del], d.text.length);
+    const stale = await pending;
+    assert.deepEqual([stale.t, stale.t === 'skipped' && stale.why], ['skipped', 'stale']);
+    assert.equal(c.dropped, 1);
+    // A request for a version the worker has already moved past is answered "stale" by the worker itself.
+    const old = await c.analyze('file:///a.go', d.version - 1, opts, 1 << 20);
+    assert.deepEqual([old.t, old.t === 'skipped' && old.why], ['skipped', 'stale']);
+    const now = await c.analyze('file:///a.go', d.version, opts, 1 << 20);
+    assert.deepEqual(now.t === 'result' && now.findings, []);
+  } finally { await c.dispose(); }
+});
+
+void test('worker: a change that does not explain the document length makes the worker ask for the text again', async () => {
+  const d = new Doc(SRC);
+  const c = client(new Map([['file:///a.go', d]]));
+  try {
+    c.open('file:///a.go', d.version, d.text);
+    // The editor's text moves on by two edits; the worker is told of the second only (a lost event).
+    d.edit(0, 0, '// lost\n');
+    const ch = d.edit(d.text.indexOf('func a'), 0, '\n');
+    c.change('file:///a.go', d.version, [ch], d.text.length);
+    const r = await c.analyze('file:///a.go', d.version, opts, 1 << 20);
+    assert.equal(r.t, 'result');
+    assert.deepEqual(r.t === 'result' && r.findings.map((f) => f.range.start.line), [7], 'the finding is where the editor text has it');
+  } finally { await c.dispose(); }
+});
+
+void test('worker: after a crash it restarts with the open documents, and answers the request it had pending', async () => {
+  const d = new Doc(SRC);
+  const logs: string[] = [];
+  const c = client(new Map([['file:///a.go', d]]), logs);
+  try {
+    c.open('file:///a.go', d.version, d.text);
+    const ch = d.edit(SRC.indexOf('func a'), 0, '\n');
+    c.change('file:///a.go', d.version, [ch], d.text.length);
+    assert.equal((await c.analyze('file:///a.go', d.version, opts, 1 << 20)).t, 'result');
+    const restarted = new Promise<number>((resolve) => c.onDidRestart(resolve));
+    c.crashForTest();
+    const during = c.analyze('file:///a.go', d.version, opts, 1 << 20);
+    assert.equal(await restarted, 1);
+    const r = await during;
+    assert.deepEqual(r.t === 'result' && [r.version, r.findings.map((f) => f.range.start.line)], [2, [6]]);
+    assert.equal(c.openDocuments, 1);
+    assert.ok(logs.some((l) => /exited \(code 70\); restarting with 1 open document/.test(l)), logs.join('\n'));
+  } finally { await c.dispose(); }
+});
+
+void test('worker: a worker that keeps crashing is not restarted for ever', async () => {
+  const logs: string[] = [];
+  const c = new AnalysisClient({ spawn, documentText: () => undefined, log: (m) => logs.push(m), maxRestarts: 1 });
+  try {
+    for (let i = 0; i < 2; i++) {
+      const exited = c.running ? new Promise<void>((resolve) => { const t = setInterval(() => { if (c.restarts > i || !c.running) { clearInterval(t); resolve(); } }, 5); }) : Promise.resolve();
+      c.crashForTest();
+      await exited;
+    }
+    assert.equal(c.running, false);
+    await assert.rejects(c.stats(), /not running/);
+    assert.ok(logs.some((l) => /not restarted/.test(l)), logs.join('\n'));
+  } finally { await c.dispose(); }
+});
+
+void test('scan cache: a miss, then a hit for the same content, a miss after a change; corrupt and foreign shards are ignored', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-cache-'));
+  const cacheDir = path.join(dir, 'cache');
+  const file = path.join(dir, 'a.go');
+  fs.writeFileSync(file, SRC);
+  const contextKey = scanContextKey('1.0.0', opts);
+  const ref = { dir: cacheDir, contextKey };
+  const scan = (s: AnalysisSession) => {
+    const [r] = s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref });
+    assert.equal(r.t, 'scanned');
+    return r as Extract<typeof r, { t: 'scanned' }>;
+  };
+  const flush = (s: AnalysisSession) => s.handle({ t: 'flush', id: 2, shard: 0 });
+  try {
+    const s1 = new AnalysisSession(engine);
+    const miss = scan(s1);
+    assert.deepEqual([miss.cached, miss.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
+    assert.deepEqual(flush(s1), [{ t: 'flushed', id: 2, entries: 1 }]);
+
+    const hit = scan(new AnalysisSession(engine));
+    assert.deepEqual([hit.cached, hit.findings.map((f) => f.ruleId)], [true, ['reflect-unsupported']]);
+    // Another context (another target) does not read this cache.
+    const other = new AnalysisSession(engine).handle({ t: 'scan', id: 3, path: file, options: opts, maxFileSize: 1 << 20,
+      cache: { dir: cacheDir, contextKey: scanContextKey('1.0.0', { target: { ...DEFAULT_TARGET_FACTS, target: 'pca10040' } }) } })[0];
+    assert.equal(other.t === 'scanned' && other.cached, false);
+
+    fs.writeFileSync(file, SRC.replace('reflect.ValueOf(x).MethodByName("F")', '_ = x'));
+    const changed = scan(new AnalysisSession(engine));
+    assert.deepEqual([changed.cached, changed.findings], [false, []]);
+
+    // A truncated shard, a shard of another format, and one claiming this file name for another context.
+    const stem = contextFileStem(contextKey);
+    fs.writeFileSync(path.join(cacheDir, `${stem}.0.json`), '{"format":"tinygo-workbench/scan-cache","vers');
+    fs.writeFileSync(path.join(cacheDir, `${stem}.1.json`), JSON.stringify({ format: 'something-else', version: 1, contextKey, entries: {} }));
+    fs.writeFileSync(path.join(cacheDir, `${stem}.2.json`), JSON.stringify({ format: 'tinygo-workbench/scan-cache', version: 1, contextKey: 'other', entries: { [file]: { hash: 'x', findings: [] } } }));
+    const logs: string[] = [];
+    assert.equal(loadScanCache(cacheDir, contextKey, (m) => logs.push(m)).size, 0);
+    assert.equal(logs.length, 3, logs.join('\n'));
+    const afterCorrupt = scan(new AnalysisSession(engine));
+    assert.deepEqual([afterCorrupt.cached, afterCorrupt.findings], [false, []]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan pool: files spread over the workers; a second scan of unchanged files is answered from the cache', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-pool-'));
+  const cacheDir = path.join(dir, 'cache');
+  const files = Array.from({ length: 12 }, (_, i) => path.join(dir, `f${i}.go`));
+  files.forEach((f, i) => fs.writeFileSync(f, i % 3 === 0 ? SRC : 'package p\n\nfunc b() {}\n'));
+  const cache = { dir: cacheDir, contextKey: scanContextKey('1.0.0', opts) };
+  const pool = new ScanPool(spawn, 2, () => undefined);
+  try {
+    const first: string[] = [];
+    const t1 = await pool.scan(files.map((p) => ({ path: p, options: opts, cache })), 1 << 20, (r) => { if (r.findings.length) first.push(path.basename(r.path)); });
+    assert.deepEqual([t1.files, t1.cached, t1.findings], [12, 0, 4]);
+    assert.deepEqual(first.sort(), ['f0.go', 'f3.go', 'f6.go', 'f9.go']);
+    assert.equal(pool.running, 2);
+    fs.writeFileSync(files[1], SRC);
+    const t2 = await pool.scan(files.map((p) => ({ path: p, options: opts, cache })), 1 << 20, () => undefined);
+    // The workers still hold the cache they loaded; the changed file is the one miss.
+    assert.deepEqual([t2.files, t2.cached, t2.findings], [12, 11, 5]);
+    pool.dispose();
+    const fresh = new ScanPool(spawn, 2, () => undefined);
+    try {
+      const t3 = await fresh.scan(files.map((p) => ({ path: p, options: opts, cache })), 1 << 20, () => undefined);
+      assert.deepEqual([t3.files, t3.cached, t3.findings], [12, 12, 5]);
+    } finally { fresh.dispose(); }
+  } finally {
+    pool.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('session: a document above the size limit is kept as text without a tree, and its analysis says why', async () => {
+  const s = new AnalysisSession(await testEngine());
+  try {
+    s.handle({ t: 'open', uri: 'file:///big.go', version: 1, text: SRC, parse: false });
+    s.handle({ t: 'open', uri: 'file:///a.go', version: 1, text: SRC });
+    assert.deepEqual([s.openDocuments, s.openTrees], [2, 1]);
+    assert.deepEqual(s.handle({ t: 'analyze', id: 1, uri: 'file:///big.go', version: 1, options: opts, maxFileSize: 10 }),
+      [{ t: 'skipped', id: 1, uri: 'file:///big.go', version: 1, why: 'tooLarge' }]);
+    const [r] = s.handle({ t: 'analyze', id: 2, uri: 'file:///a.go', version: 1, options: opts, maxFileSize: 1 << 20 });
+    assert.deepEqual(r.t === 'result' && r.findings.map((f) => f.ruleId), ['reflect-unsupported']);
+    s.handle({ t: 'close', uri: 'file:///a.go' });
+    assert.deepEqual([s.openDocuments, s.openTrees], [1, 0]);
+  } finally { s.dispose(); }
+});
