@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, oneLine, poll, quickOpen, resetWorkbench, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, oneLine, poll, problemsFiltered as problems, quickOpen, resetWorkbench, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -23,17 +23,6 @@ function editJson(file, change) {
   try { s = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* a new file */ }
   change(s);
   fs.writeFileSync(file, JSON.stringify(s, null, 2) + '\n');
-}
-
-/** The Problems panel with its filter set to `filter` (Ctrl+Shift+M toggles: pressed only while it is hidden). */
-async function problems(page, filter, timeout = 60_000) {
-  const panel = page.locator('.markers-panel');
-  if (!(await panel.isVisible())) await page.keyboard.press('Control+Shift+M');
-  await panel.waitFor({ state: 'visible', timeout });
-  const input = page.locator('.panel .viewpane-filter input, .panel .markers-panel-action-filter input').first();
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(filter);
-  return panel;
 }
 
 /** The newest .elf under build/ written after `since`. */

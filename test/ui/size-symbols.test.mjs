@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assert, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, runCommand, sizePanel as panel, pollValue as poll, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -20,25 +20,6 @@ const NAME = 'symbols-blinky';
 /** Where this test puts the example's main.go for the relocated ELFs (one directory per path length). */
 let base = '';
 let sourceDir = '';
-
-function panel(wb) {
-  return wb.page.locator('iframe.webview.ready').last().contentFrame().locator('iframe#active-frame').contentFrame();
-}
-
-async function poll(what, fn, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last.ok) return last.value;
-    } catch (e) {
-      last = { detail: String(e?.message ?? e) };
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout / 1000} s (last: ${JSON.stringify(last?.detail ?? last?.value)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /**
  * The fixture with its DWARF source directory (where it was built) moved, at the same length like

@@ -4,7 +4,7 @@
 // the dark and the light theme. The panel is a webview: an iframe (VS Code's) holding another (the page).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, problemsRow, runCommand, selectTarget, waitForWorkbench } from './workbench.mjs';
+import { assert, problemsRow, runCommand, selectTarget, sizePanel as panel, pollValue as poll, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -24,26 +24,6 @@ function writeReport(wb, n) {
   fs.renameSync(`${file}.tmp`, file);
 }
 
-/** The page inside the size panel's webview. */
-function panel(wb) {
-  return wb.page.locator('iframe.webview.ready').last().contentFrame().locator('iframe#active-frame').contentFrame();
-}
-
-async function poll(what, fn, timeout = 30_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await fn();
-      if (last.ok) return last.value;
-    } catch (e) {
-      last = { detail: String(e?.message ?? e) };
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout / 1000} s (last: ${JSON.stringify(last?.detail ?? last?.value)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function cells(frame, rowSelector) {
   return (await frame.locator(rowSelector).first().locator('th, td').allInnerTexts()).map((t) => t.trim());
 }
@@ -60,8 +40,6 @@ async function statusBarText(page) {
 async function focusWorkbench(page) {
   await page.locator('.part.sidebar .composite.title').first().click();
 }
-
-
 
 /** Through the workspace settings (the theme picker's first row depends on what was picked before). */
 function setTheme(wb, theme) {

@@ -4,7 +4,7 @@
 // test/fixtures/fake-tinygo-build for builds), or for the picker the real launcher in TGW_TINYGO when it is set.
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, problemsFiltered as problems, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -41,18 +41,6 @@ async function openInDir(page, dir, file = 'main.go', timeout = 60_000) {
   await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout });
   await page.locator('.editor-group-container.active .breadcrumbs-control', { hasText: dir }).first().waitFor({ timeout });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
-}
-
-/** Ctrl+Shift+M with the Problems filter set to `filter`; resolves with the panel. */
-async function problems(page, filter, timeout = 60_000) {
-  const panel = page.locator('.markers-panel');
-  // Ctrl+Shift+M toggles: press it only while the panel is not on screen.
-  if (!(await panel.isVisible())) await page.keyboard.press('Control+Shift+M');
-  await panel.waitFor({ state: 'visible', timeout });
-  const input = page.locator('.panel .viewpane-filter input, .panel .markers-panel-action-filter input').first();
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(filter);
-  return panel;
 }
 
 /**

@@ -278,3 +278,38 @@ export async function quickOpenIn(page, dir, file = 'main.go', timeout = 60_000)
   await page.locator('.editor-group-container.active .breadcrumbs-control', { hasText: dir }).first().waitFor({ timeout });
   await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
 }
+
+/** The page inside the size panel's webview (the newest ready webview's active frame). */
+export function sizePanel(wb) {
+  return wb.page.locator('iframe.webview.ready').last().contentFrame().locator('iframe#active-frame').contentFrame();
+}
+
+/**
+ * Polls `fn` (resolving `{ ok, value, detail }`) every 200 ms until ok, then resolves with its value; past `timeout`
+ * fails with what it saw last.
+ */
+export async function pollValue(what, fn, timeout = 30_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last.ok) return last.value;
+    } catch (e) {
+      last = { detail: String(e?.message ?? e) };
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout / 1000} s (last: ${JSON.stringify(last?.detail ?? last?.value)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The Problems panel with its filter set to `filter` (Ctrl+Shift+M toggles: pressed only while it is hidden). */
+export async function problemsFiltered(page, filter, timeout = 60_000) {
+  const panel = page.locator('.markers-panel');
+  if (!(await panel.isVisible())) await page.keyboard.press('Control+Shift+M');
+  await panel.waitFor({ state: 'visible', timeout });
+  const input = page.locator('.panel .viewpane-filter input, .panel .markers-panel-action-filter input').first();
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(filter);
+  return panel;
+}
