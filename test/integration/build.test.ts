@@ -307,7 +307,7 @@ suite('build', () => {
 
   test('the tinygo task type: provided, and a task like the provider makes puts errors in Problems through $tinygo', async function () {
     // A task terminal and the workbench's matcher: on a loaded machine the two waits below can pass the suite's 60 s.
-    this.timeout(180_000);
+    this.timeout(300_000);
     const pj = extension().packageJSON as { contributes: { problemMatchers: { name: string; owner: string; fileLocation: string[] }[]; taskDefinitions: { type: string }[] } };
     const matcher = pj.contributes.problemMatchers.find((m) => m.name === 'tinygo');
     assert.ok(matcher);
@@ -326,15 +326,24 @@ suite('build', () => {
     const args = taskArgs(def, undefined, 'build', folder.uri.fsPath);
     assert.deepEqual([args[0], args.at(-1)], ['build', `./${ODD}/errors`]);
     const task = new vscode.Task(def, folder, 'errors', 'tinygo', new vscode.ProcessExecution(FAKE_TINYGO, args, { cwd: folder.uri.fsPath }), ['$tinygo']);
-    const ended = new Promise<void>((resolve) => { const s = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution.task.name === 'errors') { s.dispose(); resolve(); } }); });
-    await vscode.tasks.executeTask(task);
-    await within('the task to end', ended, 60_000);
-    const ds = await until('$tinygo problems on errors/main.go', () => {
-      const d = vscode.languages.getDiagnostics(file('errors')).filter((x) => x.source === 'tinygo');
-      return d.length === 2 ? d : undefined;
-    // The matcher runs in the workbench (the browser here) on the task terminal's output: on a loaded machine that
-    // lags the task's end by seconds, so the ceiling is generous (it returns as soon as the problems are there).
-    }, 60_000);
+    const seen = () => vscode.languages.getDiagnostics(file('errors')).filter((x) => x.source === 'tinygo');
+    // VS Code on Linux does not always run a task's problem matcher over the output of a process that ends at once
+    // (microsoft/vscode#184523, open; it failed so here once in five clean runs, on an idle and on a loaded machine):
+    // the task runs again, at most three times, and the problems must then come from the matcher all the same.
+    let ds: vscode.Diagnostic[] | undefined;
+    for (let attempt = 1; !ds; attempt++) {
+      const ended = new Promise<void>((resolve) => { const s = vscode.tasks.onDidEndTaskProcess((e) => { if (e.execution.task.name === 'errors') { s.dispose(); resolve(); } }); });
+      await vscode.tasks.executeTask(task);
+      await within('the task to end', ended, 60_000);
+      // The matcher runs in the workbench (the browser here) on the task terminal's output: on a loaded machine that
+      // lags the task's end by seconds (it returns as soon as the problems are there).
+      ds = await until('$tinygo problems on errors/main.go', () => { const d = seen(); return d.length === 2 ? d : undefined; }, 30_000)
+        .catch((err: unknown) => {
+          if (attempt === 3) throw new Error(`${String(err)}; problems seen: ${JSON.stringify(seen().map((d) => [d.range.start.line, d.message]))}`);
+          console.log(`    the $tinygo matcher reported ${seen().length} problems after run ${attempt} (vscode#184523): running the task again`);
+          return undefined;
+        });
+    }
     assert.deepEqual(ds.map((d) => d.range.start.line).sort(), [5, 6]);
   });
 });
