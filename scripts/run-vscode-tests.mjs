@@ -486,40 +486,63 @@ async function runUi(ctx, kind) {
     path.join(hostPaths(ctx.runDir).userData, 'Machine', 'settings.json'), path.join(folder, '.vscode', 'settings.json')];
   const initialSettings = settingsFiles.map((file) => [file, fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined]);
   const { resetWorkbench } = await import(pathToFileURL(path.join(dir, 'workbench.mjs')).href);
-  let first = true;
-  for (const f of files) {
-    const mod = await import(pathToFileURL(path.join(dir, f)).href);
-    if (!mod.modes?.includes(kind)) continue;
-    if (!first) {
-      const restored = [];
-      for (const [file, text] of initialSettings) {
-        const now = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-        if (now === text) continue;
-        if (text === undefined) fs.rmSync(file, { force: true });
-        else fs.writeFileSync(file, text);
-        restored.push(path.relative(ctx.runDir, file));
-      }
-      const t0 = performance.now();
-      const r = await withTimeout(resetWorkbench(page, { reloadUrl: url }), 150_000, 'resetting the workbench').catch((e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
-      console.log(`# (clean workbench in ${Math.round(performance.now() - t0)} ms${restored.length ? `, settings put back: ${restored.join(', ')}` : ''}` +
-        `${r.error ? `; ${r.error}` : r.idle === false ? '; a progress bar still runs' : ''}${r.took ? `; ${r.took.join(', ')}` : ''})`);
+  const reset = async () => {
+    const restored = [];
+    for (const [file, text] of initialSettings) {
+      const now = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+      if (now === text) continue;
+      if (text === undefined) fs.rmSync(file, { force: true });
+      else fs.writeFileSync(file, text);
+      restored.push(path.relative(ctx.runDir, file));
     }
-    first = false;
-    console.log(`# ${f}`);
+    const t0 = performance.now();
+    const r = await withTimeout(resetWorkbench(page, { reloadUrl: url }), 150_000, 'resetting the workbench').catch((e) => ({ error: String(e?.message ?? e).split('\n')[0] }));
+    console.log(`# (clean workbench in ${Math.round(performance.now() - t0)} ms${restored.length ? `, settings put back: ${restored.join(', ')}` : ''}` +
+      `${r.error ? `; ${r.error}` : r.idle === false ? '; a progress bar still runs' : ''}${r.took ? `; ${r.took.join(', ')}` : ''})`);
+  };
+  /** Runs a file's tests in order; resolves with the names that passed and failed. */
+  const runFile = async (mod) => {
+    const ok = [];
+    const bad = [];
     for (const [name, fn] of mod.tests) {
       const t0 = performance.now();
       try {
         await withTimeout(Promise.resolve().then(() => fn(wb)), perTestMs, name);
-        passed++;
+        ok.push(name);
         console.log(`  ✔ ${name} (${Math.round(performance.now() - t0)} ms)`);
       } catch (err) {
-        failed++;
+        bad.push(name);
         console.log(`  ✖ ${name} (${Math.round(performance.now() - t0)} ms)`);
         console.log(String(err?.stack ?? err).split('\n').map((l) => `      ${l}`).join('\n'));
         try { await wb.screenshot(`FAILED-${name.replace(/[^\w]+/g, '-').slice(0, 60)}`); } catch { /* page gone */ }
       }
     }
+    return { ok, bad };
+  };
+  // A file whose tests failed runs once more, whole, from a clean workbench: the UI depends on timing the tests do not
+  // control (a restored webview taking the active tab, the palette opened before the extension's commands were
+  // registered, a task matcher that skips a short process's output). What failed the first time is printed as flaky
+  // with its error and screenshot above; only a second failure counts.
+  const flaky = [];
+  let first = true;
+  for (const f of files) {
+    const mod = await import(pathToFileURL(path.join(dir, f)).href);
+    if (!mod.modes?.includes(kind)) continue;
+    if (!first) await reset();
+    first = false;
+    console.log(`# ${f}`);
+    let r = await runFile(mod);
+    if (r.bad.length && process.env.TGW_UI_RETRY !== '0') {
+      console.log(`# ${f}: ${r.bad.length} failed (${r.bad.join('; ')}); running the file once more from a clean workbench`);
+      await reset();
+      const again = await runFile(mod);
+      flaky.push(...r.bad.filter((n) => !again.bad.includes(n)).map((n) => `${f}: ${n}`));
+      r = again;
+    }
+    passed += r.ok.length;
+    failed += r.bad.length;
   }
+  if (flaky.length) log(`flaky (failed, then passed when the file ran again): ${flaky.join(' | ')}`);
   if (wb.screenshots.length) log(`screenshots: ${wb.screenshots.join(', ')}`);
   return { code: failed ? 1 : (passed ? 0 : 2), passed, failed };
 }

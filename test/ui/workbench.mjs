@@ -55,7 +55,10 @@ async function openByClick(page, fileName, timeout) {
   await page.keyboard.type(fileName);
   await page.waitForFunction((n) => document.querySelector('.quick-input-widget input')?.value === n, fileName, { timeout });
   const exact = new RegExp(`^\\s*${fileName.replace(/[.()]/g, '\\$&')}\\s*$`);
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  // Not a recently opened file outside the workspace (its description is an absolute path): a test before may have
+  // opened, and deleted, a main.go of its own in a temporary folder.
+  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .filter({ hasNot: page.locator('.label-description', { hasText: /^\s*[/~]/ }) }).first();
   await row.waitFor({ timeout });
   await row.click();
   await widget.waitFor({ state: 'hidden', timeout });
@@ -153,7 +156,10 @@ export async function acceptTarget(page, name) {
   await page.waitForFunction((n) => document.querySelector('.quick-input-widget input')?.value === n, name, { timeout: 30_000 });
   // The name as a word of the label ("None (…)" is the None row), not a prefix of another (…-sense).
   const exact = new RegExp(`(^|\\s)${name.replace(/[()]/g, '\\$&')}(\\s|$)`);
-  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) }).first();
+  // Not a recently opened file outside the workspace (its description is an absolute path): a test before may have
+  // opened, and deleted, a main.go of its own in a temporary folder.
+  const row = widget.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .filter({ hasNot: page.locator('.label-description', { hasText: /^\s*[/~]/ }) }).first();
   await row.waitFor({ timeout: 60_000 });
   const typed = await input.inputValue();
   await row.click();
