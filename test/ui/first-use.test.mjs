@@ -1,22 +1,14 @@
 // What a new user hit on first use (issue 14), as they see it: `npm start`'s demo uses the gopls it installed
 // (14.4), and "Open Settings" on the tinygo-not-found error shows the tinygo.path setting (14.16).
-import fs from 'node:fs';
 import path from 'node:path';
 import { demoSettings } from '../../scripts/demo-settings.mjs';
-import { assert, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, editJson, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
 const NOT_INSTALLED = 'gopls (the Go language server) is not installed';
 const oneLine = (s) => s.replace(/\s+/g, ' ').trim();
 
-function editJson(file, change) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  let s = {};
-  try { s = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* a new file */ }
-  change(s);
-  fs.writeFileSync(file, JSON.stringify(s, null, 2) + '\n');
-}
 const machineSettings = (wb) => path.join(wb.runDir, 'user-data', 'Machine', 'settings.json');
 const workspaceSettings = (wb) => path.join(wb.folder, '.vscode', 'settings.json');
 

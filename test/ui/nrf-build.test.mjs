@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, oneLine, poll, problemsFiltered as problems, quickOpen, resetWorkbench, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, editJson, oneLine, poll, problemsFiltered as problems, quickOpen, resetWorkbench, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -16,14 +16,6 @@ const BUILD_SOURCE = 'TinyGo build';
 const HEAP = 'heap allocation (TinyGo compiler)';
 const BROKEN = 'ui_broken_arm.go';
 const state = { skip: undefined, t0: Date.now() };
-
-function editJson(file, change) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  let s = {};
-  try { s = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* a new file */ }
-  change(s);
-  fs.writeFileSync(file, JSON.stringify(s, null, 2) + '\n');
-}
 
 /** The newest .elf under build/ written after `since`. */
 function newestElf(wb, since) {

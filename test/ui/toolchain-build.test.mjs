@@ -4,7 +4,7 @@
 // test/fixtures/fake-tinygo-build for builds), or for the picker the real launcher in TGW_TINYGO when it is set.
 import fs from 'node:fs';
 import path from 'node:path';
-import { assert, problemsFiltered as problems, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
+import { assert, problemsFiltered as problems, quickOpen, quickOpenIn, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -25,22 +25,6 @@ function writeSettings(wb, settings) {
   const dir = path.join(wb.folder, '.vscode');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
-}
-
-/** Ctrl+P on `<dir>/main.go`; resolves once that file's editor is the active one. */
-async function openInDir(page, dir, file = 'main.go', timeout = 60_000) {
-  const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('Control+P');
-  await widget.waitFor({ state: 'visible', timeout });
-  await page.keyboard.type(`${dir}/${file}`);
-  // Click the row itself: Enter would accept whichever row is focused while the results still come in (go.mod).
-  const row = widget.locator('.monaco-list-row', { hasText: dir }).filter({ hasText: file }).filter({ hasNotText: 'go.mod' }).first();
-  await row.waitFor({ timeout });
-  await row.click();
-  await widget.waitFor({ state: 'hidden', timeout });
-  await page.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout });
-  await page.locator('.editor-group-container.active .breadcrumbs-control', { hasText: dir }).first().waitFor({ timeout });
-  await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ timeout });
 }
 
 /**
@@ -111,7 +95,7 @@ export const tests = [
     }
     // The target chosen above lives in this same file (tinygo.target): a file written anew keeps it.
     writeSettings(wb, { 'tinygo.path': path.join(fake, 'tinygo'), 'tinygo.target': TARGET });
-    await openInDir(page, ERRORS_DIR);
+    await quickOpenIn(page, ERRORS_DIR);
     // The status bar still names the target chosen above (the build uses it).
     await page.locator('.statusbar .statusbar-item', { hasText: TARGET }).first().waitFor({ timeout: 30_000 });
 
@@ -141,7 +125,7 @@ export const tests = [
       await toast.locator('.codicon-notifications-clear, .codicon-close').first().click();
       await toast.waitFor({ state: 'hidden', timeout: 10_000 });
     }
-    await openInDir(page, ALLOCS_DIR);
+    await quickOpenIn(page, ALLOCS_DIR);
     const panel = page.locator('.markers-panel');
     const heapRows = panel.locator('.monaco-list-row', { hasText: HEAP });
     await problems(page, HEAP);

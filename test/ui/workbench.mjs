@@ -1,6 +1,8 @@
 // Driving the VS Code workbench like a person does, for the UI tests: keyboard shortcuts, Quick Open, the
 // Problems panel, hovers. Assertions read DOM text, never pixels. Selectors are VS Code's own class names
 // (stable for years: .quick-input-widget, .markers-panel, .monaco-hover, .squiggly-*).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 export const REFLECT_MESSAGE = 'is not implemented in TinyGo';
 export const REFLECT_API = 'reflect.Value.MethodByName';
@@ -318,4 +320,13 @@ export async function problemsFiltered(page, filter, timeout = 60_000) {
   await input.waitFor({ state: 'visible', timeout });
   await input.fill(filter);
   return panel;
+}
+
+/** Changes a JSON settings file in place (`change` edits the parsed object); a missing or unreadable file starts empty. */
+export function editJson(file, change) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  let s = {};
+  try { s = JSON.parse(fs.readFileSync(file, 'utf8')); } catch { /* a new file */ }
+  change(s);
+  fs.writeFileSync(file, JSON.stringify(s, null, 2) + '\n');
 }
