@@ -29,9 +29,16 @@ export class Config {
   readonly toolchain = {
     /** `tinygo.path`: the one place it is read (the toolchain finds and checks tinygo; everyone else asks it). */
     tinygoPath: (): string => this.str('path'),
-    /** The walkthrough's "pick an existing install": user settings, where a machine's tinygo belongs. */
+    /**
+     * The walkthrough's "pick an existing install": user settings, where a machine's tinygo belongs, unless the
+     * workspace (or its folder) sets `tinygo.path` itself; then there, or the pick would not take effect.
+     */
     setTinygoPath: async (value: string): Promise<void> => {
-      await this.cfg.update('path', value, vscode.ConfigurationTarget.Global);
+      const i = this.cfg.inspect<string>('path');
+      const where = i?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+        : i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace
+          : vscode.ConfigurationTarget.Global;
+      await this.cfg.update('path', value, where);
     },
     goplsPath: (): string => this.str('gopls.path'),
     /** `tinygo.target`: the folder's board (resource scope, so it lives in the folder's .vscode/settings.json). */

@@ -78,15 +78,20 @@ export type TargetChange = { folder: vscode.WorkspaceFolder | undefined; target:
 export interface ToolchainApi {
   /** Cached after the first call; `refresh` forgets it (settings changed, tool installed). */
   state(refresh?: boolean): Promise<ToolchainState>;
+  /**
+   * Writes `tinygo.path` (user settings) and checks the tinygo there. Whoever asks state() meanwhile gets this
+   * check, not the answer from before the write (a command run at once after the pick found no tinygo).
+   */
+  useTinygo(file: string): Promise<ToolchainState>;
   /** The chosen target of a workspace folder (undefined: plain Go, no target). The one store of targets. */
   currentTarget(folder?: vscode.WorkspaceFolder): string | undefined;
   setTarget(folder: vscode.WorkspaceFolder | undefined, target: string | undefined): Promise<void>;
   /**
    * Shows the target picker; `nrf52Only` restricts it to nRF52 boards; `assign: false` only asks (a board for a
-   * project not yet open: "New Project"), leaving the folder's target as it is. Resolves to the chosen name, or
-   * undefined if dismissed.
+   * project not yet open: "New Project"), leaving the folder's target as it is; `ignoreFocusOut` keeps it open
+   * when the focus moves (a step of a longer flow). Resolves to the chosen name, or undefined if dismissed.
    */
-  pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean; assign?: boolean }): Promise<string | undefined>;
+  pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean; assign?: boolean; ignoreFocusOut?: boolean }): Promise<string | undefined>;
   /** `tinygo info` facts of the folder's target (cached by tinygo version and target). */
   targetInfo(folder?: vscode.WorkspaceFolder): Promise<TargetInfo | undefined>;
   readonly onDidChangeTarget: vscode.Event<TargetChange>;

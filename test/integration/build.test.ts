@@ -32,6 +32,7 @@ function stubToolchain(state: { target?: string; picks: { nrf52Only?: boolean }[
     setTarget: async (_f, t) => { state.target = t; },
     pickTarget: async (_f, options) => { state.picks.push(options ?? {}); return 'feather-nrf52840'; },
     targetInfo: async () => undefined,
+    useTinygo: async () => { throw new Error('this test does not pick a tinygo'); },
     onDidChangeTarget: changed.event,
   };
 }

@@ -25,6 +25,7 @@ export function stubToolchain(target: () => string | undefined, tinygoPath = FAK
     pickTarget: async () => target(),
     // Only the Feather's info is captured; for another target the feature falls back to its built-in table.
     targetInfo: async () => (target() === 'feather-nrf52840' ? info : undefined),
+    useTinygo: async () => { throw new Error('this test does not pick a tinygo'); },
     onDidChangeTarget: changed.event,
   };
 }

@@ -77,6 +77,33 @@ suite('toolchain', () => {
     }
   });
 
+  test('"Pick an Existing Install": state() asked while the pick is written answers for the picked tinygo; the pick goes where it takes effect', async () => {
+    const chosen = await useTinygo(p);
+    await setSetting('tinygo.path', '/nonexistent/tinygo');
+    try {
+      assert.equal((await p.toolchain.state(true)).kind, 'missing');
+      // The walkthrough's command writes the setting, then checks; a command run meanwhile (New Project clicked at
+      // once, ci12) asks state() before the write is done: it must wait for the new check, not answer "missing".
+      const picking = p.toolchain.useTinygo(chosen.path);
+      const meanwhile = await p.toolchain.state();
+      assert.equal(meanwhile.kind, 'ok', `state() during the pick: ${JSON.stringify(meanwhile)}`);
+      assert.ok(meanwhile.kind === 'ok');
+      assert.equal(meanwhile.install.path, chosen.path);
+      assert.equal((await picking).kind, 'ok');
+      // The workspace set tinygo.path (to nowhere): the pick replaced that value, the user's settings untouched.
+      const inspect = vscode.workspace.getConfiguration('tinygo').inspect<string>('path');
+      assert.equal(inspect?.workspaceValue, chosen.path);
+      assert.equal(inspect?.globalValue, undefined);
+      // The command itself (the walkthrough's button, with the file given) says what it found.
+      await setSetting('tinygo.path', '/nonexistent/tinygo');
+      const said = await vscode.commands.executeCommand<string>('tinygo.pickTinygo', chosen.path);
+      assert.match(said ?? '', /^TinyGo \d+\.\d+\.\d+/);
+      assert.equal((await p.toolchain.state()).kind, 'ok');
+    } finally {
+      await useTinygo(p);
+    }
+  });
+
   test('Select Target: a quick pick with nRF52 boards first, None (plain Go) last; accepting sets the target', async () => {
     await p.toolchain.setTarget(folder, 'feather-nrf52840');
     assert.ok(await p.toolchain.targetInfo(folder));

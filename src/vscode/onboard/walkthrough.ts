@@ -87,8 +87,7 @@ export async function pickTinygo(toolchain: ToolchainApi, given?: string): Promi
     file = picked?.[0]?.fsPath;
   }
   if (!file) return undefined;
-  await Config.of().toolchain.setTinygoPath(file);
-  const described = describeToolchain(await toolchain.state(true));
+  const described = describeToolchain(await toolchain.useTinygo(file));
   void vscode.window.showInformationMessage(`TinyGo: ${described}`);
   return described;
 }

@@ -97,6 +97,18 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     return this.statePromise;
   }
 
+  useTinygo(file: string): Promise<ToolchainState> {
+    const check = (async () => {
+      await Config.of().toolchain.setTinygoPath(file);
+      return this.detect();
+    })();
+    this.targetsPromise = undefined;
+    this.targetFiles = undefined;
+    this.statePromise = check;
+    void check.then((s) => this.changeState.fire(s), () => undefined);
+    return check;
+  }
+
   private async detect(): Promise<ToolchainState> {
     if (!vscode.workspace.isTrusted) return { kind: 'untrusted' };
     const r = await detectTinygo(Config.of().toolchain.tinygoPath(), this.deps());
@@ -160,7 +172,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
     this.changeTarget.fire({ folder: f, target: name });
   }
 
-  async pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean; assign?: boolean }): Promise<string | undefined> {
+  async pickTarget(folder: vscode.WorkspaceFolder | undefined, options?: { nrf52Only?: boolean; assign?: boolean; ignoreFocusOut?: boolean }): Promise<string | undefined> {
     const f = resolveFolder(folder);
     const st = await this.state();
     if (st.kind === 'untrusted') {
@@ -182,6 +194,7 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
       recent: this.recentTargets(),
       current: options?.assign === false ? undefined : this.currentTarget(f),
       nrf52Only: options?.nrf52Only,
+      ignoreFocusOut: options?.ignoreFocusOut,
       folderName: (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? f?.name : undefined,
       onItems: (entries) => this.options.onPickerItems?.(entries),
       known: (name) => {
