@@ -20,14 +20,15 @@ import { api, openGo, until, within } from './helpers';
 const ROOT = path.resolve(__dirname, '../../..');
 const TEMPLATES: TemplateId[] = ['blinky', 'serial-echo', 'i2c-sensor', 'ble-advertiser'];
 
-function stubToolchain(tinygo: string, state: { target?: string }): ToolchainApi {
+function stubToolchain(tinygo: string, state: { target?: string; asked?: unknown }): ToolchainApi {
   const changed = new vscode.EventEmitter<{ folder: vscode.WorkspaceFolder | undefined; target: string | undefined }>();
   return {
     state: async () => ({ kind: 'ok', install: { path: tinygo, version: { version: { major: 0, minor: 39, patch: 0, prerelease: '', raw: '0.39.0' } } } }),
     currentTarget: () => state.target,
     setTarget: async (_f, t) => { state.target = t; },
-    pickTarget: async () => state.target,
+    pickTarget: async (_f, options) => { state.asked = options; return state.target; },
     targetInfo: async () => undefined,
+    useTinygo: async () => { throw new Error('this test does not pick a tinygo'); },
     onDidChangeTarget: changed.event,
   };
 }
@@ -39,7 +40,7 @@ function isEvent(r: BuildEvent | BuildRefused | undefined): r is BuildEvent {
 suite('onboard: New Project and Cortex-Debug configurations', function () {
   let testing: TestingApi;
   let folder: vscode.WorkspaceFolder;
-  const tc: { target?: string } = {};
+  const tc: { target?: string; asked?: unknown } = {};
   let parent: string;
   let resolver: TargetFileResolver;
 
@@ -87,6 +88,21 @@ suite('onboard: New Project and Cortex-Debug configurations', function () {
       assert.deepEqual(tasks.tasks.map((t) => [t.type, t.label]), [['tinygo', BUILD_TASK_LABEL], ['tinygo', FLASH_TASK_LABEL]]);
     });
   }
+
+  test('New Project asks for the board with a picker that stays open when the focus moves, and does not assign it', async () => {
+    // From the walkthrough, the "New Project" click checks its step off and the walkthrough moves the focus to the
+    // next step: a picker closing on focus-out was gone before the user saw it (vsix UI test, ci12).
+    const before = tc.target;
+    tc.target = undefined;
+    tc.asked = undefined;
+    try {
+      const r = await vscode.commands.executeCommand<NewProjectResult>('tinygo.newProject', { parent, open: 'none' });
+      assert.equal(r.kind, 'cancelled', 'no board picked: nothing made');
+      assert.deepEqual(tc.asked, { assign: false, ignoreFocusOut: true });
+    } finally {
+      tc.target = before;
+    }
+  });
 
   test('New Project refuses Bluetooth for a board without a SoftDevice and names the board\'s SoftDevice targets', async () => {
     testing.answerQuestions(async () => undefined);

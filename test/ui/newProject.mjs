@@ -43,7 +43,11 @@ export async function answerFileDialog(page, dir, okLabel, { file = false, liste
  */
 export async function fillNewProject(page, { target, templateLabel, name, parent, screenshot }) {
   const widget = page.locator('.quick-input-widget');
-  await widget.locator('.monaco-list-row').first().waitFor({ timeout: 60_000 });
+  // The board picker by its title, with its rows: the widget may still hold the rows of the picker before (the
+  // file dialog's, hidden), and keys typed before the picker took the focus go elsewhere (ci12).
+  await widget.locator('.quick-input-title', { hasText: /^\s*TinyGo target/ }).waitFor({ timeout: 60_000 });
+  await widget.locator('.monaco-list-row >> visible=true').first().waitFor({ timeout: 60_000 });
+  await widget.locator('input').first().focus();
   await acceptTarget(page, target);
   await widget.locator('.quick-input-title', { hasText: `New TinyGo project for ${target}` }).waitFor({ timeout: 30_000 });
   const rows = (await widget.locator('.monaco-list-row').allInnerTexts()).map(oneLine);

@@ -42,7 +42,9 @@ export async function newProject(toolchain: ToolchainApi, exec: ExecFn, req: New
   const boards = await boardFiles(toolchain, exec);
   if ('message' in boards) return refuse(boards.message);
 
-  const target = req.target ?? await toolchain.pickTarget(undefined, { assign: false });
+  // Every step stays open when the focus moves: started from the walkthrough, its "New Project" click checks the
+  // step off and the walkthrough then moves the focus to the next step, which closed the board picker.
+  const target = req.target ?? await toolchain.pickTarget(undefined, { assign: false, ignoreFocusOut: true });
   if (!target) return { kind: 'cancelled' };
   const spec = boards.spec(target);
   if (!spec) return refuse(`${target} is not a target of TinyGo at ${boards.tinygo} (no resolvable ${target}.json under ${boards.root}/targets).`);
@@ -59,7 +61,7 @@ export async function newProject(toolchain: ToolchainApi, exec: ExecFn, req: New
       description: c.unavailable ? 'not for this board' : undefined,
       detail: c.unavailable ?? c.detail,
       choice: c,
-    })), { title: `New TinyGo project for ${target}`, placeHolder: 'Choose a template', matchOnDetail: true });
+    })), { title: `New TinyGo project for ${target}`, placeHolder: 'Choose a template', matchOnDetail: true, ignoreFocusOut: true });
     if (!picked) return { kind: 'cancelled' };
     if (picked.choice.unavailable) return refuse(picked.choice.unavailable);
     template = picked.choice.id;
@@ -73,6 +75,7 @@ export async function newProject(toolchain: ToolchainApi, exec: ExecFn, req: New
     value: template,
     prompt: 'The module path for go.mod (e.g. blinky or github.com/you/blinky); its last element names the folder.',
     validateInput: (v) => moduleProblem(v.trim()),
+    ignoreFocusOut: true,
   });
   if (module === undefined) return { kind: 'cancelled' };
   const mod = module.trim();

@@ -8,6 +8,8 @@ export interface TargetPickerRequest extends Omit<PickerOptions, 'recent'> {
   folderName?: string;
   /** Called with what the picker offers once the list is known. */
   onItems?: (entries: readonly PickerEntry[]) => void;
+  /** Stays open when the focus moves elsewhere: a step of a longer flow (New Project), not a quick choice. */
+  ignoreFocusOut?: boolean;
 }
 
 interface Item extends vscode.QuickPickItem { entry: PickerEntry }
@@ -37,6 +39,7 @@ export function showTargetPicker(req: TargetPickerRequest): Promise<{ target?: s
   qp.title = req.folderName ? `TinyGo target for ${req.folderName}` : 'TinyGo target';
   qp.placeholder = req.nrf52Only ? 'Choose an nRF52 board' : 'Choose the board (or target) to build for and to show gopls';
   qp.matchOnDescription = true;
+  qp.ignoreFocusOut = req.ignoreFocusOut ?? false;
   qp.busy = true;
   qp.show();
   return new Promise((resolve) => {
