@@ -189,6 +189,10 @@ const USER_SETTINGS = {
   // The run directory lives inside this repository: keep the git extension from offering to open it.
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
+  // Terminal text is read from xterm's DOM rows: with the GPU renderer they are empty. Set for the whole run, not
+  // by the test that needs it: a terminal opened before VS Code read a settings edit made then kept the GPU
+  // renderer (ci12: qemu-monitor never saw "Connected to" that its screenshot showed).
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 /**

@@ -57,7 +57,6 @@ export const tests = [
       s['tinygoTestDriver.sysfsRoot'] = path.join(state.dir, 'sys');
       s['tinygoTestDriver.devRoot'] = path.join(state.dir, 'dev');
       s['tinygo.monitor.port'] = path.join(state.dir, 'dev', 'ttyACM0');
-      s['terminal.integrated.gpuAcceleration'] = 'off';
     });
     if ((await wb.page.locator('.monaco-workbench').count()) === 0) {
       await wb.page.goto(wb.url, { waitUntil: 'domcontentloaded' });
@@ -128,7 +127,7 @@ export const tests = [
 
   ['(clean-up) the stand-in bus and board are removed', async (wb) => {
     editSettings(wb, (s) => {
-      for (const k of ['tinygoTestDriver.sysfsRoot', 'tinygoTestDriver.devRoot', 'tinygo.monitor.port', 'terminal.integrated.gpuAcceleration']) delete s[k];
+      for (const k of ['tinygoTestDriver.sysfsRoot', 'tinygoTestDriver.devRoot', 'tinygo.monitor.port']) delete s[k];
     });
     state.socat?.child.kill('SIGTERM');
     if (state.dir) fs.rmSync(state.dir, { recursive: true, force: true });

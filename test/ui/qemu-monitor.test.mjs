@@ -61,7 +61,6 @@ export const tests = [
       s['tinygo.monitor.port'] = state.link;
       s['tinygo.target'] = 'microbit';
     });
-    editJson(state.userSettings, (s) => { s['terminal.integrated.gpuAcceleration'] = 'off'; });
     if ((await page.locator('.monaco-workbench').count()) === 0) {
       await page.goto(wb.url, { waitUntil: 'domcontentloaded' });
       await waitForWorkbench(page, 'main.go');
@@ -136,7 +135,6 @@ export const tests = [
     if (state.workspaceSettings) {
       if (state.before === undefined) fs.rmSync(state.workspaceSettings, { force: true });
       else fs.writeFileSync(state.workspaceSettings, state.before);
-      editJson(state.userSettings, (s) => { delete s['terminal.integrated.gpuAcceleration']; });
       await wb.page.locator('.statusbar .statusbar-item', { hasText: /\bmicrobit\b/ }).first().waitFor({ state: 'detached', timeout: 60_000 }).catch(() => undefined);
     }
     fs.rmSync(path.join(wb.folder, DIR), { recursive: true, force: true });
