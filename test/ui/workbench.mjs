@@ -138,9 +138,18 @@ export const oneLine = (t) => t.replace(/\s+/g, ' ').trim();
  * (any row when omitted). Waits until the picker has closed and, for a board, the status bar names it.
  */
 export async function selectTarget(page, name, { firstRow } = {}) {
-  await runCommand(page, 'TinyGo: Select Target');
   const widget = page.locator('.quick-input-widget');
-  await (firstRow ? widget.locator('.monaco-list-row', { hasText: firstRow }) : widget.locator('.monaco-list-row')).first().waitFor({ timeout: 60_000 });
+  const rows = widget.locator(`.monaco-list-row${firstRow ? '' : ' >> visible=true'}`, firstRow ? { hasText: firstRow } : {}).first();
+  // The picker closes when the focus moves (a webview in front that takes it back, seen in ci13): open it again.
+  for (let attempt = 1; ; attempt++) {
+    await runCommand(page, 'TinyGo: Select Target');
+    const shown = await widget.locator('.quick-input-title', { hasText: /^\s*TinyGo target/ }).waitFor({ timeout: 30_000 })
+      .then(() => rows.waitFor({ timeout: 30_000 })).then(() => true, () => false);
+    if (shown && await widget.isVisible().catch(() => false)) break;
+    assert(attempt < 3, 'the target picker did not stay open (3 tries)');
+    await page.keyboard.press('Escape');
+  }
+  await widget.locator('input').first().focus();
   await acceptTarget(page, name);
   if (!name.startsWith('None')) await page.locator('.statusbar .statusbar-item', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
