@@ -34,6 +34,7 @@ type Sink =
   | { kind: 'goroutine' }
   | { kind: 'captured' }
   | { kind: 'append' }
+  | { kind: 'appendTo'; callee: string }
   | { kind: 'callee'; callee: string; why: string }
   | { kind: 'alias'; decl: LocalDecl };
 
@@ -120,13 +121,14 @@ function describeSink(s: Sink): string {
     case 'goroutine': return 'it is passed to a goroutine, which outlives the call';
     case 'captured': return 'it is captured by a closure started with `go`, which outlives the call';
     case 'append': return 'it is appended to a slice, whose backing array is on the heap';
+    case 'appendTo': return `it is the slice \`${s.callee}\` appends to, which hands its backing array back as the result (in place while the capacity lasts)`;
     case 'callee': return `it is passed to \`${s.callee}\`, which may keep it (${s.why})`;
     case 'alias': return `it is kept in \`${s.decl.name}\``;
   }
 }
 
 function whySink(s: Sink): string {
-  return s.kind === 'return' ? WHY_RETURN : s.kind === 'callee' ? WHY_CALLEE : WHY_STORE;
+  return s.kind === 'return' || s.kind === 'appendTo' ? WHY_RETURN : s.kind === 'callee' ? WHY_CALLEE : WHY_STORE;
 }
 
 function inRange(n: Node): boolean {
@@ -283,7 +285,7 @@ export class AllocAnalysis {
         if (call.parent?.type === 'go_statement') return true;
         const f = call.childForFieldName('function');
         if (this.isPointerConversion(f)) return this.inSinkPosition(call);
-        return (f?.type === 'identifier' && f.text === 'append') || !!this.capturingCall(call, p, id);
+        return (f?.type === 'identifier' && f.text === 'append') || !!this.appendDestination(call, p, id) || !!this.capturingCall(call, p, id);
       }
       // `buf[:n]` is the same backing array as `buf`.
       case 'slice_expression': return p.childForFieldName('operand')?.id === id.id && this.inSinkPosition(p);
@@ -383,6 +385,8 @@ export class AllocAnalysis {
           if (fn?.type === 'identifier' && fn.text === 'append' && !this.r.lookup('append', fn) && p.namedChildren[0]?.id !== cur.id) {
             return { kind: 'append' };
           }
+          const dest = this.appendDestination(call, p, cur);
+          if (dest) return { kind: 'appendTo', callee: dest };
           // A pointer conversion (`unsafe.Pointer(&x)`, `(*C.T)(p)`) is the same pointer.
           if (this.isPointerConversion(fn)) { cur = call; continue; }
           // Passed to a function: kept only if the callee captures it, which syntax tells only for the calls of
@@ -394,6 +398,26 @@ export class AllocAnalysis {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The callee's name when `arg` is the slice an append call extends and hands back: the first argument of the
+   * builtin `append`, or of a function or method named `Append…` whose result is used (Go's convention: strconv.AppendInt,
+   * fmt.Append, utf8.AppendRune, binary.BigEndian.AppendUint16, AppendText: append to the first argument, return the
+   * result). TinyGo heap-allocates that backing array even when its capacity suffices: runtime.sliceAppend (and
+   * the callee) may return it, and TinyGo does not follow returns (checked with tinygo 0.39.0 for nRF52).
+   */
+  private appendDestination(call: Node, args: Node, arg: Node): string | undefined {
+    if (args.namedChildren.find((c) => c?.type !== 'comment')?.id !== arg.id) return undefined;
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier') return fn.text === 'append' && !this.r.lookup('append', fn) ? 'append' : undefined;
+    if (fn?.type !== 'selector_expression') return undefined;
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (!/^Append(?![a-z0-9_])/.test(name)) return undefined;
+    // `list.Append(x)` as a statement is a container's method, not the append convention.
+    let up: Node | null = call.parent;
+    while (up?.type === 'parenthesized_expression') up = up.parent;
+    return up?.type === 'expression_statement' ? undefined : short(fn);
   }
 
   /** `unsafe.Pointer` or a parenthesised pointer type (`(*T)`, `(*C.T)`) in the function position: a conversion. */
