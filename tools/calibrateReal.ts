@@ -36,6 +36,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Node } from 'web-tree-sitter';
 import {
   analyzeText, assetsFromSource, buildContextFromInfo, createEngine, targetFactsFor, type AnalysisEngine, type BuildContext, type TargetFacts,
 } from '../src/core/analysis';
@@ -335,6 +336,24 @@ function targetSetup(tinygo: string, env: NodeJS.ProcessEnv, target: string, ver
 
 const HINT_KEY = (h: Hint) => `${h.file}:${h.line}:${h.col}:${h.ruleId}`;
 
+/**
+ * Whether the statement holding the hint's line is in the firmware: the line tables name only the lines that got
+ * instructions, and a line inside a multi-line statement may get none (`p_value: &value[0],` in a composite literal
+ * argument: its store is placed at the call's line). Only the statement's own lines count, not the blocks it holds.
+ */
+export function statementCompiled(h: Pick<Hint, 'file' | 'line'>, pf: ParsedFile | undefined, lines: ReadonlySet<string>): boolean {
+  const row = h.line - 1;
+  const text = pf?.lines[row];
+  if (!pf || text === undefined) return false;
+  let n: Node | null = pf.tree.rootNode.descendantForPosition({ row, column: /^\s*/.exec(text)?.[0].length ?? 0 });
+  while (n && !/(_statement|_declaration)$/.test(n.type)) n = n.parent;
+  if (!n || n.type === 'function_declaration' || n.type === 'method_declaration') return false;
+  const block = n.namedChildren.find((c) => c?.type === 'block');
+  const last = block ? block.startPosition.row : n.endPosition.row;
+  for (let r = n.startPosition.row; r <= last; r++) if (lines.has(`${h.file}:${r + 1}`)) return true;
+  return false;
+}
+
 export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, env: NodeJS.ProcessEnv, version: string, setups: Map<string, TargetSetup>, log: (s: string) => void): CorpusResult {
   const programs: ProgramResult[] = c.skipped.map((s) => ({ corpus: c.name, program: s.split(':')[0], status: 'skipped', note: s.slice(s.indexOf(':') + 2) }));
   const notes: string[] = [];
@@ -394,7 +413,7 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
     parsed.set(a.file, parseFile(engine, text));
   }
   const compiledHints = [...hints.values()].filter((h) => {
-    const ok = lines.has(`${h.file}:${h.line}`);
+    const ok = lines.has(`${h.file}:${h.line}`) || statementCompiled(h, parsed.get(h.file), lines);
     if (!ok) uncompiledHints.add(HINT_KEY(h));
     return ok;
   });

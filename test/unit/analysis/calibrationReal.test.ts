@@ -8,8 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { compiledLines, parseObjdumpCalls, runtimeCallsIn } from '../../../tools/calibrateReal';
-import { REPO_ROOT } from './harness';
+import { parseFile } from '../../../tools/calibrate';
+import { compiledLines, parseObjdumpCalls, runtimeCallsIn, statementCompiled } from '../../../tools/calibrateReal';
+import { REPO_ROOT, testEngine } from './harness';
 
 const ELF = path.join(REPO_ROOT, 'test', 'fixtures', 'elf', 'feather-nrf52840-blinky-echo-tinygo0.39.elf');
 const rel = (p: string) => /examples\/feather-blinky\/(.+\.go)$/.exec(p)?.[1];
@@ -49,4 +50,33 @@ void test('runtimeCallsIn: echo()\'s heap allocation and the goroutine start are
   const calls = runtimeCallsIn(ELF, fs.readFileSync(ELF), rel);
   assert.ok(calls.some((c) => c.fn === 'runtime.alloc' && c.file === 'main.go' && c.line === 53), JSON.stringify(calls));
   assert.ok(calls.some((c) => c.fn === 'internal/task.start' && c.file === 'main.go' && c.line === 17), JSON.stringify(calls));
+});
+
+void test('statementCompiled: a line inside a compiled multi-line statement counts, a line of a block it holds does not', async () => {
+  const src = [
+    'package p', // 1
+    '',
+    'func f(h uint16) uint32 {', // 3
+    '\tvalue := [2]uint8{1, 0}', // 4
+    '\terr := write(h, &params{', // 5
+    '\t\thandle: 3,', // 6
+    '\t\tp_value: &value[0],', // 7
+    '\t})', // 8
+    '\tif err != 0 {', // 9
+    '\t\treturn err', // 10
+    '\t}', // 11
+    '\treturn 0', // 12
+    '}', // 13
+  ].join('\n');
+  const pf = parseFile(await testEngine(), src);
+  try {
+    const at = (line: number, compiled: number[]) => statementCompiled({ file: 'f.go', line }, pf, new Set(compiled.map((l) => `f.go:${l}`)));
+    assert.equal(at(7, [5]), true, 'line 7 belongs to the statement of line 5');
+    assert.equal(at(7, [4, 12]), false, 'nothing of that statement is compiled');
+    assert.equal(at(9, [10]), false, 'the if header is not compiled because its body is');
+    assert.equal(at(3, [4]), false, 'a function declaration is no statement');
+    assert.equal(statementCompiled({ file: 'f.go', line: 7 }, undefined, new Set(['f.go:5'])), false, 'no parsed file');
+  } finally {
+    pf.tree.delete();
+  }
 });

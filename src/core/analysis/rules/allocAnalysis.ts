@@ -19,6 +19,7 @@ import type { RuleContext, SharedAnalysis } from '../engine';
 import type { Fix, Range } from '../model';
 import { callOf, codePointBefore, inErrorRegion, isIdentChar, nodeRange } from '../syntax';
 import { ALLOC_IDS, allocPrefilter, BOXING_FUNCS, scan, Scan, type AllocRuleId, type CandidateKind } from './allocCandidates';
+import { cgoCallKeeps } from './cgoCalls';
 import { isByteOrRuneSlice, isInterfaceText, isPointerShaped, norm, Resolver, type LocalDecl } from './allocScope';
 
 /** A finding of one alloc rule, reported as it is by that rule. */
@@ -33,6 +34,7 @@ type Sink =
   | { kind: 'goroutine' }
   | { kind: 'captured' }
   | { kind: 'append' }
+  | { kind: 'appendTo'; callee: string }
   | { kind: 'callee'; callee: string; why: string }
   | { kind: 'alias'; decl: LocalDecl };
 
@@ -97,6 +99,8 @@ const WHY_BUS = 'an I2C/SPI transfer: through the drivers.I2C/SPI interfaces Tin
   'nRF implementation hands the buffer\'s address to EasyDMA, so TinyGo cannot prove the call does not keep it';
 const WHY_IFACE = 'a method called through an interface: TinyGo cannot tell which function runs, so it assumes the call keeps the pointer';
 const WHY_FMT = 'an `...any` argument of fmt/log: the pointer goes into an interface that TinyGo cannot prove fmt does not keep';
+const WHY_SOFTDEVICE = 'a SoftDevice call: SVCALL makes it a static function of inline assembly, so TinyGo cannot prove it keeps nothing';
+const WHY_C_ASM = 'a static C function of inline assembly, so TinyGo cannot prove it keeps nothing';
 
 function short(n: Node): string {
   if (n.type === 'composite_literal') return `${norm(n.childForFieldName('type')?.text ?? '')}{…}`;
@@ -117,13 +121,14 @@ function describeSink(s: Sink): string {
     case 'goroutine': return 'it is passed to a goroutine, which outlives the call';
     case 'captured': return 'it is captured by a closure started with `go`, which outlives the call';
     case 'append': return 'it is appended to a slice, whose backing array is on the heap';
+    case 'appendTo': return `it is the slice \`${s.callee}\` appends to, which hands its backing array back as the result (in place while the capacity lasts)`;
     case 'callee': return `it is passed to \`${s.callee}\`, which may keep it (${s.why})`;
     case 'alias': return `it is kept in \`${s.decl.name}\``;
   }
 }
 
 function whySink(s: Sink): string {
-  return s.kind === 'return' ? WHY_RETURN : s.kind === 'callee' ? WHY_CALLEE : WHY_STORE;
+  return s.kind === 'return' || s.kind === 'appendTo' ? WHY_RETURN : s.kind === 'callee' ? WHY_CALLEE : WHY_STORE;
 }
 
 function inRange(n: Node): boolean {
@@ -279,10 +284,14 @@ export class AllocAnalysis {
         if (call?.type !== 'call_expression') return false;
         if (call.parent?.type === 'go_statement') return true;
         const f = call.childForFieldName('function');
-        return (f?.type === 'identifier' && f.text === 'append') || !!this.capturingCall(call, p, id);
+        if (this.isPointerConversion(f)) return this.inSinkPosition(call);
+        return (f?.type === 'identifier' && f.text === 'append') || !!this.appendDestination(call, p, id) || !!this.capturingCall(call, p, id);
       }
       // `buf[:n]` is the same backing array as `buf`.
       case 'slice_expression': return p.childForFieldName('operand')?.id === id.id && this.inSinkPosition(p);
+      // `&v` where the local v holds the pointer: whatever keeps v's address can reach what v holds, and once v's
+      // address is taken the compiler can no longer split v into registers, so the store into v stays.
+      case 'unary_expression': return this.src.charCodeAt(p.startIndex - this.base) === 0x26 /* & */ && this.inSinkPosition(p);
       default: return false;
     }
   }
@@ -376,8 +385,12 @@ export class AllocAnalysis {
           if (fn?.type === 'identifier' && fn.text === 'append' && !this.r.lookup('append', fn) && p.namedChildren[0]?.id !== cur.id) {
             return { kind: 'append' };
           }
+          const dest = this.appendDestination(call, p, cur);
+          if (dest) return { kind: 'appendTo', callee: dest };
+          // A pointer conversion (`unsafe.Pointer(&x)`, `(*C.T)(p)`) is the same pointer.
+          if (this.isPointerConversion(fn)) { cur = call; continue; }
           // Passed to a function: kept only if the callee captures it, which syntax tells only for the calls of
-          // capturingCall (interface methods, bus transfers, fmt's ...any).
+          // capturingCall (interface methods, bus transfers, fmt's ...any, C functions TinyGo cannot see through).
           return this.capturingCall(call, p, cur);
         }
         default:
@@ -385,6 +398,42 @@ export class AllocAnalysis {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The callee's name when `arg` is the slice an append call extends and hands back: the first argument of the
+   * builtin `append`, or of a function or method named `Append…` whose result is used (Go's convention: strconv.AppendInt,
+   * fmt.Append, utf8.AppendRune, binary.BigEndian.AppendUint16, AppendText: append to the first argument, return the
+   * result). TinyGo heap-allocates that backing array even when its capacity suffices: runtime.sliceAppend (and
+   * the callee) may return it, and TinyGo does not follow returns (checked with tinygo 0.39.0 for nRF52).
+   */
+  private appendDestination(call: Node, args: Node, arg: Node): string | undefined {
+    if (args.namedChildren.find((c) => c?.type !== 'comment')?.id !== arg.id) return undefined;
+    const fn = call.childForFieldName('function');
+    if (fn?.type === 'identifier') return fn.text === 'append' && !this.r.lookup('append', fn) ? 'append' : undefined;
+    if (fn?.type !== 'selector_expression') return undefined;
+    const name = fn.childForFieldName('field')?.text ?? '';
+    if (!/^Append(?![a-z0-9_])/.test(name)) return undefined;
+    // `list.Append(x)` as a statement is a container's method, not the append convention.
+    let up: Node | null = call.parent;
+    while (up?.type === 'parenthesized_expression') up = up.parent;
+    return up?.type === 'expression_statement' ? undefined : short(fn);
+  }
+
+  /** `unsafe.Pointer` or a parenthesised pointer type (`(*T)`, `(*C.T)`) in the function position: a conversion. */
+  private isPointerConversion(fn: Node | null): boolean {
+    if (!fn) return false;
+    if (fn.type === 'selector_expression') {
+      const recv = fn.childForFieldName('operand');
+      return recv?.type === 'identifier' && fn.childForFieldName('field')?.text === 'Pointer' && !this.r.lookup(recv.text, recv) &&
+        this.ctx.file.importByLocal.get(recv.text) === 'unsafe';
+    }
+    if (fn.type !== 'parenthesized_expression') return false;
+    const star = fn.namedChildren[0];
+    if (star?.type !== 'unary_expression' || this.src.charCodeAt(star.startIndex - this.base) !== 0x2a /* * */) return false;
+    const t = star.childForFieldName('operand');
+    // `(*fp)(x)` calls through a local function pointer: no conversion.
+    return t?.type === 'selector_expression' || (t?.type === 'identifier' && !this.r.lookup(t.text, t));
   }
 
   /**
@@ -400,6 +449,10 @@ export class AllocAnalysis {
     const callee = short(fn);
     if (BUS_METHODS.has(field)) return { kind: 'callee', callee, why: WHY_BUS };
     const pkg = recv.type === 'identifier' && !this.r.lookup(recv.text, recv) ? this.ctx.file.importByLocal.get(recv.text) : undefined;
+    if (pkg === 'C') {
+      const keep = cgoCallKeeps(this.ctx.file.cgoPreamble, field);
+      return keep ? { kind: 'callee', callee, why: keep === 'softdevice' ? WHY_SOFTDEVICE : WHY_C_ASM } : undefined;
+    }
     if (pkg) {
       const skip = pkg === 'fmt' ? BOXING_FUNCS.fmt?.[field] ?? SCAN_FUNCS[field] : pkg === 'log' ? BOXING_FUNCS.log?.[field] : undefined;
       if (skip === undefined) return undefined;
