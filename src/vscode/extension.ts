@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
   let real: ToolchainApi | undefined;
   let wired: (Ctx & { toolchain: ToolchainApi }) | undefined;
   let boardFile: ReturnType<typeof trackBoardGoFile> | undefined;
+  let restartSize: (() => Promise<void>) | undefined;
   // The analysis runs in a worker thread that compiles the wasm parser itself: the controller exists (and forwards
   // documents) at once, and neither activation nor the host thread waits for the compile.
   try {
@@ -89,7 +90,20 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
     disposables.push(boardFile);
     running.build = await start('build', () => activateBuild(withToolchain));
     const build = running.build?.service;
-    if (build) running.size = await start('size', () => activateSize(Object.assign(withToolchain, { build })));
+    if (build) {
+      const withBuild = Object.assign(withToolchain, { build });
+      running.size = await start('size', () => activateSize(withBuild));
+      restartSize = async () => {
+        const old = running.size;
+        running.size = undefined;
+        for (const d of old?.disposables ?? []) {
+          const i = disposables.indexOf(d);
+          if (i >= 0) disposables.splice(i, 1);
+          d.dispose();
+        }
+        running.size = await start('size', () => activateSize(withBuild));
+      };
+    }
     running.devices = await start('devices', () => activateDevices(withToolchain, { roots: () => seams.deviceRoots }));
     const devices = running.devices?.service;
     if (devices) {
@@ -120,6 +134,11 @@ export function activate(context: vscode.ExtensionContext): WorkbenchApi {
       targetStatus: () => running.toolchain?.status.view,
       build: () => running.build?.service,
       size: () => running.size?.service,
+      restartSize: async () => {
+        await features;
+        await restartSize?.();
+        return running.size?.service;
+      },
       devices: () => running.devices?.service,
       monitor: () => running.monitor?.service,
       flash: () => running.flash?.service,

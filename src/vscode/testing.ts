@@ -54,6 +54,11 @@ export interface TestingApi {
   targetStatus(): TargetStatusBar['view'] | undefined;
   build(): BuildService | undefined;
   size(): SizeService | undefined;
+  /**
+   * Disposes the size feature and starts it again, as a window reload would: what it kept in memory is gone, the
+   * workspace state and the files stay. Resolves with the new service.
+   */
+  restartSize(): Promise<SizeService | undefined>;
   devices(): DevicesService | undefined;
   monitor(): MonitorService | undefined;
   flash(): FlashService | undefined;

@@ -370,6 +370,37 @@ suite('real firmware: nRF52 builds, sizes and flash with the real tinygo', funct
     for (const row of rows) console.log(`    [real firmware] ${row}`);
   });
 
+  test('the symbol diff survives a reload: the first feather build after it compares with the fmt build before it (other boards built since)', async () => {
+    // The feather ELF on disk is the fmt test's build (main.go restored since, not built); the boards built after it
+    // wrote newer reports, so the reloaded size feature's newest report on disk is another board's.
+    const fmtElf = path.join(tmp, 'fmt.elf');
+    await fsp.copyFile(elfOf('feather-nrf52840'), fmtElf);
+    assert.ok((await llvmNm(fmtElf)).size > 0);
+    const size = await a.testing.restartSize();
+    assert.ok(size, "the size feature started again");
+    await setTarget('feather-nrf52840');
+    const r = await buildNrf52();
+    assert.ok(isEvent(r) && r.success, JSON.stringify(isEvent(r) ? r.failure : r));
+    const symbols = await until('the symbols of the build after the reload', () => {
+      const sy = a.testing.size()!.data().symbols;
+      return sy?.elf === r.outputPath ? sy : undefined;
+    }, 30_000);
+    const diff = symbols.diff;
+    assert.ok(diff, 'Changes after the first build that follows the reload');
+    const [before, after] = [await llvmSize(fmtElf), await llvmSize(r.outputPath)];
+    const kinds = (k: string) => diff.changes.filter((c) => c.kind === k).map((c) => c.name);
+    console.log(`    [real firmware] after the reload: flash ${diff.flash} B (llvm-size ${(after.text + after.data) - (before.text + before.data)} B), ` +
+      `${kinds('removed').length} removed (e.g. ${kinds('removed').slice(0, 3).join(', ')}), ${kinds('added').length} added, ${kinds('grown').length} grown, ${kinds('shrunk').length} shrunk`);
+    assert.equal(diff.flash, (after.text + after.data) - (before.text + before.data));
+    assert.equal(diff.ram, (after.data + after.bss) - (before.data + before.bss));
+    // fmt.Sprintf is gone from main.go: its functions are what the diff says were removed, as llvm-nm-19 sees it.
+    const n0 = new Set([...(await llvmNm(fmtElf)).keys()].map((k) => k.split('\0')[1]!));
+    const n1 = new Set([...(await llvmNm(r.outputPath)).keys()].map((k) => k.split('\0')[1]!));
+    assert.ok(kinds('removed').some((x) => x.startsWith('fmt.')), kinds('removed').join(' '));
+    for (const x of kinds('removed')) assert.ok(n0.has(x) && !n1.has(x), `removed ${x}`);
+    for (const x of kinds('added')) assert.ok(n1.has(x) && !n0.has(x), `added ${x}`);
+  });
+
   test('tinygo.build.formats ["uf2", "hex"]: Build also writes a real UF2 and a HEX of the same program beside the ELF', async () => {
     await setTarget('feather-nrf52840');
     await cfg().update('build.formats', ['uf2', 'hex'], vscode.ConfigurationTarget.Workspace);

@@ -24,6 +24,8 @@ interface UnitLines {
   readonly compDir: string;
   /** Valid sequences ordered by end address, for LLVM's upper_bound search. */
   readonly sequences: readonly Sequence[];
+  /** Each file index's path once joined: a firmware's report asks about thousands of addresses in a few files. */
+  readonly files: Map<number, string | undefined>;
 }
 
 interface UnitRange { low: number; high: number; unit: number }
@@ -47,6 +49,8 @@ export interface InlineFrame {
  */
 export class LineLookup {
   private readonly ranges: readonly UnitRange[];
+  /** The compile units' names, directories and ranges, read once for whoever else needs them (attribution). */
+  readonly unitInfos: readonly UnitLineInfo[];
   private readonly units = new Map<number, UnitLines>();
   private readonly unitOffsets: number[];
   /** Each unit's DIE tree is read on the first frames() question about it (or the error it gave). */
@@ -56,13 +60,14 @@ export class LineLookup {
     const tables = new Map<number, LineTable>();
     for (const t of parseDebugLine(elf)) tables.set(t.offset, t);
     const infos = readUnitLineInfo(elf);
+    this.unitInfos = infos;
     const sequencesOf = new Map<LineTable, Sequence[]>();
     for (const u of infos) {
       const table = u.stmtList === undefined ? undefined : tables.get(u.stmtList);
       if (!table) continue;
       let sequences = sequencesOf.get(table);
       if (!sequences) sequencesOf.set(table, (sequences = sequencesIn(table)));
-      this.units.set(u.offset, { table, compDir: u.compDir ?? '', sequences });
+      this.units.set(u.offset, { table, compDir: u.compDir ?? '', sequences, files: new Map() });
     }
     this.ranges = unitRanges(readAranges(elf), infos);
     this.unitOffsets = infos.map((u) => u.offset).sort((a, b) => a - b);
@@ -94,7 +99,8 @@ export class LineLookup {
     const rows = seq.rows;
     const after = 1 + firstIndex(rows.length - 2, (i) => rows[i + 1]!.address > address);
     const row = rows[after - 1]!;
-    const file = fileName(unit.table, row.file, unit.compDir);
+    let file = unit.files.get(row.file);
+    if (file === undefined && !unit.files.has(row.file)) unit.files.set(row.file, (file = fileName(unit.table, row.file, unit.compDir)));
     if (file === undefined) return undefined;
     return { file, line: row.line, column: row.column };
   }

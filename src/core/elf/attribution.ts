@@ -89,15 +89,16 @@ function sizeClass(s: ElfSection): SizeClass {
  * `USBD_IRQHandler`, whose symbol name says nothing). Damaged or missing DWARF: no owner, names alone decide.
  */
 function codeOwnerIndex(elf: ElfFile, given?: LineLookup): (address: number) => { unit?: string; file?: string } {
+  let lines = given;
+  if (!lines) try { lines = new LineLookup(elf); } catch { lines = undefined; }
   let units: { low: number; high: number; owner: string }[] = [];
   try {
-    units = readUnitLineInfo(elf).flatMap((u) => {
+    // The line lookup read the units already; without it (no or damaged line table) they are read here.
+    units = (lines?.unitInfos ?? readUnitLineInfo(elf)).flatMap((u) => {
       const owner = u.name && /\.(c|cc|cpp|s|S)$/.test(u.name) ? ownerOfPath(u.name) : undefined;
       return owner ? u.ranges.map(([low, high]) => ({ low, high, owner })) : [];
     });
   } catch { units = []; }
-  let lines = given;
-  if (!lines) try { lines = new LineLookup(elf); } catch { lines = undefined; }
   return (address) => {
     const unit = units.find((u) => u.low <= address && address < u.high)?.owner;
     if (unit) return { unit };

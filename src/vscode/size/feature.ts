@@ -15,6 +15,7 @@ import { budgetProblems, enclosingFunction } from '../../core/size/view';
 import { capacityFromRoot } from '../../core/size/capacity';
 import { diffReports as diffElfReports, elfSizeReport, type ElfSizeReport } from '../../core/elf';
 import { symbolData, type SymbolData } from '../../core/size/symbols';
+import { SymbolBaselines } from '../../core/size/symbolBaseline';
 import { dependencyGraph, importChain, parseListJson, removalSaving, type DependencyGraph } from '../../core/size/whyLinked';
 import type { WhyLinkedResult } from '../../core/protocol';
 import { tinygoRoot } from '../../core/tinygo/root';
@@ -78,9 +79,12 @@ export class SizeController implements PanelHost, vscode.Disposable {
   private building = false;
   /** The last ELF read, kept for the symbol diff of the next build. */
   private lastElf: ElfSizeReport | undefined;
+  /** Each folder+target's last build, in the workspace state: the diff of the first build after a reload. */
+  private readonly baselines: SymbolBaselines;
 
   constructor(private readonly ctx: Ctx & Pick<Services, 'toolchain'>) {
     this.subs.push(this.statusBar, this.budgets, this.lens);
+    this.baselines = new SymbolBaselines(ctx.extension.workspaceState);
   }
 
   log(line: string): void {
@@ -110,7 +114,7 @@ export class SizeController implements PanelHost, vscode.Disposable {
     else if (env.defaultStackSize !== undefined) memory.goroutineStackSize = env.defaultStackSize;
 
     const next: Current = { folder, module, mainDir: result.cwd ?? this.cur.mainDir, reportPath: reportPath ?? this.cur.reportPath, memory };
-    next.symbols = result.success ? await this.readSymbols(result.outputPath) : this.cur.symbols;
+    next.symbols = result.success ? await this.readSymbols(result.outputPath, SymbolBaselines.keyOf(folder?.uri.toString() ?? '', result.target)) : this.cur.symbols;
     let report: SizeReport | undefined;
     if (result.success && result.sizeTable) {
       const built = buildSizeReport(this.reclassify(result.sizeTable, module, env.goroots), {
@@ -216,10 +220,12 @@ export class SizeController implements PanelHost, vscode.Disposable {
 
   /**
    * The symbols of a built ELF, with the diff against the ELF this window read before when it is the same program
-   * (the build overwrites the file, so the previous symbols are the ones kept in memory). Undefined when the output
-   * is not an ELF or cannot be read: the per-package table does not need it.
+   * (the build overwrites the file, so the previous symbols are the ones kept in memory), else against the same
+   * output's last build of the folder+target `pair` kept in the workspace state (before a reload, or before builds
+   * for other targets), which a build's symbols then replace. Undefined when the output is not an ELF or cannot be
+   * read: the per-package table does not need it.
    */
-  private async readSymbols(elf: string | undefined): Promise<SymbolData | undefined> {
+  private async readSymbols(elf: string | undefined, pair?: string): Promise<SymbolData | undefined> {
     if (!elf) return undefined;
     let bytes: Uint8Array;
     try {
@@ -236,9 +242,16 @@ export class SizeController implements PanelHost, vscode.Disposable {
       this.log(`[size] could not read the symbols of ${elf}: ${(e as Error).message}`);
       return undefined;
     }
-    const before = this.lastElf?.file === elf ? this.lastElf : undefined;
+    const stored = pair !== undefined && this.lastElf?.file !== elf ? this.baselines.get(pair) : undefined;
+    const before = this.lastElf?.file === elf ? this.lastElf : stored?.file === elf ? stored : undefined;
     this.lastElf = r;
     this.lens.update(r);
+    if (pair !== undefined) {
+      await this.baselines.put(pair, r).then(
+        (notKept) => { if (notKept) this.log(`[size] the symbols of ${elf} are not kept for the diff after a reload: ${notKept}`); },
+        (e: unknown) => this.log(`[size] could not keep the symbols of ${elf}: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
     return symbolData(r, before ? diffElfReports(before, r) : undefined);
   }
 
@@ -255,6 +268,8 @@ export class SizeController implements PanelHost, vscode.Disposable {
   onReportFileDeleted(uri: vscode.Uri): void {
     if (uri.scheme !== 'file' || uri.fsPath !== this.cur.reportPath) return;
     this.known.delete(uri.fsPath);
+    // Its build is gone: the next one has nothing to be compared with, after a reload either.
+    if (this.cur.report) void this.baselines.delete(SymbolBaselines.keyOf(this.cur.folder?.uri.toString() ?? '', this.cur.report.target)).then(undefined, () => undefined);
     this.cur = {};
     this.lastElf = undefined;
     this.lens.update(undefined);
