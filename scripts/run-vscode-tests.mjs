@@ -193,6 +193,9 @@ const USER_SETTINGS = {
   // by the test that needs it: a terminal opened before VS Code read a settings edit made then kept the GPU
   // renderer (ci12: qemu-monitor never saw "Connected to" that its screenshot showed).
   'terminal.integrated.gpuAcceleration': 'off',
+  // The tests' "-dark" screenshots: code-server's default here is the light theme (the headless browser prefers
+  // light), so a screenshot taken without a theme set was light under a dark name.
+  'workbench.colorTheme': 'Default Dark Modern',
 };
 
 /**
