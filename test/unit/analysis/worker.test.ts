@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { assetsFromSource, DEFAULT_TARGET_FACTS, type ContentChange } from '../../../src/core/analysis';
+import { assetsFromSource, DEFAULT_TARGET_FACTS, type AnalysisEngine, type ContentChange } from '../../../src/core/analysis';
 import { AnalysisClient, type WorkerLike } from '../../../src/core/analysis/worker/client';
 import { ScanPool } from '../../../src/core/analysis/worker/pool';
-import { contextFileStem, loadScanCache } from '../../../src/core/analysis/worker/scanCache';
+import { CACHE_FORMAT, CACHE_FORMAT_VERSION, contextFileStem, loadScanCache } from '../../../src/core/analysis/worker/scanCache';
 import { AnalysisSession, scanContextKey } from '../../../src/core/analysis/worker/session';
 import { REPO_ROOT, testEngine } from './harness';
 
@@ -164,6 +164,106 @@ void test('scan cache: a miss, then a hit for the same content, a miss after a c
     assert.equal(logs.length, 3, logs.join('\n'));
     const afterCorrupt = scan(new AnalysisSession(engine));
     assert.deepEqual([afterCorrupt.cached, afterCorrupt.findings], [false, []]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The engine with its parser's parse() counted: how often a scan really parsed. */
+async function countingEngine(): Promise<{ engine: AnalysisEngine; parses: () => number }> {
+  const engine = await testEngine();
+  let n = 0;
+  const parser = Object.create(engine.parser) as typeof engine.parser;
+  parser.parse = (...a: Parameters<typeof engine.parser.parse>) => { n++; return engine.parser.parse(...a); };
+  return { engine: { ...engine, parser }, parses: () => n };
+}
+
+void test('scan cache: a file whose analysis failed is cached as failed, and not parsed again until it changes or the time limit grows', async () => {
+  const { engine, parses } = await countingEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-fail-'));
+  const file = path.join(dir, 'gen.go');
+  // Large enough that a parse with no time at all is cancelled (the deadline is checked every few hundred steps).
+  fs.writeFileSync(file, 'package p\n\n' + Array.from({ length: 2000 }, (_, i) => `func f${i}(x int) int { return x + ${i} }\n`).join(''));
+  const ref = { dir: path.join(dir, 'cache'), contextKey: scanContextKey('1.0.0', opts) };
+  const scan = (s: AnalysisSession) => {
+    const [r] = s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref });
+    assert.equal(r.t, 'scanned', JSON.stringify(r));
+    const x = r as Extract<typeof r, { t: 'scanned' }>;
+    return { cached: x.cached, skipped: x.skipped, findings: x.findings.length, timedOut: /longer than 0 ms/.test(x.message ?? '') };
+  };
+  try {
+    const cold = new AnalysisSession(engine, 4, 0);
+    assert.deepEqual(scan(cold), { cached: false, skipped: 'failed', findings: 0, timedOut: true });
+    assert.equal(parses(), 1);
+    assert.deepEqual(cold.handle({ t: 'flush', id: 2, shard: 0, shards: 1 }), [{ t: 'flushed', id: 2, entries: 1 }]);
+
+    // A new worker (a new window) with the same limit: answered from the cache, as failed, without a parse.
+    assert.deepEqual(scan(new AnalysisSession(engine, 4, 0)), { cached: true, skipped: 'failed', findings: 0, timedOut: true });
+    assert.equal(parses(), 1);
+
+    // A longer time limit tries it again; that result replaces the failure.
+    const patient = new AnalysisSession(engine, 4, 10_000);
+    assert.deepEqual(scan(patient), { cached: false, skipped: undefined, findings: 0, timedOut: false });
+    assert.equal(parses(), 2);
+    patient.handle({ t: 'flush', id: 3, shard: 0, shards: 1 });
+    assert.deepEqual(scan(new AnalysisSession(engine, 4, 10_000)), { cached: true, skipped: undefined, findings: 0, timedOut: false });
+    assert.equal(parses(), 2);
+
+    // A changed file is analysed again (and fails again under no time limit).
+    fs.appendFileSync(file, 'func g() {}\n');
+    assert.deepEqual(scan(new AnalysisSession(engine, 4, 0)), { cached: false, skipped: 'failed', findings: 0, timedOut: true });
+    assert.equal(parses(), 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan cache: a warm scan that analysed nothing writes no shard; hits from a shard the pool drops are written to a kept one', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-flush-'));
+  const cacheDir = path.join(dir, 'cache');
+  const file = path.join(dir, 'a.go');
+  fs.writeFileSync(file, SRC);
+  const contextKey = scanContextKey('1.0.0', opts);
+  const ref = { dir: cacheDir, contextKey };
+  const shardFile = (n: number) => path.join(cacheDir, `${contextFileStem(contextKey)}.${n}.json`);
+  const scan = (s: AnalysisSession) => s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref })[0];
+  try {
+    // A previous run with 4 workers left the entry in shard 3.
+    const cold = new AnalysisSession(engine);
+    scan(cold);
+    assert.deepEqual(cold.handle({ t: 'flush', id: 2, shard: 3 }), [{ t: 'flushed', id: 2, entries: 1 }]);
+
+    // Now 2 workers: the hit came from shard 3, which the pool removes after the flush, so it is kept in shard 0.
+    const fewer = new AnalysisSession(engine);
+    assert.equal((scan(fewer) as { cached: boolean }).cached, true);
+    assert.deepEqual(fewer.handle({ t: 'flush', id: 3, shard: 0, shards: 2 }), [{ t: 'flushed', id: 3, entries: 1 }]);
+    fs.rmSync(shardFile(3));
+
+    // Warm and unchanged: nothing is written.
+    const before = fs.statSync(shardFile(0)).mtimeMs;
+    fs.utimesSync(shardFile(0), new Date(0), new Date(0));
+    const warm = new AnalysisSession(engine);
+    assert.equal((scan(warm) as { cached: boolean }).cached, true);
+    assert.deepEqual(warm.handle({ t: 'flush', id: 4, shard: 1, shards: 2 }), [{ t: 'flushed', id: 4, entries: 0 }]);
+    assert.deepEqual([fs.existsSync(shardFile(1)), fs.statSync(shardFile(0)).mtimeMs], [false, 0], `shard 0 was written at ${before}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan cache: when two shards hold a file, the newer entry wins whatever order the shards are read in', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-dup-'));
+  const contextKey = scanContextKey('1.0.0', opts);
+  const write = (shard: number, hash: string, at: number) => fs.writeFileSync(path.join(dir, `${contextFileStem(contextKey)}.${shard}.json`),
+    JSON.stringify({ format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, contextKey, entries: { '/w/a.go': { hash, findings: [], at } } }));
+  try {
+    write(0, 'old', 1000); write(1, 'new', 2000);
+    assert.equal(loadScanCache(dir, contextKey).get('/w/a.go')?.hash, 'new');
+    write(0, 'new', 3000); write(1, 'old', 1000);
+    const origin = new Map<string, number>();
+    assert.equal(loadScanCache(dir, contextKey, undefined, origin).get('/w/a.go')?.hash, 'new');
+    assert.equal(origin.get('/w/a.go'), 0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,14 @@ import type { Finding } from '../model';
 export const CACHE_FORMAT = 'tinygo-workbench/scan-cache';
 export const CACHE_FORMAT_VERSION = 1;
 
-export interface CacheEntry { hash: string; findings: Finding[] }
+/**
+ * `failed`: the analysis of this content failed (a parse that ran out of `timeoutMs`, a rule that threw). Kept like a
+ * result, so an unchanged file that failed is not parsed again on every scan (a 3 MB generated file that times out
+ * on a loaded machine cost a warm re-scan of GOROOT 20 s); a longer time limit tries it again. `at`: when the entry
+ * was made (ms since the epoch): a file analysed again after a change is in the shard of the worker that did it while
+ * another shard may still hold its old entry; the newer one wins, or the file would be re-analysed on every scan.
+ */
+export interface CacheEntry { hash: string; findings: Finding[]; failed?: { message: string; timeoutMs: number }; at?: number }
 interface CacheFile { format: string; version: number; contextKey: string; entries: Record<string, CacheEntry> }
 
 export function contentHash(bytes: Uint8Array | string): string {
@@ -25,11 +32,18 @@ export function contextFileStem(contextKey: string): string {
 }
 
 function isEntry(x: unknown): x is CacheEntry {
-  return typeof x === 'object' && x !== null && typeof (x as CacheEntry).hash === 'string' && Array.isArray((x as CacheEntry).findings);
+  if (typeof x !== 'object' || x === null) return false;
+  const e = x as CacheEntry;
+  return typeof e.hash === 'string' && Array.isArray(e.findings) &&
+    (e.at === undefined || typeof e.at === 'number') &&
+    (e.failed === undefined || (typeof e.failed === 'object' && e.failed !== null && typeof e.failed.message === 'string' && typeof e.failed.timeoutMs === 'number'));
 }
 
-/** Every shard of `contextKey` in `dir`, merged (path -> entry); unreadable or foreign shards are skipped. */
-export function loadScanCache(dir: string, contextKey: string, log?: (m: string) => void): Map<string, CacheEntry> {
+/**
+ * Every shard of `contextKey` in `dir`, merged (path -> entry); unreadable or foreign shards are skipped. `origin`,
+ * when given, is filled with the shard number each entry came from.
+ */
+export function loadScanCache(dir: string, contextKey: string, log?: (m: string) => void, origin?: Map<string, number>): Map<string, CacheEntry> {
   const out = new Map<string, CacheEntry>();
   const stem = contextFileStem(contextKey);
   let names: string[];
@@ -43,7 +57,14 @@ export function loadScanCache(dir: string, contextKey: string, log?: (m: string)
         log?.(`[scan cache] ignored ${name}: not a cache of this format and context`);
         continue;
       }
-      for (const [file, e] of Object.entries(data.entries)) if (isEntry(e)) out.set(file, e);
+      const shard = Number(/\.(\d+)\.json$/.exec(name)?.[1] ?? -1);
+      for (const [file, e] of Object.entries(data.entries)) {
+        if (!isEntry(e)) continue;
+        const have = out.get(file);
+        if (have && (have.at ?? 0) > (e.at ?? 0)) continue;
+        out.set(file, e);
+        origin?.set(file, shard);
+      }
     } catch (e) {
       log?.(`[scan cache] ignored ${name}: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -2,10 +2,18 @@ import * as fs from 'node:fs';
 import { DocumentTrees, type ContentChange } from '../documents';
 import { analyzeTextFile, type AnalysisEngine } from '../index';
 import { ALL_RULES } from '../rules';
-import { targetFactsKey } from '../model';
+import { targetFactsKey, type Finding } from '../model';
 import type { AnalyzeOptions } from '../engine';
 import type { FromWorker, ScanCacheRef, ToWorker } from './protocol';
 import { contentHash, loadScanCache, loadScanCacheShard, writeScanCacheShard, type CacheEntry } from './scanCache';
+
+/**
+ * One scan context's cache in this worker. `loaded`: every shard's entries (`origin`: which shard each came from);
+ * `made`: what this worker analysed since its last flush; `hits`: the entries it answered from `loaded`.
+ */
+interface ScanCacheState {
+  ref: ScanCacheRef; loaded: Map<string, CacheEntry>; origin: Map<string, number>; made: Map<string, CacheEntry>; hits: Set<string>; reload: boolean;
+}
 
 /**
  * What the analysis worker does, without the thread: the open documents (text, incremental tree, memo), their
@@ -15,8 +23,8 @@ import { contentHash, loadScanCache, loadScanCacheShard, writeScanCacheShard, ty
 export class AnalysisSession {
   private readonly texts = new Map<string, { version: number; text: string }>();
   private readonly trees: DocumentTrees;
-  /** Cache per scan context: loaded on the first scan of that context; `seen` is what this worker will write back. */
-  private readonly caches = new Map<string, { ref: ScanCacheRef; loaded: Map<string, CacheEntry>; seen: Map<string, CacheEntry>; reload: boolean }>();
+  /** Cache per scan context: loaded on the first scan of that context. */
+  private readonly caches = new Map<string, ScanCacheState>();
 
   /**
    * `parseTimeoutMs`: a parse here holds up only this worker, not the editor, so it may take longer than the host's
@@ -47,14 +55,22 @@ export class AnalysisSession {
       case 'flush': {
         let n = 0;
         for (const c of this.caches.values()) {
-          // The shard keeps what it held (a scan of one changed file must not forget the rest), updated by what this
-          // worker saw. The next scan re-reads every shard (the other workers write theirs at the same time), so it also
-          // hits what the others analysed.
-          const shard = loadScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard);
-          for (const [file, e] of c.seen) shard.set(file, e);
-          n += writeScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard, shard);
+          // Re-read on the next scan in any case: the other workers may have written theirs.
           c.reload = true;
+          // What the shard lacks: what this worker analysed, and the hits it served from shards the pool removes
+          // after this flush (a previous run had more workers). A hit from a kept shard stays there: written here
+          // too, every shard would grow towards a copy of the whole cache that every worker parses at its start.
+          const kept = m.shards ?? Infinity;
+          const orphans = [...c.hits].filter((f) => (c.origin.get(f) ?? -1) >= kept && !c.made.has(f));
+          if (c.made.size === 0 && orphans.length === 0) continue;
+          // The shard keeps what it held (a scan of one changed file must not forget the rest).
+          const shard = loadScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard);
+          for (const f of orphans) shard.set(f, c.loaded.get(f) as CacheEntry);
+          for (const [f, e] of c.made) shard.set(f, e);
+          n += writeScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard, shard);
+          c.made.clear();
         }
+        for (const c of this.caches.values()) c.hits.clear();
         return [{ t: 'flushed', id: m.id, entries: n }];
       }
       case 'stats': {
@@ -117,37 +133,53 @@ export class AnalysisSession {
 
   private scan(id: number, file: string, options: AnalyzeOptions, maxFileSize: number, ref: ScanCacheRef | undefined): FromWorker {
     const t0 = performance.now();
+    const reply = (r: { findings: Finding[]; cached: boolean; skipped?: 'tooLarge' | 'unreadable' | 'failed'; message?: string }): FromWorker =>
+      ({ t: 'scanned', id, path: file, ...r, ms: performance.now() - t0 });
     let bytes: Buffer;
     try {
+      // The size first: a file above the limit is not even read.
+      if (fs.statSync(file).size > maxFileSize) return reply({ findings: [], cached: false, skipped: 'tooLarge' });
       bytes = fs.readFileSync(file);
     } catch {
-      return { t: 'scanned', id, path: file, findings: [], cached: false, skipped: 'unreadable', ms: performance.now() - t0 };
+      return reply({ findings: [], cached: false, skipped: 'unreadable' });
     }
-    if (bytes.byteLength > maxFileSize) return { t: 'scanned', id, path: file, findings: [], cached: false, skipped: 'tooLarge', ms: performance.now() - t0 };
+    if (bytes.byteLength > maxFileSize) return reply({ findings: [], cached: false, skipped: 'tooLarge' });
     const cache = ref && this.cacheFor(ref);
     const hash = cache ? contentHash(bytes) : '';
     const hit = cache?.loaded.get(file);
-    if (cache && hit && hit.hash === hash) {
-      cache.seen.set(file, hit);
-      return { t: 'scanned', id, path: file, findings: hit.findings, cached: true, ms: performance.now() - t0 };
+    // A failure under a shorter parse time limit than this worker's is tried again.
+    if (cache && hit && hit.hash === hash && (!hit.failed || hit.failed.timeoutMs >= this.parseTimeoutMs)) {
+      cache.hits.add(file);
+      return reply(hit.failed ? { findings: [], cached: true, skipped: 'failed', message: hit.failed.message } : { findings: hit.findings, cached: true });
     }
+    const remember = (e: CacheEntry) => {
+      if (!cache) return;
+      cache.made.set(file, e);
+      cache.loaded.set(file, e);
+    };
     try {
       // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
       const { findings } = analyzeTextFile(this.engine, bytes.toString('utf8'), options, this.parseTimeoutMs);
-      if (cache) { const e = { hash, findings }; cache.seen.set(file, e); cache.loaded.set(file, e); }
-      return { t: 'scanned', id, path: file, findings, cached: false, ms: performance.now() - t0 };
+      remember({ hash, findings, at: Date.now() });
+      return reply({ findings, cached: false });
     } catch (e) {
-      return { t: 'failed', id, message: `${file}: ${e instanceof Error ? e.message : String(e)}` };
+      // Cached as a failure: the same content would fail the same way on every scan (and a parse time-out costs the
+      // whole time limit each time).
+      const message = e instanceof Error ? e.message : String(e);
+      remember({ hash, findings: [], failed: { message, timeoutMs: this.parseTimeoutMs }, at: Date.now() });
+      return reply({ findings: [], cached: false, skipped: 'failed', message });
     }
   }
 
-  private cacheFor(ref: ScanCacheRef) {
+  private cacheFor(ref: ScanCacheRef): ScanCacheState {
     let c = this.caches.get(ref.contextKey);
     if (!c || c.ref.dir !== ref.dir) {
-      c = { ref, loaded: loadScanCache(ref.dir, ref.contextKey), seen: new Map(), reload: false };
+      const origin = new Map<string, number>();
+      c = { ref, loaded: loadScanCache(ref.dir, ref.contextKey, undefined, origin), origin, made: new Map(), hits: new Set(), reload: false };
       this.caches.set(ref.contextKey, c);
     } else if (c.reload) {
-      c.loaded = loadScanCache(ref.dir, ref.contextKey);
+      c.origin = new Map();
+      c.loaded = loadScanCache(ref.dir, ref.contextKey, undefined, c.origin);
       c.reload = false;
     }
     return c;
