@@ -224,6 +224,9 @@ void test('scan cache: a warm scan that analysed nothing writes no shard; hits f
   const cacheDir = path.join(dir, 'cache');
   const file = path.join(dir, 'a.go');
   fs.writeFileSync(file, SRC);
+  // Changed a minute ago: its size and time are trusted (a file hashed within 2 s of its last change is re-read).
+  const minuteAgo = new Date(Date.now() - 60_000);
+  fs.utimesSync(file, minuteAgo, minuteAgo);
   const contextKey = scanContextKey('1.0.0', opts);
   const ref = { dir: cacheDir, contextKey };
   const shardFile = (n: number) => path.join(cacheDir, `${contextFileStem(contextKey)}.${n}.json`);
@@ -247,6 +250,53 @@ void test('scan cache: a warm scan that analysed nothing writes no shard; hits f
     assert.equal((scan(warm) as { cached: boolean }).cached, true);
     assert.deepEqual(warm.handle({ t: 'flush', id: 4, shard: 1, shards: 2 }), [{ t: 'flushed', id: 4, entries: 0 }]);
     assert.deepEqual([fs.existsSync(shardFile(1)), fs.statSync(shardFile(0)).mtimeMs], [false, 0], `shard 0 was written at ${before}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan cache: a file with the size and time it had when hashed is not read again, unless it changed within 2 s of its hashing', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-stat-'));
+  const file = path.join(dir, 'a.go');
+  const ref = { dir: path.join(dir, 'cache'), contextKey: scanContextKey('1.0.0', opts) };
+  const call = 'reflect.ValueOf(x).MethodByName("F")';
+  // Two contents of the same size: with the finding, and without it.
+  const withFinding = SRC;
+  const without = SRC.replace(call, '_ = x'.padEnd(call.length));
+  assert.equal(without.length, withFinding.length);
+  const put = (text: string, mtimeS: number) => { fs.writeFileSync(file, text); fs.utimesSync(file, mtimeS, mtimeS); };
+  const scan = () => {
+    const s = new AnalysisSession(engine);
+    const [r] = s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref });
+    s.handle({ t: 'flush', id: 2, shard: 0, shards: 1 });
+    assert.equal(r.t, 'scanned');
+    const x = r as Extract<typeof r, { t: 'scanned' }>;
+    return [x.cached, x.findings.length];
+  };
+  try {
+    // Changed just now (within 2 s of the scan): the time is not trusted, so a same-size change with the same time is seen.
+    const now = Math.floor(Date.now() / 1000);
+    put(withFinding, now);
+    assert.deepEqual(scan(), [false, 1]);
+    put(without, now);
+    assert.deepEqual(scan(), [false, 0]);
+
+    // Changed a minute before the scan: size and time are trusted, the file is not read (the swapped content unseen).
+    const old = now - 60;
+    put(withFinding, old);
+    assert.deepEqual(scan(), [false, 1]);
+    put(without, old);
+    assert.deepEqual(scan(), [true, 1]);
+    // Another time: read and hashed again, and the change is found.
+    fs.utimesSync(file, old + 1, old + 1);
+    assert.deepEqual(scan(), [false, 0]);
+    // The same content under a new time (a checkout): a hit by hash, and the new time is kept for the next scan.
+    fs.utimesSync(file, old + 2, old + 2);
+    assert.deepEqual(scan(), [true, 0]);
+    fs.writeFileSync(file, withFinding);
+    fs.utimesSync(file, old + 2, old + 2);
+    assert.deepEqual(scan(), [true, 0]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -20,7 +20,11 @@ export const CACHE_FORMAT_VERSION = 1;
  * was made (ms since the epoch): a file analysed again after a change is in the shard of the worker that did it while
  * another shard may still hold its old entry; the newer one wins, or the file would be re-analysed on every scan.
  */
-export interface CacheEntry { hash: string; findings: Finding[]; failed?: { message: string; timeoutMs: number }; at?: number }
+export interface CacheEntry {
+  hash: string; findings: Finding[]; failed?: { message: string; timeoutMs: number }; at?: number;
+  /** The file's size and modification time when it was hashed: unchanged, the file is not read again (session.ts). */
+  stat?: { size: number; mtimeMs: number };
+}
 interface CacheFile { format: string; version: number; contextKey: string; entries: Record<string, CacheEntry> }
 
 export function contentHash(bytes: Uint8Array | string): string {
@@ -36,6 +40,7 @@ function isEntry(x: unknown): x is CacheEntry {
   const e = x as CacheEntry;
   return typeof e.hash === 'string' && Array.isArray(e.findings) &&
     (e.at === undefined || typeof e.at === 'number') &&
+    (e.stat === undefined || (typeof e.stat === 'object' && e.stat !== null && typeof e.stat.size === 'number' && typeof e.stat.mtimeMs === 'number')) &&
     (e.failed === undefined || (typeof e.failed === 'object' && e.failed !== null && typeof e.failed.message === 'string' && typeof e.failed.timeoutMs === 'number'));
 }
 
