@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { assetsFromSource, DEFAULT_TARGET_FACTS, type AnalysisEngine, type ContentChange } from '../../../src/core/analysis';
 import { AnalysisClient, type WorkerLike } from '../../../src/core/analysis/worker/client';
 import { ScanPool } from '../../../src/core/analysis/worker/pool';
-import { CACHE_FORMAT, CACHE_FORMAT_VERSION, contextFileStem, loadScanCache } from '../../../src/core/analysis/worker/scanCache';
+import { CACHE_FORMAT, CACHE_FORMAT_VERSION, contextFileStem, loadScanCache, loadScanCacheShard } from '../../../src/core/analysis/worker/scanCache';
 import { AnalysisSession, scanContextKey } from '../../../src/core/analysis/worker/session';
 import { REPO_ROOT, testEngine } from './harness';
 
@@ -302,7 +302,7 @@ void test('scan cache: a file with the size and time it had when hashed is not r
   }
 });
 
-void test('scan cache: when two shards hold a file, the newer entry wins whatever order the shards are read in', () => {
+void test('scan cache: when two shards hold a file, the newer entry wins whatever order the shards are read in, and the older copy is dropped when its shard is written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-dup-'));
   const contextKey = scanContextKey('1.0.0', opts);
   const write = (shard: number, hash: string, at: number) => fs.writeFileSync(path.join(dir, `${contextFileStem(contextKey)}.${shard}.json`),
@@ -314,6 +314,15 @@ void test('scan cache: when two shards hold a file, the newer entry wins whateve
     const origin = new Map<string, number>();
     assert.equal(loadScanCache(dir, contextKey, undefined, origin).get('/w/a.go')?.hash, 'new');
     assert.equal(origin.get('/w/a.go'), 0);
+
+    // A worker that writes shard 1 drops its old copy there (every worker parses every shard at its start).
+    const b = path.join(dir, 'b.go');
+    fs.writeFileSync(b, SRC);
+    const s = new AnalysisSession(await testEngine());
+    s.handle({ t: 'scan', id: 1, path: b, options: opts, maxFileSize: 1 << 20, cache: { dir, contextKey } });
+    assert.deepEqual(s.handle({ t: 'flush', id: 2, shard: 1, shards: 2 }), [{ t: 'flushed', id: 2, entries: 1 }]);
+    assert.deepEqual([...loadScanCacheShard(dir, contextKey, 1).keys()], [b]);
+    assert.equal(loadScanCache(dir, contextKey).get('/w/a.go')?.hash, 'new');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -65,6 +65,12 @@ export class AnalysisSession {
           if (c.made.size === 0 && orphans.length === 0) continue;
           // The shard keeps what it held (a scan of one changed file must not forget the rest).
           const shard = loadScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard);
+          // Entries of which another shard holds a newer copy (another worker analysed the file again) are dropped: dead
+          // weight that every worker would parse at its start.
+          for (const [f, e] of shard) {
+            const l = c.loaded.get(f);
+            if (l && c.origin.get(f) !== m.shard && !c.made.has(f) && (l.at ?? 0) > (e.at ?? 0)) shard.delete(f);
+          }
           for (const f of orphans) shard.set(f, c.loaded.get(f) as CacheEntry);
           for (const [f, e] of c.made) shard.set(f, e);
           n += writeScanCacheShard(c.ref.dir, c.ref.contextKey, m.shard, shard);
