@@ -142,9 +142,23 @@ void test('scan cache: a miss, then a hit for the same content, a miss after a c
     const miss = scan(s1);
     assert.deepEqual([miss.cached, miss.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
     assert.deepEqual(flush(s1), [{ t: 'flushed', id: 2, entries: 1 }]);
+    // Stored as JSON text (a worker parses every shard at its start; it decodes only what it answers).
+    const shard0 = path.join(cacheDir, `${contextFileStem(contextKey)}.0.json`);
+    const stored = (JSON.parse(fs.readFileSync(shard0, 'utf8')) as { entries: Record<string, { findings: unknown }> }).entries[file].findings;
+    assert.equal(typeof stored, 'string');
+    assert.deepEqual((JSON.parse(stored as string) as { ruleId: string }[]).map((f) => f.ruleId), ['reflect-unsupported']);
 
     const hit = scan(new AnalysisSession(engine));
     assert.deepEqual([hit.cached, hit.findings.map((f) => f.ruleId)], [true, ['reflect-unsupported']]);
+    // Stored findings that are not JSON any more: the file is analysed again, not answered with nothing.
+    const data = JSON.parse(fs.readFileSync(shard0, 'utf8')) as { entries: Record<string, { findings: unknown }> };
+    const good = data.entries[file].findings;
+    data.entries[file].findings = '[{"ruleId":';
+    fs.writeFileSync(shard0, JSON.stringify(data));
+    const reanalysed = scan(new AnalysisSession(engine));
+    assert.deepEqual([reanalysed.cached, reanalysed.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
+    data.entries[file].findings = good;
+    fs.writeFileSync(shard0, JSON.stringify(data));
     // Another context (another target) does not read this cache.
     const other = new AnalysisSession(engine).handle({ t: 'scan', id: 3, path: file, options: opts, maxFileSize: 1 << 20,
       cache: { dir: cacheDir, contextKey: scanContextKey('1.0.0', { target: { ...DEFAULT_TARGET_FACTS, target: 'pca10040' } }) } })[0];

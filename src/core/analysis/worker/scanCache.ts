@@ -11,7 +11,8 @@ import type { Finding } from '../model';
  * never a crash.
  */
 export const CACHE_FORMAT = 'tinygo-workbench/scan-cache';
-export const CACHE_FORMAT_VERSION = 1;
+/** 2: findings stored as JSON text inside the shard (decoded only for the files a worker answers). */
+export const CACHE_FORMAT_VERSION = 2;
 
 /**
  * `failed`: the analysis of this content failed (a parse that ran out of `timeoutMs`, a rule that threw). Kept like a
@@ -21,7 +22,11 @@ export const CACHE_FORMAT_VERSION = 1;
  * another shard may still hold its old entry; the newer one wins, or the file would be re-analysed on every scan.
  */
 export interface CacheEntry {
-  hash: string; findings: Finding[]; failed?: { message: string; timeoutMs: number }; at?: number;
+  /**
+   * As stored, the JSON text of the findings: a worker parses every shard at its start, and objects for every finding
+   * of GOROOT cost it 2-3 times as long as strings; `findingsOf` decodes those of the files it answers.
+   */
+  hash: string; findings: Finding[] | string; failed?: { message: string; timeoutMs: number }; at?: number;
   /** The file's size and modification time when it was hashed: unchanged, the file is not read again (session.ts). */
   stat?: { size: number; mtimeMs: number };
 }
@@ -38,7 +43,7 @@ export function contextFileStem(contextKey: string): string {
 function isEntry(x: unknown): x is CacheEntry {
   if (typeof x !== 'object' || x === null) return false;
   const e = x as CacheEntry;
-  return typeof e.hash === 'string' && Array.isArray(e.findings) &&
+  return typeof e.hash === 'string' && (typeof e.findings === 'string' || Array.isArray(e.findings)) &&
     (e.at === undefined || typeof e.at === 'number') &&
     (e.stat === undefined || (typeof e.stat === 'object' && e.stat !== null && typeof e.stat.size === 'number' && typeof e.stat.mtimeMs === 'number')) &&
     (e.failed === undefined || (typeof e.failed === 'object' && e.failed !== null && typeof e.failed.message === 'string' && typeof e.failed.timeoutMs === 'number'));
@@ -77,6 +82,15 @@ export function loadScanCache(dir: string, contextKey: string, log?: (m: string)
   return out;
 }
 
+/** An entry's findings, decoded if they are still the stored text (a corrupt text: none, and the file is analysed again). */
+export function findingsOf(e: CacheEntry): Finding[] | undefined {
+  if (typeof e.findings !== 'string') return e.findings;
+  try {
+    const f = JSON.parse(e.findings) as unknown;
+    return Array.isArray(f) ? f as Finding[] : undefined;
+  } catch { return undefined; }
+}
+
 /** One shard's entries (empty when missing or unreadable). */
 export function loadScanCacheShard(dir: string, contextKey: string, shard: number): Map<string, CacheEntry> {
   const out = new Map<string, CacheEntry>();
@@ -94,7 +108,8 @@ export function writeScanCacheShard(dir: string, contextKey: string, shard: numb
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${contextFileStem(contextKey)}.${shard}.json`);
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const data: CacheFile = { format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, contextKey, entries: Object.fromEntries(entries) };
+  const stored = [...entries].map(([f, e]) => [f, typeof e.findings === 'string' ? e : { ...e, findings: JSON.stringify(e.findings) }] as const);
+  const data: CacheFile = { format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, contextKey, entries: Object.fromEntries(stored) };
   fs.writeFileSync(tmp, JSON.stringify(data));
   fs.renameSync(tmp, file);
   return entries.size;

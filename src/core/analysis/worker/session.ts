@@ -5,7 +5,7 @@ import { ALL_RULES } from '../rules';
 import { targetFactsKey, type Finding } from '../model';
 import type { AnalyzeOptions } from '../engine';
 import type { FromWorker, ScanCacheRef, ToWorker } from './protocol';
-import { contentHash, loadScanCache, loadScanCacheShard, writeScanCacheShard, type CacheEntry } from './scanCache';
+import { contentHash, findingsOf, loadScanCache, loadScanCacheShard, writeScanCacheShard, type CacheEntry } from './scanCache';
 
 /**
  * One scan context's cache in this worker. `loaded`: every shard's entries (`origin`: which shard each came from);
@@ -153,13 +153,15 @@ export class AnalysisSession {
     const hit = cache?.loaded.get(file);
     // A failure under a shorter parse time limit than this worker's is tried again.
     const usable = (e: CacheEntry) => !e.failed || e.failed.timeoutMs >= this.parseTimeoutMs;
-    const answer = (e: CacheEntry) => {
+    const answer = (e: CacheEntry, findings: Finding[]) => {
       cache?.hits.add(file);
-      return reply(e.failed ? { findings: [], cached: true, skipped: 'failed', message: e.failed.message } : { findings: e.findings, cached: true });
+      return reply(e.failed ? { findings: [], cached: true, skipped: 'failed', message: e.failed.message } : { findings, cached: true });
     };
+    // Undefined when the stored text is corrupt: then the file is analysed again.
+    const cachedFindings = hit && usable(hit) ? findingsOf(hit) : undefined;
     // Same size and modification time as when it was hashed: not read again (reading and hashing was 40% of a warm
     // scan's time in the worker).
-    if (cache && hit && usable(hit) && statUnchanged(hit, st)) return answer(hit);
+    if (cache && hit && cachedFindings && statUnchanged(hit, st)) return answer(hit, cachedFindings);
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(file);
@@ -174,12 +176,12 @@ export class AnalysisSession {
       cache.made.set(file, e);
       cache.loaded.set(file, e);
     };
-    if (cache && hit && hit.hash === hash && usable(hit)) {
+    if (cache && hit && cachedFindings && hit.hash === hash) {
       // The same content under another modification time (a checkout, a touch), or hashed too soon after its last
       // change to trust the time: kept with this stat, so the next scan need not read it.
       const e = { ...hit, stat, at: Date.now() };
       remember(e);
-      return answer(e);
+      return answer(e, cachedFindings);
     }
     try {
       // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
