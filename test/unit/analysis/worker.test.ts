@@ -342,6 +342,34 @@ void test('scan cache: when two shards hold a file, the newer entry wins whateve
   }
 });
 
+void test('session: before the engine is loaded, a scan the cache answers is answered, and one that needs a parse is not', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-early-'));
+  const [known, changed] = ['a.go', 'b.go'].map((n) => path.join(dir, n));
+  const minuteAgo = new Date(Date.now() - 60_000);
+  for (const f of [known, changed]) { fs.writeFileSync(f, SRC); fs.utimesSync(f, minuteAgo, minuteAgo); }
+  const cache = { dir: path.join(dir, 'cache'), contextKey: scanContextKey('1.0.0', opts) };
+  const msg = (p: string) => ({ t: 'scan' as const, id: 1, path: p, options: opts, maxFileSize: 1 << 20, cache });
+  try {
+    const cold = new AnalysisSession(engine);
+    cold.handle(msg(known)); cold.handle(msg(changed));
+    cold.handle({ t: 'flush', id: 2, shard: 0, shards: 1 });
+    fs.writeFileSync(changed, SRC.replace('func a', 'func c'));
+
+    let loaded: typeof engine | undefined = undefined;
+    const s = new AnalysisSession(() => loaded);
+    const hit = s.scanFromCache(msg(known));
+    assert.deepEqual(hit?.t === 'scanned' && [hit.cached, hit.findings.map((f) => f.ruleId)], [true, ['reflect-unsupported']]);
+    assert.equal(s.scanFromCache(msg(changed)), undefined);
+    assert.throws(() => s.handle({ t: 'open', uri: 'file:///x.go', version: 1, text: SRC }), /not loaded yet/);
+    loaded = engine;
+    const [r] = s.handle(msg(changed));
+    assert.deepEqual(r.t === 'scanned' && [r.cached, r.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 void test('scan pool: files spread over the workers; a second scan of unchanged files is answered from the cache', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-pool-'));
   const cacheDir = path.join(dir, 'cache');

@@ -22,7 +22,6 @@ interface ScanCacheState {
  */
 export class AnalysisSession {
   private readonly texts = new Map<string, { version: number; text: string }>();
-  private readonly trees: DocumentTrees;
   /** Cache per scan context: loaded on the first scan of that context. */
   private readonly caches = new Map<string, ScanCacheState>();
 
@@ -30,12 +29,37 @@ export class AnalysisSession {
    * `parseTimeoutMs`: a parse here holds up only this worker, not the editor, so it may take longer than the host's
    * old 1 s limit (a cold worker on a loaded machine can need that for a large file); it still ends a pathological one.
    */
-  constructor(private readonly engine: AnalysisEngine, maxTrees = 64, private readonly parseTimeoutMs = 10_000) {
-    this.trees = new DocumentTrees(engine.parser, maxTrees, parseTimeoutMs);
+  /**
+   * `engine`: the engine, or how to get it once the wasm is compiled (undefined before): a warm workspace scan is
+   * answered from the cache meanwhile (`scanFromCache`), and nothing else needs it earlier than its first parse.
+   */
+  constructor(engine: AnalysisEngine | (() => AnalysisEngine | undefined), private readonly maxTrees = 64, private readonly parseTimeoutMs = 10_000) {
+    this.engineOf = typeof engine === 'function' ? engine : () => engine;
+  }
+
+  private readonly engineOf: () => AnalysisEngine | undefined;
+  private treesMade: DocumentTrees | undefined;
+
+  private get engine(): AnalysisEngine {
+    const e = this.engineOf();
+    if (!e) throw new Error('the analysis engine is not loaded yet');
+    return e;
+  }
+
+  private get trees(): DocumentTrees {
+    return (this.treesMade ??= new DocumentTrees(this.engine.parser, this.maxTrees, this.parseTimeoutMs));
   }
 
   get openDocuments(): number { return this.texts.size; }
-  get openTrees(): number { return this.trees.size; }
+  get openTrees(): number { return this.treesMade?.size ?? 0; }
+
+  /**
+   * A workspace-scan file answered without the engine: from the cache, or skipped (too large, unreadable).
+   * Undefined when it has to be analysed.
+   */
+  scanFromCache(m: Extract<ToWorker, { t: 'scan' }>): FromWorker | undefined {
+    return this.scan(m.id, m.path, m.options, m.maxFileSize, m.cache, false);
+  }
 
   handle(m: ToWorker): FromWorker[] {
     switch (m.t) {
@@ -51,7 +75,7 @@ export class AnalysisSession {
         this.trees.close(m.uri);
         return [];
       case 'analyze': return [this.analyze(m.id, m.uri, m.version, m.options, m.maxFileSize)];
-      case 'scan': return [this.scan(m.id, m.path, m.options, m.maxFileSize, m.cache)];
+      case 'scan': return [this.scan(m.id, m.path, m.options, m.maxFileSize, m.cache, true) as FromWorker];
       case 'flush': {
         let n = 0;
         for (const c of this.caches.values()) {
@@ -82,7 +106,7 @@ export class AnalysisSession {
       case 'stats': {
         // In a worker thread, rss is the whole process's; heapUsed is this thread's own JS heap.
         const mem = process.memoryUsage();
-        return [{ t: 'stats', id: m.id, openDocuments: this.texts.size, openTrees: this.trees.size, rss: mem.rss, heapUsed: mem.heapUsed }];
+        return [{ t: 'stats', id: m.id, openDocuments: this.texts.size, openTrees: this.openTrees, rss: mem.rss, heapUsed: mem.heapUsed }];
       }
       case 'crash': return [];
     }
@@ -137,7 +161,8 @@ export class AnalysisSession {
     }
   }
 
-  private scan(id: number, file: string, options: AnalyzeOptions, maxFileSize: number, ref: ScanCacheRef | undefined): FromWorker {
+  /** `analyse: false`: undefined instead of analysing a file the cache does not answer. */
+  private scan(id: number, file: string, options: AnalyzeOptions, maxFileSize: number, ref: ScanCacheRef | undefined, analyse: boolean): FromWorker | undefined {
     const t0 = performance.now();
     const reply = (r: { findings: Finding[]; cached: boolean; skipped?: 'tooLarge' | 'unreadable' | 'failed'; message?: string }): FromWorker =>
       ({ t: 'scanned', id, path: file, ...r, ms: performance.now() - t0 });
@@ -183,6 +208,7 @@ export class AnalysisSession {
       remember(e);
       return answer(e, cachedFindings);
     }
+    if (!analyse) return undefined;
     try {
       // A file the target does not compile has no findings here: it is not open, so nothing needs to say why.
       const { findings } = analyzeTextFile(this.engine, bytes.toString('utf8'), options, this.parseTimeoutMs);
@@ -212,7 +238,7 @@ export class AnalysisSession {
   }
 
   dispose(): void {
-    this.trees.dispose();
+    this.treesMade?.dispose();
     this.texts.clear();
   }
 }
