@@ -221,6 +221,23 @@ export async function soakChild(distDir: string, files: string[], edits: number,
     minBelowPct: pct(minRss), withinTenPercentOf10k: within, restarts: c.restarts };
 }
 
+/**
+ * The .go files the Go tools analyse for `patterns` (run in `cwd`): each package's files for this GOOS/GOARCH and its
+ * test files, as `go vet` and `staticcheck` take them by default (testdata and other platforms' files left out), so
+ * our scan of the comparison runs on the same file set.
+ */
+export function goListFiles(patterns: string[], cwd: string): { packages: number; files: string[] } {
+  const r = spawnSync('go', ['list', '-f', '{{.Dir}}|{{join .GoFiles ","}}|{{join .CgoFiles ","}}|{{join .TestGoFiles ","}}|{{join .XTestGoFiles ","}}', ...patterns],
+    { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`go list ${patterns.join(' ')}: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  const lines = r.stdout.trim().split('\n').filter(Boolean);
+  const files = lines.flatMap((l) => {
+    const [dir, ...lists] = l.split('|');
+    return lists.flatMap((x) => x.split(',').filter(Boolean).map((f) => path.join(dir, f)));
+  });
+  return { packages: lines.length, files };
+}
+
 export function goFiles(dir: string, acc: string[] = [], skip: (p: string) => boolean = () => false): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);

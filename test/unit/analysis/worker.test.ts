@@ -7,10 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { assetsFromSource, DEFAULT_TARGET_FACTS, type ContentChange } from '../../../src/core/analysis';
+import { assetsFromSource, DEFAULT_TARGET_FACTS, type AnalysisEngine, type ContentChange } from '../../../src/core/analysis';
 import { AnalysisClient, type WorkerLike } from '../../../src/core/analysis/worker/client';
 import { ScanPool } from '../../../src/core/analysis/worker/pool';
-import { contextFileStem, loadScanCache } from '../../../src/core/analysis/worker/scanCache';
+import { CACHE_FORMAT, CACHE_FORMAT_VERSION, contextFileStem, loadScanCache, loadScanCacheShard } from '../../../src/core/analysis/worker/scanCache';
 import { AnalysisSession, scanContextKey } from '../../../src/core/analysis/worker/session';
 import { REPO_ROOT, testEngine } from './harness';
 
@@ -142,9 +142,23 @@ void test('scan cache: a miss, then a hit for the same content, a miss after a c
     const miss = scan(s1);
     assert.deepEqual([miss.cached, miss.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
     assert.deepEqual(flush(s1), [{ t: 'flushed', id: 2, entries: 1 }]);
+    // Stored as JSON text (a worker parses every shard at its start; it decodes only what it answers).
+    const shard0 = path.join(cacheDir, `${contextFileStem(contextKey)}.0.json`);
+    const stored = (JSON.parse(fs.readFileSync(shard0, 'utf8')) as { entries: Record<string, { findings: unknown }> }).entries[file].findings;
+    assert.equal(typeof stored, 'string');
+    assert.deepEqual((JSON.parse(stored as string) as { ruleId: string }[]).map((f) => f.ruleId), ['reflect-unsupported']);
 
     const hit = scan(new AnalysisSession(engine));
     assert.deepEqual([hit.cached, hit.findings.map((f) => f.ruleId)], [true, ['reflect-unsupported']]);
+    // Stored findings that are not JSON any more: the file is analysed again, not answered with nothing.
+    const data = JSON.parse(fs.readFileSync(shard0, 'utf8')) as { entries: Record<string, { findings: unknown }> };
+    const good = data.entries[file].findings;
+    data.entries[file].findings = '[{"ruleId":';
+    fs.writeFileSync(shard0, JSON.stringify(data));
+    const reanalysed = scan(new AnalysisSession(engine));
+    assert.deepEqual([reanalysed.cached, reanalysed.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
+    data.entries[file].findings = good;
+    fs.writeFileSync(shard0, JSON.stringify(data));
     // Another context (another target) does not read this cache.
     const other = new AnalysisSession(engine).handle({ t: 'scan', id: 3, path: file, options: opts, maxFileSize: 1 << 20,
       cache: { dir: cacheDir, contextKey: scanContextKey('1.0.0', { target: { ...DEFAULT_TARGET_FACTS, target: 'pca10040' } }) } })[0];
@@ -164,6 +178,193 @@ void test('scan cache: a miss, then a hit for the same content, a miss after a c
     assert.equal(logs.length, 3, logs.join('\n'));
     const afterCorrupt = scan(new AnalysisSession(engine));
     assert.deepEqual([afterCorrupt.cached, afterCorrupt.findings], [false, []]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The engine with its parser's parse() counted: how often a scan really parsed. */
+async function countingEngine(): Promise<{ engine: AnalysisEngine; parses: () => number }> {
+  const engine = await testEngine();
+  let n = 0;
+  const parser = Object.create(engine.parser) as typeof engine.parser;
+  parser.parse = (...a: Parameters<typeof engine.parser.parse>) => { n++; return engine.parser.parse(...a); };
+  return { engine: { ...engine, parser }, parses: () => n };
+}
+
+void test('scan cache: a file whose analysis failed is cached as failed, and not parsed again until it changes or the time limit grows', async () => {
+  const { engine, parses } = await countingEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-fail-'));
+  const file = path.join(dir, 'gen.go');
+  // Large enough that a parse with no time at all is cancelled (the deadline is checked every few hundred steps).
+  fs.writeFileSync(file, 'package p\n\n' + Array.from({ length: 2000 }, (_, i) => `func f${i}(x int) int { return x + ${i} }\n`).join(''));
+  const ref = { dir: path.join(dir, 'cache'), contextKey: scanContextKey('1.0.0', opts) };
+  const scan = (s: AnalysisSession) => {
+    const [r] = s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref });
+    assert.equal(r.t, 'scanned', JSON.stringify(r));
+    const x = r as Extract<typeof r, { t: 'scanned' }>;
+    return { cached: x.cached, skipped: x.skipped, findings: x.findings.length, timedOut: /longer than 0 ms/.test(x.message ?? '') };
+  };
+  try {
+    const cold = new AnalysisSession(engine, 4, 0);
+    assert.deepEqual(scan(cold), { cached: false, skipped: 'failed', findings: 0, timedOut: true });
+    assert.equal(parses(), 1);
+    assert.deepEqual(cold.handle({ t: 'flush', id: 2, shard: 0, shards: 1 }), [{ t: 'flushed', id: 2, entries: 1 }]);
+
+    // A new worker (a new window) with the same limit: answered from the cache, as failed, without a parse.
+    assert.deepEqual(scan(new AnalysisSession(engine, 4, 0)), { cached: true, skipped: 'failed', findings: 0, timedOut: true });
+    assert.equal(parses(), 1);
+
+    // A longer time limit tries it again; that result replaces the failure.
+    const patient = new AnalysisSession(engine, 4, 10_000);
+    assert.deepEqual(scan(patient), { cached: false, skipped: undefined, findings: 0, timedOut: false });
+    assert.equal(parses(), 2);
+    patient.handle({ t: 'flush', id: 3, shard: 0, shards: 1 });
+    assert.deepEqual(scan(new AnalysisSession(engine, 4, 10_000)), { cached: true, skipped: undefined, findings: 0, timedOut: false });
+    assert.equal(parses(), 2);
+
+    // A changed file is analysed again (and fails again under no time limit).
+    fs.appendFileSync(file, 'func g() {}\n');
+    assert.deepEqual(scan(new AnalysisSession(engine, 4, 0)), { cached: false, skipped: 'failed', findings: 0, timedOut: true });
+    assert.equal(parses(), 3);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan cache: a warm scan that analysed nothing writes no shard; hits from a shard the pool drops are written to a kept one', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-flush-'));
+  const cacheDir = path.join(dir, 'cache');
+  const file = path.join(dir, 'a.go');
+  fs.writeFileSync(file, SRC);
+  // Changed a minute ago: its size and time are trusted (a file hashed within 2 s of its last change is re-read).
+  const minuteAgo = new Date(Date.now() - 60_000);
+  fs.utimesSync(file, minuteAgo, minuteAgo);
+  const contextKey = scanContextKey('1.0.0', opts);
+  const ref = { dir: cacheDir, contextKey };
+  const shardFile = (n: number) => path.join(cacheDir, `${contextFileStem(contextKey)}.${n}.json`);
+  const scan = (s: AnalysisSession) => s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref })[0];
+  try {
+    // A previous run with 4 workers left the entry in shard 3.
+    const cold = new AnalysisSession(engine);
+    scan(cold);
+    assert.deepEqual(cold.handle({ t: 'flush', id: 2, shard: 3 }), [{ t: 'flushed', id: 2, entries: 1 }]);
+
+    // Now 2 workers: the hit came from shard 3, which the pool removes after the flush, so it is kept in shard 0.
+    const fewer = new AnalysisSession(engine);
+    assert.equal((scan(fewer) as { cached: boolean }).cached, true);
+    assert.deepEqual(fewer.handle({ t: 'flush', id: 3, shard: 0, shards: 2 }), [{ t: 'flushed', id: 3, entries: 1 }]);
+    fs.rmSync(shardFile(3));
+
+    // Warm and unchanged: nothing is written.
+    const before = fs.statSync(shardFile(0)).mtimeMs;
+    fs.utimesSync(shardFile(0), new Date(0), new Date(0));
+    const warm = new AnalysisSession(engine);
+    assert.equal((scan(warm) as { cached: boolean }).cached, true);
+    assert.deepEqual(warm.handle({ t: 'flush', id: 4, shard: 1, shards: 2 }), [{ t: 'flushed', id: 4, entries: 0 }]);
+    assert.deepEqual([fs.existsSync(shardFile(1)), fs.statSync(shardFile(0)).mtimeMs], [false, 0], `shard 0 was written at ${before}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan cache: a file with the size and time it had when hashed is not read again, unless it changed within 2 s of its hashing', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-stat-'));
+  const file = path.join(dir, 'a.go');
+  const ref = { dir: path.join(dir, 'cache'), contextKey: scanContextKey('1.0.0', opts) };
+  const call = 'reflect.ValueOf(x).MethodByName("F")';
+  // Two contents of the same size: with the finding, and without it.
+  const withFinding = SRC;
+  const without = SRC.replace(call, '_ = x'.padEnd(call.length));
+  assert.equal(without.length, withFinding.length);
+  const put = (text: string, mtimeS: number) => { fs.writeFileSync(file, text); fs.utimesSync(file, mtimeS, mtimeS); };
+  const scan = () => {
+    const s = new AnalysisSession(engine);
+    const [r] = s.handle({ t: 'scan', id: 1, path: file, options: opts, maxFileSize: 1 << 20, cache: ref });
+    s.handle({ t: 'flush', id: 2, shard: 0, shards: 1 });
+    assert.equal(r.t, 'scanned');
+    const x = r as Extract<typeof r, { t: 'scanned' }>;
+    return [x.cached, x.findings.length];
+  };
+  try {
+    // Changed just now (within 2 s of the scan): the time is not trusted, so a same-size change with the same time is seen.
+    const now = Math.floor(Date.now() / 1000);
+    put(withFinding, now);
+    assert.deepEqual(scan(), [false, 1]);
+    put(without, now);
+    assert.deepEqual(scan(), [false, 0]);
+
+    // Changed a minute before the scan: size and time are trusted, the file is not read (the swapped content unseen).
+    const old = now - 60;
+    put(withFinding, old);
+    assert.deepEqual(scan(), [false, 1]);
+    put(without, old);
+    assert.deepEqual(scan(), [true, 1]);
+    // Another time: read and hashed again, and the change is found.
+    fs.utimesSync(file, old + 1, old + 1);
+    assert.deepEqual(scan(), [false, 0]);
+    // The same content under a new time (a checkout): a hit by hash, and the new time is kept for the next scan.
+    fs.utimesSync(file, old + 2, old + 2);
+    assert.deepEqual(scan(), [true, 0]);
+    fs.writeFileSync(file, withFinding);
+    fs.utimesSync(file, old + 2, old + 2);
+    assert.deepEqual(scan(), [true, 0]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('scan cache: when two shards hold a file, the newer entry wins whatever order the shards are read in, and the older copy is dropped when its shard is written', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-dup-'));
+  const contextKey = scanContextKey('1.0.0', opts);
+  const write = (shard: number, hash: string, at: number) => fs.writeFileSync(path.join(dir, `${contextFileStem(contextKey)}.${shard}.json`),
+    JSON.stringify({ format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, contextKey, entries: { '/w/a.go': { hash, findings: [], at } } }));
+  try {
+    write(0, 'old', 1000); write(1, 'new', 2000);
+    assert.equal(loadScanCache(dir, contextKey).get('/w/a.go')?.hash, 'new');
+    write(0, 'new', 3000); write(1, 'old', 1000);
+    const origin = new Map<string, number>();
+    assert.equal(loadScanCache(dir, contextKey, undefined, origin).get('/w/a.go')?.hash, 'new');
+    assert.equal(origin.get('/w/a.go'), 0);
+
+    // A worker that writes shard 1 drops its old copy there (every worker parses every shard at its start).
+    const b = path.join(dir, 'b.go');
+    fs.writeFileSync(b, SRC);
+    const s = new AnalysisSession(await testEngine());
+    s.handle({ t: 'scan', id: 1, path: b, options: opts, maxFileSize: 1 << 20, cache: { dir, contextKey } });
+    assert.deepEqual(s.handle({ t: 'flush', id: 2, shard: 1, shards: 2 }), [{ t: 'flushed', id: 2, entries: 1 }]);
+    assert.deepEqual([...loadScanCacheShard(dir, contextKey, 1).keys()], [b]);
+    assert.equal(loadScanCache(dir, contextKey).get('/w/a.go')?.hash, 'new');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('session: before the engine is loaded, a scan the cache answers is answered, and one that needs a parse is not', async () => {
+  const engine = await testEngine();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-scan-early-'));
+  const [known, changed] = ['a.go', 'b.go'].map((n) => path.join(dir, n));
+  const minuteAgo = new Date(Date.now() - 60_000);
+  for (const f of [known, changed]) { fs.writeFileSync(f, SRC); fs.utimesSync(f, minuteAgo, minuteAgo); }
+  const cache = { dir: path.join(dir, 'cache'), contextKey: scanContextKey('1.0.0', opts) };
+  const msg = (p: string) => ({ t: 'scan' as const, id: 1, path: p, options: opts, maxFileSize: 1 << 20, cache });
+  try {
+    const cold = new AnalysisSession(engine);
+    cold.handle(msg(known)); cold.handle(msg(changed));
+    cold.handle({ t: 'flush', id: 2, shard: 0, shards: 1 });
+    fs.writeFileSync(changed, SRC.replace('func a', 'func c'));
+
+    let loaded: typeof engine | undefined = undefined;
+    const s = new AnalysisSession(() => loaded);
+    const hit = s.scanFromCache(msg(known));
+    assert.deepEqual(hit?.t === 'scanned' && [hit.cached, hit.findings.map((f) => f.ruleId)], [true, ['reflect-unsupported']]);
+    assert.equal(s.scanFromCache(msg(changed)), undefined);
+    assert.throws(() => s.handle({ t: 'open', uri: 'file:///x.go', version: 1, text: SRC }), /not loaded yet/);
+    loaded = engine;
+    const [r] = s.handle(msg(changed));
+    assert.deepEqual(r.t === 'scanned' && [r.cached, r.findings.map((f) => f.ruleId)], [false, ['reflect-unsupported']]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

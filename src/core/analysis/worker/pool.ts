@@ -6,6 +6,7 @@ import { pruneScanCacheShards } from './scanCache';
 
 export interface ScanItem { path: string; options: AnalyzeOptions; cache?: ScanCacheRef }
 export interface ScanOutcome { path: string; findings: Finding[]; cached: boolean; skipped?: 'tooLarge' | 'unreadable' | 'failed' }
+/** `files`: answered (a failed analysis too); `failed`: its analysis failed, now or (from the cache) before. */
 export interface ScanTotals { files: number; cached: number; findings: number; failed: number; ms: number }
 
 /**
@@ -49,6 +50,10 @@ export class ScanPool {
           totals.files++;
           if (r.cached) totals.cached++;
           totals.findings += r.findings.length;
+          if (r.skipped === 'failed') {
+            totals.failed++;
+            this.log(`[workspace scan] ${item.path}: ${r.message ?? 'the analysis failed'}${r.cached ? ' (in an earlier scan of this content: tried again when it changes)' : ''}`);
+          }
           onResult({ path: r.path, findings: r.findings, cached: r.cached, skipped: r.skipped });
         } catch (e) {
           totals.failed++;
@@ -62,7 +67,7 @@ export class ScanPool {
     if (!this.disposed && !cancelled()) {
       const contexts = new Map(items.flatMap((i) => (i.cache ? [[i.cache.contextKey, i.cache] as const] : [])));
       if (contexts.size > 0) {
-        await Promise.all(clients.map((c, shard) => c.request({ t: 'flush', shard }).catch((e: unknown) =>
+        await Promise.all(clients.map((c, shard) => c.request({ t: 'flush', shard, shards: clients.length }).catch((e: unknown) =>
           this.log(`[scan cache] shard ${shard} not written: ${e instanceof Error ? e.message : String(e)}`))));
         for (const ref of contexts.values()) pruneScanCacheShards(ref.dir, ref.contextKey, clients.length);
       }

@@ -18,8 +18,11 @@ export type ToWorker =
   | { t: 'analyze'; id: number; uri: string; version: number; options: AnalyzeOptions; maxFileSize: number }
   /** One file of a workspace scan, read from disk by the worker; the cache in `cacheDir` (if any) answers unchanged files. */
   | { t: 'scan'; id: number; path: string; options: AnalyzeOptions; maxFileSize: number; cache?: ScanCacheRef }
-  /** Writes what this worker's scans found (and the cache hits it served) to its shard of the cache. */
-  | { t: 'flush'; id: number; shard: number }
+  /**
+   * Writes what this worker's scans found (and the cache hits it served) to its shard of the cache, when that adds
+   * something: `shards` is how many the pool keeps (the others are removed after the flush).
+   */
+  | { t: 'flush'; id: number; shard: number; shards?: number }
   | { t: 'stats'; id: number }
   /** Test hook: the worker thread ends at once, as after a crash (the client must restart it). */
   | { t: 'crash' };
@@ -31,7 +34,11 @@ export type FromWorker =
   /** No findings published: the document is newer than the request (`stale`), too large, or not known to the worker. */
   | { t: 'skipped'; id: number; uri: string; version: number; why: 'stale' | 'tooLarge' | 'unknown' }
   | { t: 'resync'; uri: string }
-  | { t: 'scanned'; id: number; path: string; findings: Finding[]; cached: boolean; skipped?: 'tooLarge' | 'unreadable'; ms: number }
+  /**
+   * `skipped: 'failed'`: the analysis of this content failed (`message` says why), now or, when `cached`, in an
+   * earlier scan of the same content: no findings, and not tried again until the file changes.
+   */
+  | { t: 'scanned'; id: number; path: string; findings: Finding[]; cached: boolean; skipped?: 'tooLarge' | 'unreadable' | 'failed'; message?: string; ms: number }
   | { t: 'flushed'; id: number; entries: number }
   | { t: 'stats'; id: number; openDocuments: number; openTrees: number; rss: number; heapUsed?: number }
   | { t: 'failed'; id: number; message: string }
