@@ -393,7 +393,7 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
   const parsed = new Map<string, ParsedFile>();
   const uncompiledHints = new Set<string>();
   const analysedFor = new Set<string>();
-  const support = { compiled: new Set<string>(), analysed: new Set<string>(), deps: new Set<string>(), seen: new Set<string>(), findings: [] as SupportFinding[], disagreements: new Map<string, ContextDisagreement>(), notes: [] as string[] };
+  const support = { compiled: new Set<string>(), analysed: new Set<string>(), deps: new Set<string>(), ignored: new Set<string>(), seen: new Set<string>(), findings: [] as SupportFinding[], disagreements: new Map<string, ContextDisagreement>(), notes: [] as string[] };
   for (const prog of c.programs) {
     let built: { target: string; b: BuildOutcome } | undefined;
     const fails: string[] = [];
@@ -465,7 +465,7 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
     perRule: perRule(t.judged, t.missed), precision: ratio(cf, cf + nc), recall: ratio(final - suppressedFinal - missedFinal, final - suppressedFinal),
     recallPrintAllocs: ratio(predicted, allocations - t.suppressed.length), notes,
     support: {
-      filesCompiled: [...support.compiled].sort(), filesAnalysed: [...support.analysed].sort(), dependencyFiles: [...support.deps].sort(),
+      filesCompiled: [...support.compiled].sort(), filesAnalysed: [...support.analysed].sort(), dependencyFiles: [...support.deps].sort(), filesIgnored: [...support.ignored].sort(),
       findings: support.findings, disagreements: [...support.disagreements.values()], notes: support.notes,
     },
   };
@@ -477,7 +477,7 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
  */
 function supportOf(
   c: Corpus, prog: string, target: string, setup: TargetSetup, engine: AnalysisEngine, listed: ListedFiles[] | string, toolRoots: string[],
-  acc: { compiled: Set<string>; analysed: Set<string>; deps: Set<string>; seen: Set<string>; findings: SupportFinding[]; disagreements: Map<string, ContextDisagreement>; notes: string[] },
+  acc: { compiled: Set<string>; analysed: Set<string>; deps: Set<string>; ignored: Set<string>; seen: Set<string>; findings: SupportFinding[]; disagreements: Map<string, ContextDisagreement>; notes: string[] },
 ): void {
   if (typeof listed === 'string') { acc.notes.push(`${prog} (${target}): ${listed}`); return; }
   for (const f of userFiles(listed, c.rel, c.own, toolRoots)) {
@@ -488,7 +488,7 @@ function supportOf(
     const r = analyzeTextFile(engine, text, { target: setup.facts, build: { context: setup.ctx, fileName: path.basename(f.abs) } });
     if (f.compiled && r.excluded) acc.disagreements.set(f.name, { file: f.name, compiler: 'compiled', context: `excluded (${r.excluded.reason})` });
     if (!f.compiled && !r.excluded) acc.disagreements.set(f.name, { file: f.name, compiler: 'ignored', context: 'analysed' });
-    if (!f.compiled) continue;
+    if (!f.compiled) { acc.ignored.add(f.name); continue; }
     acc.compiled.add(f.name);
     if (f.dependency) acc.deps.add(f.name);
     if (r.excluded) continue;

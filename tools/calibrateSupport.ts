@@ -154,6 +154,8 @@ export interface SupportResult {
   filesCompiled: string[];
   filesAnalysed: string[];
   dependencyFiles: string[];
+  /** Files the compiler ignores (IgnoredGoFiles) in those packages, checked against the build context. */
+  filesIgnored: string[];
   findings: SupportFinding[];
   disagreements: ContextDisagreement[];
   notes: string[];
@@ -169,18 +171,16 @@ export function formatSupport(title: string, r: SupportResult, table: (head: str
     for (const f of t.listed) out.push(`- ${f.file}:${f.line}:${f.col} ${f.severity} ${f.ruleId}: ${f.message} (in ${f.program})`);
     out.push('');
   }
-  if (r.disagreements.length) {
-    out.push(`Build context vs the compiler (${r.disagreements.length} files):`);
-    for (const d of r.disagreements) out.push(`- ${d.file}: tinygo ${d.compiler} it, the analysis: ${d.context}`);
-    out.push('');
-  }
+  out.push(`Build context vs the compiler: ${r.disagreements.length} disagreements over ${r.filesCompiled.length} compiled and ${r.filesIgnored.length} ignored files${r.disagreements.length ? ':' : '.'}`);
+  for (const d of r.disagreements) out.push(`- ${d.file}: tinygo ${d.compiler} it, the analysis: ${d.context}`);
+  out.push('');
   for (const n of r.notes) out.push(`- note: ${n}`);
   return out.join('\n');
 }
 
 /** The results of several corpora as one (files and findings counted once). */
 export function mergeSupport(rs: readonly SupportResult[]): SupportResult {
-  const u = (k: 'filesCompiled' | 'filesAnalysed' | 'dependencyFiles') => [...new Set(rs.flatMap((r) => r[k]))].sort();
+  const u = (k: 'filesCompiled' | 'filesAnalysed' | 'dependencyFiles' | 'filesIgnored') => [...new Set(rs.flatMap((r) => r[k]))].sort();
   const dis = new Map(rs.flatMap((r) => r.disagreements).map((d) => [d.file, d]));
-  return { filesCompiled: u('filesCompiled'), filesAnalysed: u('filesAnalysed'), dependencyFiles: u('dependencyFiles'), findings: rs.flatMap((r) => r.findings), disagreements: [...dis.values()], notes: rs.flatMap((r) => r.notes) };
+  return { filesCompiled: u('filesCompiled'), filesAnalysed: u('filesAnalysed'), dependencyFiles: u('dependencyFiles'), filesIgnored: u('filesIgnored'), findings: rs.flatMap((r) => r.findings), disagreements: [...dis.values()], notes: rs.flatMap((r) => r.notes) };
 }
