@@ -50,7 +50,7 @@ import {
   type Hint, type IrCall, type Judged, type Missed, type ParsedFile, type RuleRow, type TgAlloc,
 } from './calibrate';
 import {
-  formatSupport, isSupportFinding, mergeSupport, parseListFiles, supportFinding, userFiles, type ContextDisagreement, type ListedFiles, type SupportFinding, type SupportResult,
+  formatSupport, formatSupportSummary, isSupportFinding, mergeSupport, parseListFiles, supportFinding, userFiles, type ContextDisagreement, type ListedFiles, type SupportFinding, type SupportResult,
 } from './calibrateSupport';
 
 export const TARGETS = ['feather-nrf52840', 'pca10040'] as const;
@@ -584,13 +584,10 @@ export function formatRealReport(r: RealCalibrationResult): string {
         return [c.corpus, `${built}/${c.programs.length - built}`, c.hints.length, `${pct(c.precision)} (${cf}/${cf + nc})`, `${pct(c.recall)} (${c.allocationsPredictedFinal}/${c.allocationsFinal})`, `${pct(c.recallPrintAllocs)} (${c.allocationsPredicted}/${c.allocations})`, c.notInFirmware];
       }), ['**all**', '', '', `${pct(tot.precision)} (${tot.confirmed}/${tot.confirmed + tot.notConfirmed})`, `${pct(tot.recall)} (${tot.predictedFinal}/${tot.allocationsFinal})`, pct(tot.recallPrintAllocs), '']]), '');
     out.push(`### Per rule, ${set} (all corpora)`, '', ruleTable(tot.perRule), '');
-    out.push(formatSupport(`${set} (all corpora)`, tot.support, mdTable), '');
-    out.push(mdTable(['corpus', 'user files compiled', 'of them in dependencies', 'analysed', 'error', 'warning', 'information', 'hint'], cs.map((c) => {
-      const sev = (s: string) => new Set(c.support.findings.filter((f) => f.severity === s).map((f) => `${f.file}:${f.line}:${f.col}:${f.ruleId}`)).size;
-      return [c.corpus, c.support.filesCompiled.length, c.support.dependencyFiles.length, c.support.filesAnalysed.length, sev('error'), sev('warning'), sev('information'), sev('hint')];
-    })), '');
+    out.push(formatSupportSummary(set, cs, tot.support, mdTable));
     for (const c of cs) {
       out.push(`### Per rule, ${c.corpus}`, '', ruleTable(c.perRule), '');
+      out.push(formatSupport(c.corpus, c.support, mdTable), '');
       const nc = c.hints.filter((h) => h.status === 'not-confirmed');
       if (nc.length) {
         out.push('Not confirmed:');

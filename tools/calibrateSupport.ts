@@ -163,13 +163,20 @@ export interface SupportResult {
 
 export function formatSupport(title: string, r: SupportResult, table: (head: string[], rows: (string | number)[][]) => string): string {
   const t = tallySupport(r.findings);
-  const out = [`### TinyGo-support findings, ${title}`, ''];
+  const out = [`#### TinyGo-support findings, ${title}`, ''];
   out.push(`${r.filesCompiled.length} user files compiled into the built programs (${r.dependencyFiles.length} of them in dependency modules), ${r.filesAnalysed.length} analysed with the target's build context.`, '');
   out.push(table(['rule', ...SEVERITIES], [...t.rows.map((x) => [x.rule, ...SEVERITIES.map((s) => x.counts[s])]), ['**total**', ...SEVERITIES.map((s) => t.total[s])]]), '');
   if (t.listed.length) {
     out.push('Error and warning findings (on code that builds):');
     for (const f of t.listed) out.push(`- ${f.file}:${f.line}:${f.col} ${f.severity} ${f.ruleId}: ${f.message} (in ${f.program})`);
     out.push('');
+  }
+  const quiet = t.rows.reduce((n, x) => n + x.counts.information + x.counts.hint, 0);
+  if (quiet) {
+    // Not claims that the build fails: shown by place only, so a reader can still check them.
+    const seen = new Set<string>();
+    const places = r.findings.filter((f) => (f.severity === 'information' || f.severity === 'hint') && !seen.has(`${f.file}:${f.line}:${f.col}:${f.ruleId}`) && seen.add(`${f.file}:${f.line}:${f.col}:${f.ruleId}`));
+    out.push(`Information and hint findings: ${places.map((f) => `${f.file}:${f.line} ${f.ruleId}`).join('; ')}`, '');
   }
   out.push(`Build context vs the compiler: ${r.disagreements.length} disagreements over ${r.filesCompiled.length} compiled and ${r.filesIgnored.length} ignored files${r.disagreements.length ? ':' : '.'}`);
   for (const d of r.disagreements) out.push(`- ${d.file}: tinygo ${d.compiler} it, the analysis: ${d.context}`);
@@ -183,4 +190,15 @@ export function mergeSupport(rs: readonly SupportResult[]): SupportResult {
   const u = (k: 'filesCompiled' | 'filesAnalysed' | 'dependencyFiles' | 'filesIgnored') => [...new Set(rs.flatMap((r) => r[k]))].sort();
   const dis = new Map(rs.flatMap((r) => r.disagreements).map((d) => [d.file, d]));
   return { filesCompiled: u('filesCompiled'), filesAnalysed: u('filesAnalysed'), dependencyFiles: u('dependencyFiles'), filesIgnored: u('filesIgnored'), findings: rs.flatMap((r) => r.findings), disagreements: [...dis.values()], notes: rs.flatMap((r) => r.notes) };
+}
+
+/** One row per corpus and one for all of them: files compiled, analysed, and findings per severity. */
+export function formatSupportSummary(title: string, corpora: readonly { corpus: string; support: SupportResult }[], all: SupportResult, table: (head: string[], rows: (string | number)[][]) => string): string {
+  const row = (name: string, r: SupportResult) => {
+    const t = tallySupport(r.findings).total;
+    return [name, r.filesCompiled.length, r.dependencyFiles.length, r.filesAnalysed.length, ...SEVERITIES.map((s) => t[s]), r.disagreements.length];
+  };
+  return [`### TinyGo-support findings on the files of the built programs, ${title}`, '',
+    table(['corpus', 'user files compiled', 'of them in dependencies', 'analysed', ...SEVERITIES, 'build-context disagreements'],
+      [...corpora.map((c) => row(c.corpus, c.support)), row('**all**', all)]), ''].join('\n');
 }
