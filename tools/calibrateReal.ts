@@ -30,6 +30,12 @@
  *
  * Precision = confirmed / (confirmed + not confirmed); recall = allocations (in corpus files, in the final code)
  * matched by a hint / those allocations; "recall, -print-allocs" counts the gone ones too.
+ *
+ * TinyGo-support findings (tools/calibrateSupport.ts): for each program that built, `tinygo list -deps -json
+ * -target=T` (cached beside the build) names the files it compiles; every user file among them (the corpus's
+ * packages and dependency modules, not GOROOT/TINYGOROOT) is analysed with the target's build context and its
+ * unsupported-family findings counted. On code that builds, a finding that says the build fails is wrong by
+ * definition; a warning must name a run-time failure the build does not see.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as crypto from 'node:crypto';
