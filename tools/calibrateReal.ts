@@ -30,6 +30,12 @@
  *
  * Precision = confirmed / (confirmed + not confirmed); recall = allocations (in corpus files, in the final code)
  * matched by a hint / those allocations; "recall, -print-allocs" counts the gone ones too.
+ *
+ * TinyGo-support findings (tools/calibrateSupport.ts): for each program that built, `tinygo list -deps -json
+ * -target=T` (cached beside the build) names the files it compiles; every user file among them (the corpus's
+ * packages and dependency modules, not GOROOT/TINYGOROOT) is analysed with the target's build context and its
+ * unsupported-family findings counted. On code that builds, a finding that says the build fails is wrong by
+ * definition; a warning must name a run-time failure the build does not see.
  */
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as crypto from 'node:crypto';
@@ -38,7 +44,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import {
-  analyzeText, assetsFromSource, buildContextFromInfo, createEngine, targetFactsFor, type AnalysisEngine, type BuildContext, type TargetFacts,
+  analyzeText, analyzeTextFile, assetsFromSource, buildContextFromInfo, createEngine, targetFactsFor, type AnalysisEngine, type BuildContext, type TargetFacts,
 } from '../src/core/analysis';
 import { LineLookup, parseDebugLine, parseElf } from '../src/core/elf';
 import { fileName as lineFileName } from '../src/core/elf/addr2line';
@@ -49,6 +55,9 @@ import {
   ALLOC_RULES, TINYGO_RUNTIME_CALLS, findCalibrationTinygo, isAllocationHint, judgeTinygo, makeHint, parseFile, perRule,
   type Hint, type IrCall, type Judged, type Missed, type ParsedFile, type RuleRow, type TgAlloc,
 } from './calibrate';
+import {
+  formatSupport, formatSupportSummary, isSupportFinding, mergeSupport, parseListFiles, supportFinding, userFiles, type ContextDisagreement, type ListedFiles, type SupportFinding, type SupportResult,
+} from './calibrateSupport';
 
 export const TARGETS = ['feather-nrf52840', 'pca10040'] as const;
 
@@ -84,6 +93,8 @@ interface Corpus {
   printAllocs: string;
   /** Corpus-relative path of a compiler or DWARF path, or undefined when it is not a corpus file. */
   rel(abs: string): string | undefined;
+  /** Whether a package of `tinygo list` output is the corpus's own (not a dependency). */
+  own(p: ListedFiles): boolean;
 }
 
 export interface ProgramResult { corpus: string; program: string; target?: string; status: 'built' | 'skipped'; note?: string; seconds?: number }
@@ -105,6 +116,8 @@ export interface CorpusResult {
   recall: number | null;
   recallPrintAllocs: number | null;
   notes: string[];
+  /** TinyGo-support findings on the user files the built programs compile. */
+  support: SupportResult;
 }
 
 export interface RealCalibrationResult {
@@ -112,7 +125,7 @@ export interface RealCalibrationResult {
   tinygo: string;
   facts: Record<string, TargetFacts>;
   corpora: CorpusResult[];
-  totals: Record<'real' | 'drivers', { perRule: RuleRow[]; precision: number | null; recall: number | null; recallPrintAllocs: number | null; confirmed: number; notConfirmed: number; allocationsFinal: number; predictedFinal: number }>;
+  totals: Record<'real' | 'drivers', { support: SupportResult; perRule: RuleRow[]; precision: number | null; recall: number | null; recallPrintAllocs: number | null; confirmed: number; notConfirmed: number; allocationsFinal: number; predictedFinal: number }>;
   notes: string[];
 }
 
@@ -183,6 +196,7 @@ function prepareCorpus(spec: CorpusSpec, env: NodeJS.ProcessEnv, tinygoVersion: 
       printAllocs: '.',
       // TinyGo compiles its GOROOT from a merged copy (~/.cache/tinygo/goroot-<hash>): any .../src/examples/ path.
       rel: (abs) => /\/src\/examples\/(.+\.go)$/.exec(abs)?.[1],
+      own: (p) => p.importPath.startsWith('examples/'),
     };
   }
   const dl = run('go', ['mod', 'download', '-json', `${spec.module}@${spec.version}`], { env: { ...goEnv(env), GOFLAGS: '' }, timeoutMs: 600_000 });
@@ -207,6 +221,7 @@ function prepareCorpus(spec: CorpusSpec, env: NodeJS.ProcessEnv, tinygoVersion: 
       for (const r of roots) if (abs.startsWith(r + '/')) return abs.slice(r.length + 1);
       return undefined;
     },
+    own: (p) => p.module?.path === spec.module,
   };
 }
 
@@ -214,9 +229,13 @@ function prepareCorpus(spec: CorpusSpec, env: NodeJS.ProcessEnv, tinygoVersion: 
 
 interface BuildOutcome { status: number | null; stderr: string; elf?: string; seconds: number }
 
-function buildProgram(c: Corpus, rel: string, target: string, tinygo: string, env: NodeJS.ProcessEnv, tinygoVersion: string, log: (s: string) => void): BuildOutcome {
+function buildDir(c: Corpus, rel: string, target: string, tinygoVersion: string): string {
   const key = crypto.createHash('sha256').update([tinygoVersion, c.name, rel, target, c.printAllocs].join('\0')).digest('hex').slice(0, 16);
-  const dir = path.join(cacheRoot(), 'builds', key);
+  return path.join(cacheRoot(), 'builds', key);
+}
+
+function buildProgram(c: Corpus, rel: string, target: string, tinygo: string, env: NodeJS.ProcessEnv, tinygoVersion: string, log: (s: string) => void): BuildOutcome {
+  const dir = buildDir(c, rel, target, tinygoVersion);
   const meta = path.join(dir, 'result.json');
   if (fs.existsSync(meta)) return JSON.parse(fs.readFileSync(meta, 'utf8')) as BuildOutcome;
   fs.mkdirSync(dir, { recursive: true });
@@ -227,6 +246,21 @@ function buildProgram(c: Corpus, rel: string, target: string, tinygo: string, en
   log(`${c.name} ${rel} (${target}): exit ${r.status} in ${out.seconds.toFixed(1)} s`);
   if (r.status !== null) fs.writeFileSync(meta, JSON.stringify(out));
   return out;
+}
+
+/** `tinygo list -deps -json -target=T` of a program (the packages and files it compiles), cached beside its build. */
+function listProgram(c: Corpus, rel: string, target: string, tinygo: string, env: NodeJS.ProcessEnv, tinygoVersion: string): ListedFiles[] | string {
+  const file = path.join(buildDir(c, rel, target, tinygoVersion), 'list.json');
+  let text: string;
+  if (fs.existsSync(file)) text = fs.readFileSync(file, 'utf8');
+  else {
+    const r = run(tinygo, ['list', '-deps', '-json', `-target=${target}`, c.pkgArg(rel)], { cwd: c.buildCwd, env: goEnv(env), timeoutMs: 300_000 });
+    if (r.status !== 0) return `tinygo list failed: ${firstLine(r.stderr)}`;
+    text = r.stdout;
+    fs.writeFileSync(file, text);
+  }
+  const parsed = parseListFiles(text);
+  return parsed.ok ? parsed.packages : `tinygo list output: ${parsed.error}`;
 }
 
 // --- the firmware: compiled lines and runtime calls ------------------------------------------------------
@@ -354,7 +388,7 @@ export function statementCompiled(h: Pick<Hint, 'file' | 'line'>, pf: ParsedFile
   return false;
 }
 
-export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, env: NodeJS.ProcessEnv, version: string, setups: Map<string, TargetSetup>, log: (s: string) => void): CorpusResult {
+export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, env: NodeJS.ProcessEnv, version: string, setups: Map<string, TargetSetup>, toolRoots: string[], log: (s: string) => void): CorpusResult {
   const programs: ProgramResult[] = c.skipped.map((s) => ({ corpus: c.name, program: s.split(':')[0], status: 'skipped', note: s.slice(s.indexOf(':') + 2) }));
   const notes: string[] = [];
   const hints = new Map<string, Hint>();
@@ -365,6 +399,7 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
   const parsed = new Map<string, ParsedFile>();
   const uncompiledHints = new Set<string>();
   const analysedFor = new Set<string>();
+  const support = { compiled: new Set<string>(), analysed: new Set<string>(), deps: new Set<string>(), ignored: new Set<string>(), seen: new Set<string>(), findings: [] as SupportFinding[], disagreements: new Map<string, ContextDisagreement>(), notes: [] as string[] };
   for (const prog of c.programs) {
     let built: { target: string; b: BuildOutcome } | undefined;
     const fails: string[] = [];
@@ -382,6 +417,7 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
     // The corpus packages in this firmware: the directories of the compiled files; their files compiled for the target.
     const setup = setups.get(built.target);
     if (!setup) throw new Error(`no facts for ${built.target}`);
+    supportOf(c, prog, built.target, setup, engine, listProgram(c, prog, built.target, tinygo, env, version), toolRoots, support);
     const dirs = new Set([...fw.lines].map((k) => path.posix.dirname(k.slice(0, k.lastIndexOf(':')))));
     for (const d of dirs) {
       const abs = path.join(c.root, d);
@@ -434,7 +470,37 @@ export function judgeCorpus(c: Corpus, engine: AnalysisEngine, tinygo: string, e
     allocationsFinal: final - suppressedFinal, allocationsPredictedFinal: final - suppressedFinal - missedFinal,
     perRule: perRule(t.judged, t.missed), precision: ratio(cf, cf + nc), recall: ratio(final - suppressedFinal - missedFinal, final - suppressedFinal),
     recallPrintAllocs: ratio(predicted, allocations - t.suppressed.length), notes,
+    support: {
+      filesCompiled: [...support.compiled].sort(), filesAnalysed: [...support.analysed].sort(), dependencyFiles: [...support.deps].sort(), filesIgnored: [...support.ignored].sort(),
+      findings: support.findings, disagreements: [...support.disagreements.values()], notes: support.notes,
+    },
   };
+}
+
+/**
+ * The TinyGo-support findings of one built program: every user file it compiles, analysed (once per target) with
+ * the target's build context; the files the compiler ignores are checked against the context too.
+ */
+function supportOf(
+  c: Corpus, prog: string, target: string, setup: TargetSetup, engine: AnalysisEngine, listed: ListedFiles[] | string, toolRoots: string[],
+  acc: { compiled: Set<string>; analysed: Set<string>; deps: Set<string>; ignored: Set<string>; seen: Set<string>; findings: SupportFinding[]; disagreements: Map<string, ContextDisagreement>; notes: string[] },
+): void {
+  if (typeof listed === 'string') { acc.notes.push(`${prog} (${target}): ${listed}`); return; }
+  for (const f of userFiles(listed, c.rel, c.own, toolRoots)) {
+    if (acc.seen.has(`${f.abs}\0${target}`)) continue;
+    acc.seen.add(`${f.abs}\0${target}`);
+    if (!fs.existsSync(f.abs)) { acc.notes.push(`${f.name}: listed by tinygo, not on disk`); continue; }
+    const text = fs.readFileSync(f.abs, 'utf8');
+    const r = analyzeTextFile(engine, text, { target: setup.facts, build: { context: setup.ctx, fileName: path.basename(f.abs) } });
+    if (f.compiled && r.excluded) acc.disagreements.set(f.name, { file: f.name, compiler: 'compiled', context: `excluded (${r.excluded.reason})` });
+    if (!f.compiled && !r.excluded) acc.disagreements.set(f.name, { file: f.name, compiler: 'ignored', context: 'analysed' });
+    if (!f.compiled) { acc.ignored.add(f.name); continue; }
+    acc.compiled.add(f.name);
+    if (f.dependency) acc.deps.add(f.name);
+    if (r.excluded) continue;
+    acc.analysed.add(f.name);
+    for (const x of r.findings) if (isSupportFinding(x)) acc.findings.push(supportFinding(f, x, `${prog} (${target})`));
+  }
 }
 
 function sumRows(rows: RuleRow[][]): RuleRow[] {
@@ -455,6 +521,8 @@ export async function calibrateReal(opts: { repoRoot: string; sets: ('real' | 'd
   const goVersion = /go version go(1\.\d+(?:\.\d+)?)/.exec(run(inst.tinygo, ['version'], { env: inst.env }).stdout)?.[1] ?? '';
   const setups = new Map<string, TargetSetup>(TARGETS.map((t) => [t, targetSetup(inst.tinygo, inst.env, t, inst.version, goVersion)]));
   const engine = await createEngine(assetsFromSource(opts.repoRoot));
+  // Packages here are the toolchain's, never user code (TinyGo also compiles a merged GOROOT copy under its cache).
+  const toolRoots = [inst.env.TINYGOROOT, run('go', ['env', 'GOROOT'], { env: inst.env }).stdout.trim()].filter((x): x is string => !!x);
   const notes: string[] = [];
   const corpora: CorpusResult[] = [];
   for (const spec of CORPORA) {
@@ -468,7 +536,7 @@ export async function calibrateReal(opts: { repoRoot: string; sets: ('real' | 'd
       notes.push(`${c.name}: every ${opts.sample}th program of ${all} (--sample=${opts.sample}): ${c.programs.length}`);
     }
     opts.log(`${c.name}: ${c.programs.length} programs`);
-    corpora.push(judgeCorpus(c, engine, inst.tinygo, inst.env, inst.version, setups, opts.log));
+    corpora.push(judgeCorpus(c, engine, inst.tinygo, inst.env, inst.version, setups, toolRoots, opts.log));
   }
   const totals = {} as RealCalibrationResult['totals'];
   for (const set of ['real', 'drivers'] as const) {
@@ -479,7 +547,7 @@ export async function calibrateReal(opts: { repoRoot: string; sets: ('real' | 'd
     const pf = cs.reduce((s, c) => s + c.allocationsPredictedFinal, 0);
     const a = cs.reduce((s, c) => s + c.allocations, 0);
     const p = cs.reduce((s, c) => s + c.allocationsPredicted, 0);
-    totals[set] = { perRule: sumRows(cs.map((c) => c.perRule)), precision: ratio(cf, cf + nc), recall: ratio(pf, af), recallPrintAllocs: ratio(p, a), confirmed: cf, notConfirmed: nc, allocationsFinal: af, predictedFinal: pf };
+    totals[set] = { support: mergeSupport(cs.map((c) => c.support)), perRule: sumRows(cs.map((c) => c.perRule)), precision: ratio(cf, cf + nc), recall: ratio(pf, af), recallPrintAllocs: ratio(p, a), confirmed: cf, notConfirmed: nc, allocationsFinal: af, predictedFinal: pf };
   }
   return { generatedAt: new Date().toISOString(), tinygo: inst.version, facts: Object.fromEntries([...setups].map(([k, v]) => [k, v.facts])), corpora, totals, notes };
 }
@@ -522,8 +590,10 @@ export function formatRealReport(r: RealCalibrationResult): string {
         return [c.corpus, `${built}/${c.programs.length - built}`, c.hints.length, `${pct(c.precision)} (${cf}/${cf + nc})`, `${pct(c.recall)} (${c.allocationsPredictedFinal}/${c.allocationsFinal})`, `${pct(c.recallPrintAllocs)} (${c.allocationsPredicted}/${c.allocations})`, c.notInFirmware];
       }), ['**all**', '', '', `${pct(tot.precision)} (${tot.confirmed}/${tot.confirmed + tot.notConfirmed})`, `${pct(tot.recall)} (${tot.predictedFinal}/${tot.allocationsFinal})`, pct(tot.recallPrintAllocs), '']]), '');
     out.push(`### Per rule, ${set} (all corpora)`, '', ruleTable(tot.perRule), '');
+    out.push(formatSupportSummary(set, cs, tot.support, mdTable));
     for (const c of cs) {
       out.push(`### Per rule, ${c.corpus}`, '', ruleTable(c.perRule), '');
+      out.push(formatSupport(c.corpus, c.support, mdTable), '');
       const nc = c.hints.filter((h) => h.status === 'not-confirmed');
       if (nc.length) {
         out.push('Not confirmed:');

@@ -137,8 +137,12 @@ export const PACKAGE_TABLE: readonly PackageEntry[] = [
   { path: 'encoding/gob', status: 'panics', detail: 'panic: reflect: unimplemented: AssignableTo with interface',
     source: `${STDLIB_2024_03} and ${STDLIB_2024_10} (tests fail on reflect panics); reflect table above; ${REAL('0.33.0')}: builds` },
   ...['text/template', 'html/template'].map((path): PackageEntry => ({
-    path, status: 'panics', detail: 'calling a method or function from a template panics: unimplemented: (reflect.Type).NumOut()',
-    source: `${STDLIB_2024_03} and ${STDLIB_2024_10} (tests fail on reflect panics); reflect table above; ${REAL('0.33.0')}: builds`,
+    path, status: 'panics',
+    detail: 'executing a template that reads a field ({{.Name}}) panics: unimplemented: (reflect.Value).MethodByName(), and one that calls a ' +
+      'function ({{len .}}, {{index .M .K}}) panics: unimplemented: (reflect.Type).NumOut(); only {{.}} and plain text work',
+    // The field case is what real templates hit first (text/template looks a method of that name up before the field).
+    source: `${STDLIB_2024_03} and ${STDLIB_2024_10} (tests fail on reflect panics); reflect table above; ${REAL('0.33.0')}: builds; ` +
+      'real tinygo 0.33.0 and 0.39.0 run on cortex-m-qemu (2026-12-07): {{.}} prints, {{.Name}} and {{len .}} panic with those messages',
   })),
   // The first entry that holds wins: on 0.33 os/exec does not even build for nRF52.
   { path: 'os/exec', status: 'no-build', kinds: ['baremetal'], until: '0.39.0', detail: 'undefined: syscall.BytePtrFromString (internal/syscall/unix)',

@@ -23,6 +23,29 @@ const MAX_PACKAGES = 100_000;
  * escapes, then each object parsed on its own, so a bad one names its position instead of failing the whole list.
  */
 export function parseListJson(text: string): ParsedList {
+  const split = splitJsonObjects(text);
+  if (!split.ok) return split;
+  const objects = split.objects;
+  const packages: ListedPackage[] = [];
+  for (const [n, raw] of objects.entries()) {
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch (e) {
+      return { ok: false, error: `package ${n + 1}: ${(e as Error).message}` };
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.ImportPath !== 'string' || o.ImportPath === '') return { ok: false, error: `package ${n + 1}: no ImportPath` };
+    const imports = o.Imports === undefined ? [] : o.Imports;
+    if (!Array.isArray(imports) || !imports.every((x) => typeof x === 'string')) return { ok: false, error: `${o.ImportPath}: Imports is not a list of strings` };
+    packages.push({ importPath: o.ImportPath, name: typeof o.Name === 'string' ? o.Name : '', imports: imports as string[], depOnly: o.DepOnly === true });
+  }
+  if (packages.length === 0) return { ok: false, error: 'no package in the output' };
+  return { ok: true, packages };
+}
+
+/** The top-level JSON objects of `go list -json` output, each as its own text (not parsed yet). */
+export function splitJsonObjects(text: string): { ok: true; objects: string[] } | { ok: false; error: string } {
   const objects: string[] = [];
   let depth = 0;
   let start = -1;
@@ -52,22 +75,7 @@ export function parseListJson(text: string): ParsedList {
     }
   }
   if (depth !== 0 || inString) return { ok: false, error: 'the output ends inside an object (cut short?)' };
-  const packages: ListedPackage[] = [];
-  for (const [n, raw] of objects.entries()) {
-    let v: unknown;
-    try {
-      v = JSON.parse(raw);
-    } catch (e) {
-      return { ok: false, error: `package ${n + 1}: ${(e as Error).message}` };
-    }
-    const o = v as Record<string, unknown>;
-    if (typeof o.ImportPath !== 'string' || o.ImportPath === '') return { ok: false, error: `package ${n + 1}: no ImportPath` };
-    const imports = o.Imports === undefined ? [] : o.Imports;
-    if (!Array.isArray(imports) || !imports.every((x) => typeof x === 'string')) return { ok: false, error: `${o.ImportPath}: Imports is not a list of strings` };
-    packages.push({ importPath: o.ImportPath, name: typeof o.Name === 'string' ? o.Name : '', imports: imports as string[], depOnly: o.DepOnly === true });
-  }
-  if (packages.length === 0) return { ok: false, error: 'no package in the output' };
-  return { ok: true, packages };
+  return { ok: true, objects };
 }
 
 export interface DependencyGraph {
