@@ -18,6 +18,24 @@ const session = new AnalysisSession(() => engine);
 // A failed compile is reported to each message that waits for it (a 'failed' reply), not as an unhandled rejection.
 ready.catch(() => undefined);
 let queue: Promise<unknown> = Promise.resolve();
+let idleScheduled = false;
+
+/**
+ * The parse of changed documents, after the messages that wait: setImmediate runs after the event loop has delivered
+ * every message that arrived meanwhile (e.g. keystrokes typed during a long parse), so they are parsed together.
+ */
+const parseWhenIdle = (): void => {
+  if (idleScheduled) return;
+  idleScheduled = true;
+  setImmediate(() => {
+    queue = queue.then(() => {
+      idleScheduled = false;
+      for (const reply of session.parsePending()) port.postMessage(reply);
+    }).catch((e: unknown) => {
+      port.postMessage({ t: 'log', message: `[analysis worker] ${e instanceof Error ? e.stack ?? e.message : String(e)}` });
+    });
+  });
+};
 
 port.on('message', (m: ToWorker) => {
   if (m.t === 'crash') process.exit(70);
@@ -26,6 +44,7 @@ port.on('message', (m: ToWorker) => {
     if (early) { port.postMessage(early); return; }
     await ready;
     for (const reply of session.handle(m)) port.postMessage(reply);
+    if (session.pendingParses > 0) parseWhenIdle();
   }).catch((e: unknown) => {
     const message = e instanceof Error ? e.stack ?? e.message : String(e);
     port.postMessage('id' in m ? { t: 'failed', id: m.id, message } : { t: 'log', message: `[analysis worker] ${message}` });

@@ -137,6 +137,11 @@ async function workerKeystrokeSection(): Promise<void> {
     ...([['letters, digits, space, _ .', typing], ['brackets, quotes, newline', structural], ['backquote only', backquote]] as const).map(([label, f]) =>
       [label, f.hostCpuMaxMs === null ? 'n/a' : ok(f.hostCpuMaxMs, 2), String(f.hostCpuP95Ms ?? 'n/a'), f.hostMaxMs, f.hostP95Ms, f.hostLoopMaxMs, f.e2eP50, ok(f.e2eP95, 25), ok(f.e2eMax, 150), f.dropped]),
   ]);
+  table('Where the slowest change -> diagnostics went: the worker thread on a CPU, and runnable but waiting for one (schedstat)', [
+    ['characters typed', 'slowest ms', 'worker CPU ms', 'worker waiting for a CPU ms', 'largest worker CPU ms of any edit'],
+    ...([['letters, digits, space, _ .', typing], ['brackets, quotes, newline', structural], ['backquote only', backquote]] as const).map(([label, f]) =>
+      [label, f.e2eMax, f.slowest?.workerCpuMs ?? 'n/a', f.slowest?.workerWaitMs ?? 'n/a', f.workerCpuMaxMs ?? 'n/a']),
+  ]);
 }
 
 /** Cold start in fresh processes: worker start, wasm compile, parse, rules, diagnostics. */
@@ -181,6 +186,13 @@ function poolSection(singleCoreMbPerSec: number | undefined): void {
   const scaling = singleCoreMbPerSec && all && workers ? +((cold(all).mbPerSec as number) / (workers * singleCoreMbPerSec)).toFixed(2) : null;
   results.pool = { ...(results.pool as Json), scalingVsSingleCore: scaling };
   if (scaling !== null) console.log(`cold pool rate / (workers x one-core rate ${singleCoreMbPerSec} MB/s) = ${scaling} (goal >= 0.8)`);
+  if (all && cold(all).workerCpuS !== null) {
+    // Where the cold scan's wall time went: the workers' CPU time (its MB per CPU second is comparable with the one-core
+    // scan's "MB per CPU s") and their time runnable without a CPU (the machine's other load).
+    const c = cold(all);
+    console.log(`cold pool, GOROOT/src: the ${workers} workers ran ${c.workerCpuS as number} CPU s (${c.mbPerWorkerCpuS as number} MB per CPU s) and waited ` +
+      `${c.workerWaitS as number} s for a CPU, in ${c.seconds as number} s`);
+  }
   if (!ours || !cmp) return;
 
   // Each tool twice on the same packages: the first run fills its cache (go vet: GOCACHE; staticcheck: its own

@@ -51,6 +51,27 @@ function mainThreadCpuNs(): number {
   try { return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]); } catch { return NaN; }
 }
 
+/** This process's threads now: thread id -> [ms run on a CPU, ms waited for one while runnable] (Linux schedstat). */
+function threadTimes(): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  try {
+    for (const t of fs.readdirSync('/proc/self/task')) {
+      try { const f = fs.readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' '); out.set(t, [Number(f[0]) / 1e6, Number(f[1]) / 1e6]); } catch { /* ended */ }
+    }
+  } catch { /* not Linux */ }
+  return out;
+}
+
+/**
+ * The threads started since `before` (the analysis workers: V8's helper threads are the process's, started earlier),
+ * summed: ms on a CPU and ms waiting for one. Where a wall-clock figure goes on a loaded machine.
+ */
+function newThreadTimes(before: Map<string, unknown>): { cpuMs: number; waitMs: number; threads: number } {
+  let cpuMs = 0; let waitMs = 0; let threads = 0;
+  for (const [t, [run, wait]] of threadTimes()) if (!before.has(t)) { cpuMs += run; waitMs += wait; threads++; }
+  return { cpuMs, waitMs, threads };
+}
+
 /** What the controller builds per finding when it publishes (vscode.Diagnostic's fields, with the rule link). */
 function publish(findings: Finding[]): unknown[] {
   return findings.map((f) => ({ range: { start: { ...f.range.start }, end: { ...f.range.end } }, message: f.message, severity: f.severity,
@@ -61,6 +82,13 @@ export interface WorkerKeystrokeFigures {
   edits: number;
   hostMaxMs: number; hostP95Ms: number; hostCpuMaxMs: number | null; hostCpuP95Ms: number | null; hostLoopMaxMs: number; hostLoopP95Ms: number;
   e2eP50: number; e2eP95: number; e2eMax: number; dropped: number;
+  /**
+   * The slowest edit's round trip split (read after it, so not part of it): the worker thread's CPU time, and its
+   * time runnable but waiting for a CPU (other processes' share of a loaded machine). Null off Linux.
+   */
+  slowest: { e2eMs: number; workerCpuMs: number; workerWaitMs: number } | null;
+  /** The largest worker CPU time of any edit (parse + rules + posting back): the round trip on an idle machine. */
+  workerCpuMaxMs: number | null;
 }
 
 /**
@@ -76,12 +104,15 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
   const starts = lineStarts(original);
   const uri = `file://${file}`;
   let version = 1;
+  const before = threadTimes();
   const c = new AnalysisClient({ spawn: spawner(distDir), documentText: () => ({ version, text: original }), log: () => undefined });
   try {
     c.open(uri, version, original);
     await c.analyze(uri, version, opts, MAX);
     const r = rng(seed);
     const host: number[] = []; const hostCpu: number[] = []; const loop: number[] = []; const e2e: number[] = [];
+    const workerCpu: number[] = []; const workerWait: number[] = [];
+    let lastWorker = newThreadTimes(before);
     const edit = async (raw: ContentChange, length: number) => {
       const elu0 = performance.eventLoopUtilization();
       const c0 = mainThreadCpuNs();
@@ -100,6 +131,9 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
       hostCpu.push((c1 - c0 + (c3 - c2)) / 1e6);
       const elu = performance.eventLoopUtilization(elu0);
       host.push(t1 - t0 + (t3 - t2)); loop.push(elu.active); e2e.push(t3 - t0);
+      const w = newThreadTimes(before);
+      workerCpu.push(w.cpuMs - lastWorker.cpuMs); workerWait.push(w.waitMs - lastWorker.waitMs);
+      lastWorker = w;
       return n;
     };
     for (let i = 0; i < 250; i++) {
@@ -111,9 +145,12 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
       await edit({ range: { start: p, end }, rangeOffset: at, rangeLength: 1, text: '' }, original.length);
     }
     const cpuKnown = hostCpu.every((x) => Number.isFinite(x));
+    const slow = e2e.indexOf(Math.max(...e2e));
+    const split = lastWorker.threads > 0 ? { e2eMs: r3(e2e[slow]), workerCpuMs: r3(workerCpu[slow]), workerWaitMs: r3(workerWait[slow]) } : null;
     return { edits: e2e.length, hostMaxMs: r3(Math.max(...host)), hostP95Ms: r3(percentile(host, 95)),
       hostCpuMaxMs: cpuKnown ? r3(Math.max(...hostCpu)) : null, hostCpuP95Ms: cpuKnown ? r3(percentile(hostCpu, 95)) : null, hostLoopMaxMs: r3(Math.max(...loop)),
-      hostLoopP95Ms: r3(percentile(loop, 95)), e2eP50: r3(percentile(e2e, 50)), e2eP95: r3(percentile(e2e, 95)), e2eMax: r3(Math.max(...e2e)), dropped: c.dropped };
+      hostLoopP95Ms: r3(percentile(loop, 95)), e2eP50: r3(percentile(e2e, 50)), e2eP95: r3(percentile(e2e, 95)), e2eMax: r3(Math.max(...e2e)), dropped: c.dropped,
+      slowest: split, workerCpuMaxMs: split ? r3(Math.max(...workerCpu)) : null };
   } finally {
     await c.dispose();
   }
@@ -144,13 +181,18 @@ export async function poolScans(distDir: string, files: string[], cacheDir: stri
   const items = files.map((p) => ({ path: p, options: opts, cache }));
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   const once = async () => {
+    const before = threadTimes();
     const pool = new ScanPool(spawner(distDir), size, () => undefined);
     try {
       const elu0 = performance.eventLoopUtilization();
       const t = await pool.scan(items, MAX, () => undefined);
       const elu = performance.eventLoopUtilization(elu0);
+      // Read before the pool ends its workers: their CPU time, and how long they were runnable without a CPU.
+      const w = newThreadTimes(before);
       return { seconds: +(t.ms / 1000).toFixed(2), files: t.files, cached: t.cached, findings: t.findings, failed: t.failed,
-        mbPerSec: +(bytes / 1e6 / (t.ms / 1000)).toFixed(2), hostLoopUtilization: +elu.utilization.toFixed(3) };
+        mbPerSec: +(bytes / 1e6 / (t.ms / 1000)).toFixed(2), hostLoopUtilization: +elu.utilization.toFixed(3),
+        workerCpuS: w.threads ? +(w.cpuMs / 1000).toFixed(2) : null, workerWaitS: w.threads ? +(w.waitMs / 1000).toFixed(2) : null,
+        mbPerWorkerCpuS: w.threads && w.cpuMs > 0 ? +(bytes / 1e6 / (w.cpuMs / 1000)).toFixed(2) : null };
     } finally { pool.dispose(); }
   };
   fs.rmSync(cacheDir, { recursive: true, force: true });

@@ -11,7 +11,11 @@ export interface ContentChange {
   text: string;
 }
 
-export interface DocState { uri: string; version: number; text: string; tree: Tree; memo: DeclMemo; lastUsed: number }
+/**
+ * `parsed: false`: `tree` has been `edit()`ed for the changes up to `version` but not parsed again yet (`reparse`);
+ * its nodes do not describe `text` until then.
+ */
+export interface DocState { uri: string; version: number; text: string; tree: Tree; memo: DeclMemo; lastUsed: number; parsed: boolean }
 
 function endPoint(start: Position, inserted: string): { row: number; column: number } {
   const lines = inserted.split('\n');
@@ -39,7 +43,7 @@ export class DocumentTrees {
     const tree = this.parser.parse(text, null, this.parseTimeoutMs);
     const memo = new DeclMemo();
     memo.incremental = true;
-    const state: DocState = { uri, version, text, tree, memo, lastUsed: ++this.clock };
+    const state: DocState = { uri, version, text, tree, memo, lastUsed: ++this.clock, parsed: true };
     this.docs.set(uri, state);
     this.evict();
     return state;
@@ -50,8 +54,17 @@ export class DocumentTrees {
    * previous one) and re-parses incrementally. Falls back to a full parse when the document is unknown.
    */
   update(uri: string, version: number, changes: readonly ContentChange[], fullText: string): DocState {
+    return (this.edit(uri, version, changes, fullText) && this.reparse(uri)) || this.open(uri, version, fullText);
+  }
+
+  /**
+   * Applies the changes to the tree (`tree.edit`) and takes `fullText`, without parsing: `reparse` does that once for
+   * any number of edits (changes that arrive while a parse runs are parsed together). Undefined, and the tree is
+   * dropped, when the document is unknown or the changes do not explain `fullText` (a missed event).
+   */
+  edit(uri: string, version: number, changes: readonly ContentChange[], fullText: string): DocState | undefined {
     const state = this.docs.get(uri);
-    if (!state) return this.open(uri, version, fullText);
+    if (!state) return undefined;
     // Our copy of the text is not rebuilt (that costs more than the incremental parse on a large file): the editor's
     // text is taken, after checking that the changes explain it: its length, and the text the last change inserted.
     let length = state.text.length;
@@ -71,13 +84,21 @@ export class DocumentTrees {
     const last = changes[changes.length - 1];
     if (length !== fullText.length || (last && !fullText.startsWith(last.text, last.rangeOffset)) || (changes.length === 0 && fullText !== state.text)) {
       // Our copy drifted from the editor's (a missed event): trust the editor and start over.
-      return this.open(uri, version, fullText);
+      this.close(uri);
+      return undefined;
     }
-    const text = fullText;
+    Object.assign(state, { version, text: fullText, parsed: false, lastUsed: ++this.clock });
+    return state;
+  }
+
+  /** The document's tree after parsing the edits made since its last parse (if any); undefined when unknown. */
+  reparse(uri: string): DocState | undefined {
+    const state = this.docs.get(uri);
+    if (!state || state.parsed) return state;
     const old = state.tree;
     let tree: Tree;
     try {
-      tree = this.parser.parse(text, old, this.parseTimeoutMs);
+      tree = this.parser.parse(state.text, old, this.parseTimeoutMs);
     } catch (e) {
       this.close(uri);
       throw e;
@@ -86,7 +107,7 @@ export class DocumentTrees {
     // declarations before the edit): the memo must not take those top-level nodes from the last analysis.
     for (const r of tree.getChangedRanges(old)) state.memo.noteChanged(r.startIndex, r.endIndex);
     old.delete();
-    Object.assign(state, { version, text, tree, lastUsed: ++this.clock });
+    Object.assign(state, { tree, parsed: true, lastUsed: ++this.clock });
     return state;
   }
 

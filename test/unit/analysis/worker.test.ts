@@ -413,3 +413,44 @@ void test('session: a document above the size limit is kept as text without a tr
     assert.deepEqual([s.openDocuments, s.openTrees], [1, 0]);
   } finally { s.dispose(); }
 });
+
+void test('session: changes that arrive before a parse are parsed once, together; an analysis of a stale version parses nothing', async () => {
+  const real = await testEngine();
+  let parses = 0;
+  // The same parser, counting its parses.
+  const parser = Object.create(real.parser, { parse: { value: (...a: Parameters<typeof real.parser.parse>) => { parses++; return real.parser.parse(...a); } } }) as typeof real.parser;
+  const s = new AnalysisSession({ parser, analyzer: real.analyzer });
+  const d = new Doc(SRC);
+  const uri = 'file:///a.go';
+  try {
+    s.handle({ t: 'open', uri, version: d.version, text: d.text });
+    assert.equal(parses, 1);
+    // Three keystrokes, one of which opens a raw string to the end of the file and the next closes it.
+    const at = SRC.indexOf('func a');
+    for (const [from, removed, insert] of [[at, 0, '`'], [at + 1, 0, '`'], [at, 2, 'var v = 1\n']] as const) {
+      const ch = d.edit(from, removed, insert);
+      assert.deepEqual(s.handle({ t: 'change', uri, version: d.version, changes: [ch], length: d.text.length }), []);
+    }
+    assert.deepEqual([parses, s.pendingParses], [1, 1]);
+    // A request for an older version is answered stale without parsing.
+    assert.deepEqual(s.handle({ t: 'analyze', id: 1, uri, version: 2, options: opts, maxFileSize: 1 << 20 }).map((r) => r.t === 'skipped' && r.why), ['stale']);
+    assert.equal(parses, 1);
+    const [r] = s.handle({ t: 'analyze', id: 2, uri, version: d.version, options: opts, maxFileSize: 1 << 20 });
+    assert.equal(parses, 2);
+    // The same findings as a fresh parse of the final text.
+    const fresh = new AnalysisSession(real);
+    fresh.handle({ t: 'open', uri, version: d.version, text: d.text });
+    const [want] = fresh.handle({ t: 'analyze', id: 3, uri, version: d.version, options: opts, maxFileSize: 1 << 20 });
+    fresh.dispose();
+    assert.ok(r.t === 'result' && want.t === 'result');
+    assert.deepEqual(r.findings, want.findings);
+    assert.deepEqual(r.findings.map((f) => [f.ruleId, f.range.start.line]), [['reflect-unsupported', 6]]);
+    // When no message waits, the worker parses what changed, and the analysis then only runs the rules.
+    const ch = d.edit(d.text.indexOf('var v'), 0, '\n');
+    s.handle({ t: 'change', uri, version: d.version, changes: [ch], length: d.text.length });
+    assert.deepEqual([parses, s.parsePending(), parses, s.pendingParses], [2, [], 3, 0]);
+    const [after] = s.handle({ t: 'analyze', id: 4, uri, version: d.version, options: opts, maxFileSize: 1 << 20 });
+    assert.equal(parses, 3);
+    assert.deepEqual(after.t === 'result' && after.findings.map((f) => f.range.start.line), [7]);
+  } finally { s.dispose(); }
+});

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { DocumentTrees, type ContentChange } from '../documents';
+import { DocumentTrees, type ContentChange, type DocState } from '../documents';
 import { analyzeTextFile, type AnalysisEngine } from '../index';
 import { ALL_RULES } from '../rules';
 import { targetFactsKey, type Finding } from '../model';
@@ -22,6 +22,8 @@ interface ScanCacheState {
  */
 export class AnalysisSession {
   private readonly texts = new Map<string, { version: number; text: string }>();
+  /** Open documents whose tree has been edited but not parsed again since (see `change`). */
+  private readonly unparsed = new Set<string>();
   /** Cache per scan context: loaded on the first scan of that context. */
   private readonly caches = new Map<string, ScanCacheState>();
 
@@ -66,6 +68,7 @@ export class AnalysisSession {
       case 'open':
         this.texts.set(m.uri, { version: m.version, text: m.text });
         this.trees.close(m.uri);
+        this.unparsed.delete(m.uri);
         if (m.parse === false) return [];
         // Parsed now, so the first analysis after the debounce only runs the rules.
         return this.parse(m.uri, () => this.trees.open(m.uri, m.version, m.text));
@@ -73,6 +76,7 @@ export class AnalysisSession {
       case 'close':
         this.texts.delete(m.uri);
         this.trees.close(m.uri);
+        this.unparsed.delete(m.uri);
         return [];
       case 'analyze': return [this.analyze(m.id, m.uri, m.version, m.options, m.maxFileSize)];
       case 'scan': return [this.scan(m.id, m.path, m.options, m.maxFileSize, m.cache, true) as FromWorker];
@@ -136,9 +140,27 @@ export class AnalysisSession {
     }
     doc.version = version;
     doc.text = text;
-    // Parsed now, incrementally, so the tree follows every edit; the rules wait for the host's analyze request.
-    if (!this.trees.get(uri)) return [];
-    return this.parse(uri, () => this.trees.update(uri, version, changes, text));
+    // Not parsed here: the changes that arrive while a parse runs (a keystroke that reparses the rest of a large file
+    // takes tens of ms) are parsed together, once, by `parsePending` when the worker has no message waiting, or by
+    // the analysis that needs the tree first. A parse per change would be work for versions nobody asks about.
+    if (this.trees.edit(uri, version, changes, text)) this.unparsed.add(uri);
+    return [];
+  }
+
+  /** Documents changed since their last parse. */
+  get pendingParses(): number { return this.unparsed.size; }
+
+  /**
+   * Parses the documents changed since their last parse (the worker calls this when no message waits), so the
+   * analysis after the host's debounce only runs the rules.
+   */
+  parsePending(): FromWorker[] {
+    const out: FromWorker[] = [];
+    for (const uri of [...this.unparsed]) {
+      this.unparsed.delete(uri);
+      out.push(...this.parse(uri, () => this.trees.reparse(uri)));
+    }
+    return out;
   }
 
   private analyze(id: number, uri: string, version: number, options: AnalyzeOptions, maxFileSize: number): FromWorker {
@@ -152,12 +174,22 @@ export class AnalysisSession {
     }
     const t0 = performance.now();
     try {
-      let state = this.trees.get(uri);
+      // The changes not parsed yet, all in one parse (a parse that fails closes the tree: parsed afresh below).
+      this.unparsed.delete(uri);
+      let state = this.reparsed(uri);
       if (!state || state.version !== doc.version || state.text !== doc.text) state = this.trees.open(uri, doc.version, doc.text);
       const { findings, excluded } = this.engine.analyzer.analyzeFile(state.tree, state.text, options, state.memo);
       return { t: 'result', id, uri, version: doc.version, findings, excluded, ms: performance.now() - t0 };
     } catch (e) {
       return { t: 'failed', id, message: `${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
+    }
+  }
+
+  private reparsed(uri: string): DocState | undefined {
+    try {
+      return this.trees.reparse(uri);
+    } catch {
+      return undefined;
     }
   }
 
