@@ -1,7 +1,8 @@
 // The "Get started with TinyGo" walkthrough in a real VS Code: opened with "TinyGo: Get Started", its steps listed,
 // and a step that checks itself off when its command ran (completionEvents onCommand:tinygo.selectTarget).
 // Screenshots: test-output/ui-walkthrough.png, ui-walkthrough-step-done.png.
-import { assert, poll, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
+import * as path from 'node:path';
+import { assert, editJson, poll, quickOpen, runCommand, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -32,20 +33,30 @@ export const tests = [
   }],
   ['a step completes itself when its command ran', async (wb) => {
     const board = step(wb.page, BOARD_STEP);
+    // With a tinygo the step's button opens the target picker, which must still be open after the walkthrough
+    // moved the focus on (the harness puts the settings back before the next file).
+    const tinygo = process.env.TGW_TINYGO;
+    if (tinygo) {
+      editJson(path.join(wb.folder, '.vscode', 'settings.json'), (s) => { s['tinygo.path'] = tinygo; });
+      await wb.page.locator('.statusbar .statusbar-item', { hasText: /No target/ }).filter({ hasNot: wb.page.locator('.codicon-warning') }).first()
+        .waitFor({ timeout: 30_000 }).catch(() => console.log('    (the status bar still warns about the toolchain)'));
+    }
     await board.click();
     // The step's own button runs the command; the picker (or the message that no tinygo is there) answers.
     await wb.page.locator('.getting-started-step', { hasText: BOARD_STEP }).locator('a, button', { hasText: 'Select Target' }).first().click();
-    // Escape for the picker only once it is there: pressed before, the walkthrough takes it and goes back to the
-    // Welcome page (ci14), where no step is shown to check.
+    // The step checks itself off when the command runs; the picker (or, without a tinygo, the error listed in the
+    // notification center) answers. Escape only for a picker that is open: pressed in the walkthrough, Escape goes
+    // back to the Welcome page (ci14), where no step is shown.
+    await poll(`"${BOARD_STEP}" checked off after TinyGo: Select Target ran`, () => isComplete(board), 30_000, 250);
     const picker = wb.page.locator('.quick-input-widget', { has: wb.page.locator('.quick-input-title', { hasText: /TinyGo target/ }) });
-    const toast = wb.page.locator('.notification-toast', { hasText: 'TinyGo' }).first();
-    await poll('the target picker (or the message that no tinygo is there)', async () =>
-      (await picker.isVisible().catch(() => false)) || (await toast.isVisible().catch(() => false)), 30_000, 100);
-    if (await picker.isVisible().catch(() => false)) await wb.page.keyboard.press('Escape');
-    const deadline = Date.now() + 30_000;
-    while (!(await isComplete(board))) {
-      assert(Date.now() < deadline, `"${BOARD_STEP}" is not checked off after TinyGo: Select Target ran`);
-      await wb.page.waitForTimeout(250);
+    if (tinygo) await picker.waitFor({ timeout: 10_000 });
+    if (await picker.isVisible().catch(() => false)) {
+      // Still open a moment later: the walkthrough's focus move is over by then.
+      await wb.page.waitForTimeout(1500);
+      assert(await picker.isVisible(), 'the target picker closed when the walkthrough moved the focus');
+      console.log('    the target picker stayed open after the step checked itself off');
+      await wb.page.keyboard.press('Escape');
+      await picker.waitFor({ state: 'hidden', timeout: 10_000 });
     }
     await wb.screenshot('walkthrough-step-done');
   }],

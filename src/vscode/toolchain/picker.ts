@@ -8,7 +8,11 @@ export interface TargetPickerRequest extends Omit<PickerOptions, 'recent'> {
   folderName?: string;
   /** Called with what the picker offers once the list is known. */
   onItems?: (entries: readonly PickerEntry[]) => void;
-  /** Stays open when the focus moves elsewhere: a step of a longer flow (New Project), not a quick choice. */
+  /**
+   * Stays open when the focus moves elsewhere (the default): opened from the walkthrough, the step checks itself
+   * off when the command runs and the walkthrough then moves the focus on, which closed the picker at once. Escape
+   * still closes it.
+   */
   ignoreFocusOut?: boolean;
 }
 
@@ -39,7 +43,7 @@ export function showTargetPicker(req: TargetPickerRequest): Promise<{ target?: s
   qp.title = req.folderName ? `TinyGo target for ${req.folderName}` : 'TinyGo target';
   qp.placeholder = req.nrf52Only ? 'Choose an nRF52 board' : 'Choose the board (or target) to build for and to show gopls';
   qp.matchOnDescription = true;
-  qp.ignoreFocusOut = req.ignoreFocusOut ?? false;
+  qp.ignoreFocusOut = req.ignoreFocusOut ?? true;
   qp.busy = true;
   qp.show();
   return new Promise((resolve) => {
