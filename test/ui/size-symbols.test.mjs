@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { assert, runCommand, sizePanel as panel, pollValue as poll, waitForWorkbench } from './workbench.mjs';
+import { assert, runCommand, showSizePanel, sizePanel as panel, pollValue as poll, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -76,21 +76,6 @@ function nmByAddress(elf) {
   return m;
 }
 
-/** "TinyGo: Show Size Report" from the workbench; right after the window opens the palette may not list it yet. */
-async function showPanel(wb) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await focusWorkbench(wb.page);
-      await runCommand(wb.page, 'TinyGo: Show Size Report', 30_000);
-      return;
-    } catch (err) {
-      await wb.page.keyboard.press('Escape');
-      if (attempt === 3) throw err;
-      console.log(`    attempt ${attempt}: ${String(err.message).split('\n')[0]}`);
-    }
-  }
-}
-
 /** The workspace's main.go, from the Explorer (Quick Open would offer the relocated copy the test opened before). */
 async function openWorkspaceMain(wb) {
   await wb.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'main.go' }).first().dblclick();
@@ -119,7 +104,7 @@ export const tests = [
     }
     base = fs.mkdtempSync(path.join(os.tmpdir(), 'tgw-sym-'));
     build(wb, OLD_ELF, 'report1.json');
-    await showPanel(wb);
+    await showSizePanel(wb.page);
     const f = panel(wb);
     await f.locator('#symbol-rows tr.ssym').first().waitFor({ timeout: 60_000 });
     await mode(f, 'largest');
@@ -168,7 +153,7 @@ export const tests = [
   }],
 
   ['map: a focusable, labelled rectangle per package in flash and in RAM, Enter lists the package\'s symbols (screenshot)', async (wb) => {
-    await showPanel(wb);
+    await showSizePanel(wb.page);
     const f = panel(wb);
     await mode(f, 'map');
     const maps = f.locator('svg.treemap');
@@ -249,7 +234,7 @@ export const tests = [
         return { ok: t.some((x) => /^time — /.test(x)), detail: t };
       }, 60_000);
       await wb.screenshot('size-lens-light');
-      await showPanel(wb);
+      await showSizePanel(wb.page);
       const f = panel(wb);
       await poll('webview in the light theme', async () => ({ ok: /vscode-light/.test((await f.locator('body').getAttribute('class')) ?? '') }));
       await mode(f, 'package');

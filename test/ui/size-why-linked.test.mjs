@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assert, editJson, oneLine, poll, quickOpenIn, resetWorkbench, runCommand, sizePanel, waitForWorkbench } from './workbench.mjs';
+import { assert, editJson, oneLine, poll, quickOpenIn, resetWorkbench, runCommand, showSizePanel, sizePanel, waitForWorkbench } from './workbench.mjs';
 
 export const modes = ['ui'];
 
@@ -73,19 +73,6 @@ function parseBytes(text) {
   return { bytes: Number(m[1]) * unit, slack: m[2] === 'B' ? 0 : (0.5 / 10 ** decimals) * unit };
 }
 
-async function showPanel(wb) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await runCommand(wb.page, 'TinyGo: Show Size Report', 30_000);
-      return;
-    } catch (err) {
-      await wb.page.keyboard.press('Escape');
-      if (attempt === 3) throw err;
-      console.log(`    attempt ${attempt}: ${String(err.message).split('\n')[0]}`);
-    }
-  }
-}
-
 /** Clicks "Why linked?" on strconv's package row; resolves with the answer's text once it is there. */
 async function askWhy(f, how) {
   const row = f.locator('#symbol-rows tr.sgroup[data-group="strconv"]');
@@ -134,7 +121,7 @@ export const tests = [
     editJson(settingsFile(wb), (s) => { s[THEME] = 'Default Dark Modern'; });
     // The whole height for the panel (a build may have shown Problems).
     if (await wb.page.locator('.part.panel').isVisible().catch(() => false)) await runCommand(wb.page, 'View: Hide Panel').catch(() => wb.page.keyboard.press('Escape'));
-    await showPanel(wb);
+    await showSizePanel(wb.page);
     const f = sizePanel(wb);
     await poll('the webview in the dark theme', async () => /vscode-dark/.test((await f.locator('body').getAttribute('class').catch(() => '')) ?? ''), 30_000, 250);
     await poll('the panel to show the fmt build', async () => (await f.locator('#title').innerText().catch(() => '')).includes(TARGET) &&

@@ -342,3 +342,21 @@ export function editJson(file, change) {
   change(s);
   fs.writeFileSync(file, JSON.stringify(s, null, 2) + '\n');
 }
+
+/**
+ * "TinyGo: Show Size Report" from the workbench (the keyboard given back first: F1 does not reach it from inside a
+ * webview); right after the window opens the palette may not list it yet, so up to three tries.
+ */
+export async function showSizePanel(page) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await runCommand(page, 'TinyGo: Show Size Report', 30_000);
+      return;
+    } catch (err) {
+      await page.keyboard.press('Escape');
+      if (attempt === 3) throw err;
+      console.log(`    attempt ${attempt}: ${String(err.message).split('\n')[0]}`);
+    }
+  }
+}
