@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RULE, api, describe, openGo, ruleDiagnostics, tinygoDiagnostics, until, waitForDiagnostics, within, workspaceUri } from './helpers';
 
@@ -37,19 +39,30 @@ suite('robustness', () => {
 
   test('closing a document clears its diagnostics', async () => {
     await api();
-    const uri = workspaceUri('closing.go');
-    // Opened like a user opens it: a document the API opened (openTextDocument) stays referenced by the extension
-    // host for minutes after its editor closes, so it would never be closed within a test.
-    await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
-    const doc = await until('closing.go in workspace.textDocuments', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()));
-    await waitForDiagnostics(uri, 'closing.go finding', (ds) => ruleDiagnostics(ds).length === 1);
-    const closed = new Promise<void>((resolve) => {
-      const sub = vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === uri.toString()) { sub.dispose(); resolve(); } });
-    });
-    await until('closing.go is the active editor', () => vscode.window.activeTextEditor?.document === doc);
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await within('onDidCloseTextDocument for closing.go', closed);
-    assert.ok(doc.isClosed);
-    await waitForDiagnostics(uri, 'no diagnostics once closed', (ds) => ds.length === 0);
+    // A copy of closing.go in a folder of its own, new for this run: the fixture itself belongs to the workspace's
+    // root package, whose files a build opens (openTextDocument, for the editing-time hints it compares with the
+    // compiler's), and such a reference keeps the document open for minutes after its editor closed (ci16: no
+    // onDidCloseTextDocument within 20 s after the build tests).
+    const dir = `closing-${process.pid}-${Date.now()}`;
+    const uri = workspaceUri(`${dir}/closing.go`);
+    fs.mkdirSync(path.dirname(uri.fsPath), { recursive: true });
+    fs.copyFileSync(workspaceUri('closing.go').fsPath, uri.fsPath);
+    try {
+      // Opened like a user opens it: a document the API opened (openTextDocument) stays referenced by the extension
+      // host for minutes after its editor closes, so it would never be closed within a test.
+      await vscode.commands.executeCommand('vscode.open', uri, { preview: false });
+      const doc = await until('closing.go in workspace.textDocuments', () => vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()));
+      await waitForDiagnostics(uri, 'closing.go finding', (ds) => ruleDiagnostics(ds).length === 1);
+      const closed = new Promise<void>((resolve) => {
+        const sub = vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === uri.toString()) { sub.dispose(); resolve(); } });
+      });
+      await until('closing.go is the active editor', () => vscode.window.activeTextEditor?.document === doc);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await within('onDidCloseTextDocument for closing.go', closed);
+      assert.ok(doc.isClosed);
+      await waitForDiagnostics(uri, 'no diagnostics once closed', (ds) => ds.length === 0);
+    } finally {
+      fs.rmSync(path.dirname(uri.fsPath), { recursive: true, force: true });
+    }
   });
 });
