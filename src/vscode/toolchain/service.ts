@@ -88,25 +88,24 @@ export class ToolchainService implements ToolchainApi, vscode.Disposable {
   private forget(): void { this.statePromise = undefined; }
 
   state(refresh = false): Promise<ToolchainState> {
-    if (refresh || !this.statePromise) {
-      this.targetsPromise = undefined;
-      this.targetFiles = undefined;
-      this.statePromise = this.detect();
-      void this.statePromise.then((s) => this.changeState.fire(s));
-    }
-    return this.statePromise;
+    return refresh || !this.statePromise ? this.check(() => this.detect()) : this.statePromise;
   }
 
   useTinygo(file: string): Promise<ToolchainState> {
-    const check = (async () => {
+    return this.check(async () => {
       await Config.of().toolchain.setTinygoPath(file);
       return this.detect();
-    })();
+    });
+  }
+
+  /** Starts a check of the toolchain that every state() asks from now on; what was derived from the last one goes. */
+  private check(run: () => Promise<ToolchainState>): Promise<ToolchainState> {
     this.targetsPromise = undefined;
     this.targetFiles = undefined;
-    this.statePromise = check;
-    void check.then((s) => this.changeState.fire(s), () => undefined);
-    return check;
+    const pending = run();
+    this.statePromise = pending;
+    void pending.then((s) => this.changeState.fire(s), () => undefined);
+    return pending;
   }
 
   private async detect(): Promise<ToolchainState> {
