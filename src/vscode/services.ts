@@ -79,7 +79,7 @@ export interface ToolchainApi {
   /** Cached after the first call; `refresh` forgets it (settings changed, tool installed). */
   state(refresh?: boolean): Promise<ToolchainState>;
   /**
-   * Writes `tinygo.path` (user settings) and checks the tinygo there. Whoever asks state() meanwhile gets this
+   * Writes `tinygo.path` (to the scope that sets it, else user settings) and checks the tinygo there. Whoever asks state() meanwhile gets this
    * check, not the answer from before the write (a command run at once after the pick found no tinygo).
    */
   useTinygo(file: string): Promise<ToolchainState>;
@@ -95,6 +95,8 @@ export interface ToolchainApi {
   /** `tinygo info` facts of the folder's target (cached by tinygo version and target). */
   targetInfo(folder?: vscode.WorkspaceFolder): Promise<TargetInfo | undefined>;
   readonly onDidChangeTarget: vscode.Event<TargetChange>;
+  /** Fires when a check of the toolchain finished (a changed `tinygo.path`, a pick, a granted trust). */
+  readonly onDidChangeState: vscode.Event<ToolchainState>;
 }
 
 // ---- build -------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { taskArgs } from '../../src/vscode/build/tasks';
-import type { BuildEvent, BuildRefused, BuildService, ToolchainApi } from '../../src/vscode/services';
+import type { BuildEvent, BuildRefused, BuildService, ToolchainApi, ToolchainState } from '../../src/vscode/services';
 import type { WorkbenchApi } from '../../src/vscode/testing';
 import { api, extension, revert, until, within } from './helpers';
 
@@ -34,6 +34,7 @@ function stubToolchain(state: { target?: string; picks: { nrf52Only?: boolean }[
     targetInfo: async () => undefined,
     useTinygo: async () => { throw new Error('this test does not pick a tinygo'); },
     onDidChangeTarget: changed.event,
+    onDidChangeState: new vscode.EventEmitter<ToolchainState>().event,
   };
 }
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeSysfsTree, type FakeUsbSerialDevice } from '../support/sysfsTree';
 import { parseInfoJson } from '../../src/core/tinygo/info';
-import type { DevicesService, ToolchainApi } from '../../src/vscode/services';
+import type { DevicesService, ToolchainApi, ToolchainState } from '../../src/vscode/services';
 import type { WorkbenchApi } from '../../src/vscode/testing';
 import { api, until } from './helpers';
 
@@ -27,6 +27,7 @@ export function stubToolchain(target: () => string | undefined, tinygoPath = FAK
     targetInfo: async () => (target() === 'feather-nrf52840' ? info : undefined),
     useTinygo: async () => { throw new Error('this test does not pick a tinygo'); },
     onDidChangeTarget: changed.event,
+    onDidChangeState: new vscode.EventEmitter<ToolchainState>().event,
   };
 }
 

@@ -13,7 +13,7 @@ import { CORTEX_DEBUG_MISSING, type CortexDebugLaunch } from '../../src/core/deb
 import { BUILD_TASK_LABEL, FLASH_TASK_LABEL, projectFiles, type TemplateId } from '../../src/core/project';
 import { TargetFileResolver } from '../../src/core/tinygo/targetFiles';
 import type { NewProjectResult } from '../../src/vscode/onboard/newProject';
-import type { BuildEvent, BuildRefused, ToolchainApi } from '../../src/vscode/services';
+import type { BuildEvent, BuildRefused, ToolchainApi, ToolchainState } from '../../src/vscode/services';
 import type { TestingApi } from '../../src/vscode/testing';
 import { api, openGo, until, within } from './helpers';
 
@@ -30,6 +30,7 @@ function stubToolchain(tinygo: string, state: { target?: string; asked?: unknown
     targetInfo: async () => undefined,
     useTinygo: async () => { throw new Error('this test does not pick a tinygo'); },
     onDidChangeTarget: changed.event,
+    onDidChangeState: new vscode.EventEmitter<ToolchainState>().event,
   };
 }
 

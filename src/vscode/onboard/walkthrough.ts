@@ -66,9 +66,9 @@ export function trackContext(toolchain: ToolchainApi, folder: () => vscode.Works
   void refresh();
   return [
     toolchain.onDidChangeTarget(() => { void refresh(); }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (Config.affects(e, 'path')) void toolchain.state(true).then(refresh);
-    }),
+    // The toolchain checks a changed tinygo.path itself and announces the result: asking state(true) here too ran
+    // tinygo once more for every change.
+    toolchain.onDidChangeState(() => { void refresh(); }),
     vscode.window.onDidChangeActiveTextEditor(() => { void refresh(); }),
   ];
 }
