@@ -454,3 +454,31 @@ void test('session: changes that arrive before a parse are parsed once, together
     assert.deepEqual(after.t === 'result' && after.findings.map((f) => f.range.start.line), [7]);
   } finally { s.dispose(); }
 });
+
+void test('session: stats collect the garbage first only when asked and only where the process exposes a collector', async () => {
+  const s = new AnalysisSession(await testEngine());
+  const g = globalThis as { gc?: () => void };
+  const had = g.gc;
+  let collections = 0;
+  try {
+    s.handle({ t: 'open', uri: 'file:///a.go', version: 1, text: SRC });
+    const stats = (collect?: boolean) => {
+      const [r] = s.handle({ t: 'stats', id: 1, collect });
+      assert.equal(r.t, 'stats');
+      return r.t === 'stats' ? r : undefined;
+    };
+    g.gc = undefined;
+    assert.equal(stats(true)?.collected, false, 'no collector (the extension host): nothing collected, and no error');
+    g.gc = () => { collections++; };
+    assert.equal(stats()?.collected, false);
+    assert.equal(collections, 0, 'plain stats must not collect');
+    const r = stats(true);
+    assert.equal(r?.collected, true);
+    assert.equal(collections, 1);
+    assert.equal(r?.openDocuments, 1);
+    assert.ok((r?.rss ?? 0) > 0);
+  } finally {
+    g.gc = had;
+    s.dispose();
+  }
+});

@@ -162,8 +162,9 @@ export class AnalysisClient {
     return r;
   }
 
-  async stats(): Promise<Extract<FromWorker, { t: 'stats' }>> {
-    return await this.request({ t: 'stats' }) as Extract<FromWorker, { t: 'stats' }>;
+  /** `collect`: after a full garbage collection in the worker, where the process exposes one (see the protocol). */
+  async stats(collect = false): Promise<Extract<FromWorker, { t: 'stats' }>> {
+    return await this.request({ t: 'stats', collect }) as Extract<FromWorker, { t: 'stats' }>;
   }
 
   /** Test hook: ends the worker thread as a crash would. */

@@ -23,7 +23,11 @@ export type ToWorker =
    * something: `shards` is how many the pool keeps (the others are removed after the flush).
    */
   | { t: 'flush'; id: number; shard: number; shards?: number }
-  | { t: 'stats'; id: number }
+  /**
+   * `collect`: a full garbage collection first, where the process exposes one (`node --expose-gc`, as the bench's
+   * soak runs; never in the extension host): the memory the worker settles at, without the garbage of the last edits.
+   */
+  | { t: 'stats'; id: number; collect?: boolean }
   /** Test hook: the worker thread ends at once, as after a crash (the client must restart it). */
   | { t: 'crash' };
 
@@ -40,7 +44,7 @@ export type FromWorker =
    */
   | { t: 'scanned'; id: number; path: string; findings: Finding[]; cached: boolean; skipped?: 'tooLarge' | 'unreadable' | 'failed'; message?: string; ms: number }
   | { t: 'flushed'; id: number; entries: number }
-  | { t: 'stats'; id: number; openDocuments: number; openTrees: number; rss: number; heapUsed?: number }
+  | { t: 'stats'; id: number; openDocuments: number; openTrees: number; rss: number; heapUsed?: number; collected?: boolean }
   | { t: 'failed'; id: number; message: string }
   | { t: 'log'; message: string };
 

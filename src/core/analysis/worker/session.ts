@@ -108,9 +108,12 @@ export class AnalysisSession {
         return [{ t: 'flushed', id: m.id, entries: n }];
       }
       case 'stats': {
+        const gc = (globalThis as { gc?: () => void }).gc;
+        const collected = m.collect === true && typeof gc === 'function';
+        if (collected) gc();
         // In a worker thread, rss is the whole process's; heapUsed is this thread's own JS heap.
         const mem = process.memoryUsage();
-        return [{ t: 'stats', id: m.id, openDocuments: this.texts.size, openTrees: this.openTrees, rss: mem.rss, heapUsed: mem.heapUsed }];
+        return [{ t: 'stats', id: m.id, openDocuments: this.texts.size, openTrees: this.openTrees, rss: mem.rss, heapUsed: mem.heapUsed, collected }];
       }
       case 'crash': return [];
     }
