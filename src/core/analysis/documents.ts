@@ -1,6 +1,7 @@
 import { Edit, type Tree } from 'web-tree-sitter';
 import { DeclMemo } from './engine';
 import type { GoParser } from './goParser';
+import { closerAtEnd } from './lexEnd';
 import type { Position } from './model';
 
 /** One change as VS Code reports it: a range in the text before the change, and the text replacing it. */
@@ -13,9 +14,18 @@ export interface ContentChange {
 
 /**
  * `parsed: false`: `tree` has been `edit()`ed for the changes up to `version` but not parsed again yet (`reparse`);
- * its nodes do not describe `text` until then.
+ * its nodes do not describe `text` until then. `closer`: what the parser was given after `text` (see closerAtEnd):
+ * the tree spans `text + closer`.
  */
-export interface DocState { uri: string; version: number; text: string; tree: Tree; memo: DeclMemo; lastUsed: number; parsed: boolean }
+export interface DocState { uri: string; version: number; text: string; tree: Tree; memo: DeclMemo; lastUsed: number; parsed: boolean; closer: string }
+
+/** The row and column after the last character of `text`. */
+function endOf(text: string): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) { row++; lineStart = i + 1; }
+  return { row, column: text.length - lineStart };
+}
 
 function endPoint(start: Position, inserted: string): { row: number; column: number } {
   const lines = inserted.split('\n');
@@ -40,10 +50,11 @@ export class DocumentTrees {
   /** Parses `text` from scratch (document opened, or its tree was evicted, or versions lost step). */
   open(uri: string, version: number, text: string): DocState {
     this.close(uri);
-    const tree = this.parser.parse(text, null, this.parseTimeoutMs);
+    const closer = closerAtEnd(text);
+    const tree = this.parser.parse(text + closer, null, this.parseTimeoutMs);
     const memo = new DeclMemo();
     memo.incremental = true;
-    const state: DocState = { uri, version, text, tree, memo, lastUsed: ++this.clock, parsed: true };
+    const state: DocState = { uri, version, text, tree, memo, lastUsed: ++this.clock, parsed: true, closer };
     this.docs.set(uri, state);
     this.evict();
     return state;
@@ -96,9 +107,22 @@ export class DocumentTrees {
     const state = this.docs.get(uri);
     if (!state || state.parsed) return state;
     const old = state.tree;
+    // The edits left the old closer after the document's end: it becomes the new one (a backquote typed alone adds
+    // one, its closing twin removes it again).
+    const closer = closerAtEnd(state.text);
+    if (closer !== state.closer) {
+      const len = state.text.length;
+      const end = endOf(state.text);
+      old.edit(new Edit({
+        startIndex: len, oldEndIndex: len + state.closer.length, newEndIndex: len + closer.length,
+        startPosition: end, oldEndPosition: { row: end.row, column: end.column + state.closer.length },
+        newEndPosition: { row: end.row, column: end.column + closer.length },
+      }));
+      state.memo.noteChanged(len, len);
+    }
     let tree: Tree;
     try {
-      tree = this.parser.parse(state.text, old, this.parseTimeoutMs);
+      tree = this.parser.parse(state.text + closer, old, this.parseTimeoutMs);
     } catch (e) {
       this.close(uri);
       throw e;
@@ -107,7 +131,7 @@ export class DocumentTrees {
     // declarations before the edit): the memo must not take those top-level nodes from the last analysis.
     for (const r of tree.getChangedRanges(old)) state.memo.noteChanged(r.startIndex, r.endIndex);
     old.delete();
-    Object.assign(state, { tree, parsed: true, lastUsed: ++this.clock });
+    Object.assign(state, { tree, parsed: true, lastUsed: ++this.clock, closer });
     return state;
   }
 

@@ -3,6 +3,7 @@ import { fileExclusion } from './buildConstraints';
 import { Analyzer, QueryStore, type AnalysisResult, type AnalyzeOptions } from './engine';
 import { GoParser, type GrammarFiles } from './goParser';
 import type { Finding } from './model';
+import { closerAtEnd } from './lexEnd';
 import { ALL_RULES } from './rules';
 
 export * from './model';
@@ -46,7 +47,7 @@ export function analyzeText(engine: AnalysisEngine, text: string, options: Analy
 export function analyzeTextFile(engine: AnalysisEngine, text: string, options: AnalyzeOptions, timeoutMs = 5000): AnalysisResult {
   const excluded = options.build ? fileExclusion(options.build.fileName, text, options.build.context) : undefined;
   if (excluded) return { findings: [], excluded };
-  const tree = engine.parser.parse(text, null, timeoutMs);
+  const tree = engine.parser.parse(text + closerAtEnd(text), null, timeoutMs);
   try {
     return { findings: engine.analyzer.analyze(tree, text, { ...options, build: undefined }) };
   } finally {
