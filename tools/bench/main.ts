@@ -144,9 +144,9 @@ async function workerKeystrokeSection(): Promise<void> {
         p95Judged ? ok(f.e2eP95, 25) : `${f.e2eP95} (not judged)`, ok(f.e2eMax, 150), f.dropped]),
   ]);
   table('Where the slowest change -> diagnostics went: the worker thread on a CPU, and runnable but waiting for one (schedstat)', [
-    ['characters typed', 'slowest ms', 'worker CPU ms', 'worker waiting for a CPU ms', 'largest worker CPU ms of any edit'],
+    ['characters typed', 'slowest ms', 'that edit', 'worker CPU ms', 'worker waiting for a CPU ms', 'largest worker CPU ms of any edit'],
     ...rowsOf.map(([label, f]) =>
-      [label, f.e2eMax, f.slowest?.workerCpuMs ?? 'n/a', f.slowest?.workerWaitMs ?? 'n/a', f.workerCpuMaxMs ?? 'n/a']),
+      [label, f.e2eMax, f.slowest ? `#${f.slowest.edit} of ${f.edits}: ${f.slowest.text}` : 'n/a', f.slowest?.workerCpuMs ?? 'n/a', f.slowest?.workerWaitMs ?? 'n/a', f.workerCpuMaxMs ?? 'n/a']),
   ]);
 }
 

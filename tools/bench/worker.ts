@@ -86,7 +86,7 @@ export interface WorkerKeystrokeFigures {
    * The slowest edit's round trip split (read after it, so not part of it): the worker thread's CPU time, and its
    * time runnable but waiting for a CPU (other processes' share of a loaded machine). Null off Linux.
    */
-  slowest: { e2eMs: number; workerCpuMs: number; workerWaitMs: number } | null;
+  slowest: { e2eMs: number; workerCpuMs: number; workerWaitMs: number; edit: number; text: string } | null;
   /** The largest worker CPU time of any edit (parse + rules + posting back): the round trip on an idle machine. */
   workerCpuMaxMs: number | null;
 }
@@ -112,9 +112,12 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
     const r = rng(seed);
     const host: number[] = []; const hostCpu: number[] = []; const loop: number[] = []; const e2e: number[] = [];
     const workerCpu: number[] = []; const workerWait: number[] = [];
+    /** What each edit did: the character typed, or its deletion. */
+    const typed: string[] = [];
     let lastWorker = newThreadTimes(before);
     const edit = async (raw: ContentChange, length: number) => {
       const elu0 = performance.eventLoopUtilization();
+      typed.push(raw.text ? JSON.stringify(raw.text) : 'its deletion');
       const c0 = mainThreadCpuNs();
       const t0 = performance.now();
       // The controller's forwarding: VS Code's change copied into plain objects, the length, the post.
@@ -146,7 +149,7 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
     }
     const cpuKnown = hostCpu.every((x) => Number.isFinite(x));
     const slow = e2e.indexOf(Math.max(...e2e));
-    const split = lastWorker.threads > 0 ? { e2eMs: r3(e2e[slow]), workerCpuMs: r3(workerCpu[slow]), workerWaitMs: r3(workerWait[slow]) } : null;
+    const split = lastWorker.threads > 0 ? { e2eMs: r3(e2e[slow]), workerCpuMs: r3(workerCpu[slow]), workerWaitMs: r3(workerWait[slow]), edit: slow + 1, text: typed[slow] } : null;
     return { edits: e2e.length, hostMaxMs: r3(Math.max(...host)), hostP95Ms: r3(percentile(host, 95)),
       hostCpuMaxMs: cpuKnown ? r3(Math.max(...hostCpu)) : null, hostCpuP95Ms: cpuKnown ? r3(percentile(hostCpu, 95)) : null, hostLoopMaxMs: r3(Math.max(...loop)),
       hostLoopP95Ms: r3(percentile(loop, 95)), e2eP50: r3(percentile(e2e, 50)), e2eP95: r3(percentile(e2e, 95)), e2eMax: r3(Math.max(...e2e)), dropped: c.dropped,
