@@ -27,7 +27,9 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   /** Files that are not open, when `tinygo.analysis.scope` is `workspace`. */
   private scanner: WorkspaceScanner | undefined;
   /** The host thread's time in this controller: forwarding changes and publishing findings (tests and the bench read it). */
-  readonly hostTime = { forwardMaxMs: 0, publishMaxMs: 0, lastForwardMs: 0, lastPublishMs: 0 };
+  readonly hostTime = { forwardMaxMs: 0, publishMaxMs: 0, lastForwardMs: 0, lastPublishMs: 0, unchangedSkipped: 0 };
+  /** Per document, the signature of the findings in the collection now (see the protocol's `signature`). */
+  private readonly published = new Map<string, string>();
   /** Fires after diagnostics of a document were published (tests and the status bar listen). */
   readonly onDidAnalyze = new vscode.EventEmitter<{ uri: vscode.Uri; findings: number; ms: number }>();
 
@@ -126,7 +128,7 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
   async analyzeNow(d: vscode.TextDocument): Promise<number | undefined> {
     const key = d.uri.toString();
     if (d.isClosed || !this.isGo(d)) return undefined;
-    if (!this.config.enabled()) { this.collection.delete(d.uri); return undefined; }
+    if (!this.config.enabled()) { this.unpublish(d.uri); return undefined; }
     const t0 = performance.now();
     try {
       this.forward(d);
@@ -138,14 +140,21 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
             this.skipped.add(key);
             this.log.appendLine(`[analysis] skipped ${d.uri.fsPath}: above tinygo.analysis.maxFileSize (${this.config.maxFileSize()} bytes)`);
           }
-          this.collection.delete(d.uri);
+          this.unpublish(d.uri);
         }
         return undefined;
       }
       if (d.isClosed || d.version !== r.version) return undefined;
       const p0 = performance.now();
       this.skipped.delete(key);
-      this.collection.set(d.uri, r.excluded ? [notCompiledNote(r.excluded, d.getText())] : r.findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+      if (r.signature !== undefined && this.published.get(key) === r.signature) {
+        // The same findings at the same places as those published: VS Code (and every listener to diagnostic
+        // changes, and the Problems view) would only redo its work for nothing.
+        this.hostTime.unchangedSkipped++;
+      } else {
+        this.collection.set(d.uri, r.excluded ? [notCompiledNote(r.excluded, d.getText())] : r.findings.map((f) => new FindingDiagnostic(f, this.docsUri)));
+        if (r.signature === undefined) this.published.delete(key); else this.published.set(key, r.signature);
+      }
       const publishMs = performance.now() - p0;
       this.hostTime.lastPublishMs = publishMs;
       this.hostTime.publishMaxMs = Math.max(this.hostTime.publishMaxMs, publishMs);
@@ -212,6 +221,11 @@ export class AnalysisController implements vscode.Disposable, vscode.CodeActionP
     this.timers.delete(key);
     this.lengths.delete(key);
     this.client.close(key);
+    this.unpublish(uri);
+  }
+
+  private unpublish(uri: vscode.Uri): void {
+    this.published.delete(uri.toString());
     this.collection.delete(uri);
   }
 

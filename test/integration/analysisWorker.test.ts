@@ -58,7 +58,7 @@ suite('analysis worker', () => {
     // the host thread's own CPU time between two steps (the wall clock also counts the loaded machine preempting us).
     let stop = false;
     let started!: () => void;
-    const running = new Promise<void>((resolve) => { started = resolve; });
+    let running!: Promise<void>;
     const reg = vscode.commands.registerCommand('tgwTest.steps', () => new Promise<{ maxGap: number; maxCpuGap: number | undefined; steps: number }>((resolve) => {
       // Plain setImmediate callbacks (no promise per step): the command itself should not make garbage to collect.
       let last = performance.now(); let maxGap = 0; let steps = 0;
@@ -79,46 +79,52 @@ suite('analysis worker', () => {
     }));
     const delay = monitorEventLoopDelay({ resolution: 1 });
     try {
-      const other = vscode.commands.executeCommand<{ maxGap: number; maxCpuGap: number | undefined; steps: number }>('tgwTest.steps');
-      await within('the other command to start', running);
-      delay.enable();
-      const t0 = performance.now();
-      // The backquote after the import: everything below is now an unterminated raw string (no findings left); then
-      // it is deleted again, and the whole file below has to be parsed into declarations once more.
-      assert.ok(await editor.edit((b) => b.insert(new vscode.Position(3, 0), '`')), 'the edit was not applied');
-      const forwardMs = controller.hostTime.lastForwardMs;
-      await waitForDiagnostics(uri, 'no findings once the rest of the file is a raw string', (ds) => ruleDiagnostics(ds).length === 0, 60_000);
-      const toDiagnostics = performance.now() - t0;
-      assert.ok(await editor.edit((b) => b.delete(new vscode.Range(3, 0, 3, 1))), 'the deletion was not applied');
-      const forwardBackMs = controller.hostTime.lastForwardMs;
-      await waitForDiagnostics(uri, 'the 100 findings back once the backquote is gone', (ds) => ruleDiagnostics(ds).length === 100, 60_000);
-      const roundTrip = performance.now() - t0;
-      stop = true;
-      const { maxGap, maxCpuGap, steps } = await other;
-      delay.disable();
-      // What the same reparse costs when it runs on this thread (the old design): parse the edited text here.
+      // What the same reparse costs when it runs on this thread (the old design): the text after the backquote's
+      // deletion, parsed from scratch here (once to warm up, as the worker's parser is).
       const engine = await createEngine(assetsIn(path.join(extension().extensionPath, 'dist')));
-      // The text as it is again, parsed from scratch: what the deletion of the backquote costs the parser.
-      const text = doc.getText();
-      engine.parser.parse(text, null, 10_000).delete(); // once to warm up, as the worker's parser is
+      engine.parser.parse(bigText, null, 10_000).delete();
       const p0 = performance.now();
       const c0 = hostThreadCpuNs();
-      engine.parser.parse(text, null, 10_000).delete();
+      engine.parser.parse(bigText, null, 10_000).delete();
       const inThread = performance.now() - p0;
       const c1 = hostThreadCpuNs();
       const inThreadCpu = c0 !== undefined && c1 !== undefined ? (c1 - c0) / 1e6 : undefined;
-      console.log(`    backquote in big.go (${doc.getText().length} chars): diagnostics after ${toDiagnostics.toFixed(0)} ms, and back after its deletion at ${roundTrip.toFixed(0)} ms; the other command ` +
-        `ran ${steps} steps, longest wait ${maxGap.toFixed(1)} ms on the wall clock, ${maxCpuGap?.toFixed(2) ?? 'n/a'} ms of host-thread CPU; event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ` +
-        `${(delay.percentile(99) / 1e6).toFixed(1)} ms; our forwarding ${forwardMs.toFixed(2)} / ${forwardBackMs.toFixed(2)} ms, publishing ${controller.hostTime.lastPublishMs.toFixed(2)} ms; ` +
-        `the same full parse on the host thread would hold it ${inThread.toFixed(0)} ms (${inThreadCpu?.toFixed(1) ?? 'n/a'} ms CPU)`);
-      // What the host thread itself did between two steps of the other command: a few ms (VS Code applying an edit or
-      // sending 100 diagnostics to the window, our forwarding, a GC), never a parse. On the wall clock the loaded test machine adds its preemptions.
-      if (maxCpuGap !== undefined && inThreadCpu !== undefined) {
-        assert.ok(maxCpuGap <= 20 && maxCpuGap < inThreadCpu / 2,
-          `the host thread was busy ${maxCpuGap.toFixed(2)} ms between two steps of the other command (a parse here takes ${inThreadCpu.toFixed(1)} ms of CPU)`);
-      } else {
-        assert.ok(maxGap < Math.max(50, inThread / 2), `the other command waited ${maxGap.toFixed(1)} ms (a parse here takes ${inThread.toFixed(0)} ms)`);
+      // Up to 3 trials: the longest busy stretch of the host thread in one trial can be a garbage collection or
+      // VS Code's own work landing there; a parse on this thread would show in every trial, so one trial within
+      // the bound is enough (all are printed).
+      const trials: string[] = [];
+      let passed = false;
+      for (let trial = 1; trial <= 3 && !passed; trial++) {
+        stop = false;
+        running = new Promise<void>((resolve) => { started = resolve; });
+        const other = vscode.commands.executeCommand<{ maxGap: number; maxCpuGap: number | undefined; steps: number }>('tgwTest.steps');
+        await within('the other command to start', running);
+        delay.reset();
+        delay.enable();
+        const t0 = performance.now();
+        // The backquote after the import: everything below is now an unterminated raw string (no findings left); then
+        // it is deleted again, and the whole file below has to be parsed into declarations once more.
+        assert.ok(await editor.edit((b) => b.insert(new vscode.Position(3, 0), '`')), 'the edit was not applied');
+        const forwardMs = controller.hostTime.lastForwardMs;
+        await waitForDiagnostics(uri, 'no findings once the rest of the file is a raw string', (ds) => ruleDiagnostics(ds).length === 0, 60_000);
+        const toDiagnostics = performance.now() - t0;
+        assert.ok(await editor.edit((b) => b.delete(new vscode.Range(3, 0, 3, 1))), 'the deletion was not applied');
+        const forwardBackMs = controller.hostTime.lastForwardMs;
+        await waitForDiagnostics(uri, 'the 100 findings back once the backquote is gone', (ds) => ruleDiagnostics(ds).length === 100, 60_000);
+        const roundTrip = performance.now() - t0;
+        stop = true;
+        const { maxGap, maxCpuGap, steps } = await other;
+        delay.disable();
+        trials.push(`trial ${trial}: diagnostics after ${toDiagnostics.toFixed(0)} ms, and back after the deletion at ${roundTrip.toFixed(0)} ms; the other command ` +
+          `ran ${steps} steps, longest wait ${maxGap.toFixed(1)} ms on the wall clock, ${maxCpuGap?.toFixed(2) ?? 'n/a'} ms of host-thread CPU; event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ` +
+          `${(delay.percentile(99) / 1e6).toFixed(1)} ms; our forwarding ${forwardMs.toFixed(2)} / ${forwardBackMs.toFixed(2)} ms, publishing ${controller.hostTime.lastPublishMs.toFixed(2)} ms`);
+        // What the host thread itself did between two steps of the other command: a few ms (VS Code applying an edit or
+        // sending 100 diagnostics to the window, our forwarding, a GC), never a parse. On the wall clock the loaded test machine adds its preemptions.
+        passed = maxCpuGap !== undefined && inThreadCpu !== undefined ? maxCpuGap <= 20 && maxCpuGap < inThreadCpu / 2 : maxGap < Math.max(50, inThread / 2);
       }
+      console.log(`    backquote in big.go (${doc.getText().length} chars); the same full parse on the host thread would hold it ${inThread.toFixed(0)} ms (${inThreadCpu?.toFixed(1) ?? 'n/a'} ms CPU)\n` +
+        trials.map((t) => `      ${t}`).join('\n'));
+      assert.ok(passed, `in every trial the host thread was busy longer than 20 ms (or half a parse) between two steps of the other command:\n${trials.join('\n')}`);
     } finally {
       stop = true;
       delay.disable();
@@ -126,6 +132,47 @@ suite('analysis worker', () => {
       await restore(editor, bigText);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       fs.rmSync(path.dirname(uri.fsPath), { recursive: true, force: true });
+    }
+  });
+
+  test('an edit that leaves the findings as they were does not publish them again; one that moves them does', async () => {
+    const a = await api();
+    const editor = await openGo('diagnostics.go');
+    const uri = editor.document.uri;
+    const original = editor.document.getText();
+    const controller = a.testing.analysis()!;
+    // Ours among the diagnostics (gopls publishes its own on every edit): a new publish makes new objects.
+    const ours = () => ruleDiagnostics(vscode.languages.getDiagnostics(uri));
+    /** Applies `edit` and resolves once the controller has analysed the document's new version. */
+    const analysed = async (what: string, edit: (b: vscode.TextEditorEdit) => void): Promise<void> => {
+      const done = new Promise<void>((resolve) => {
+        const s = controller.onDidAnalyze.event((e) => { if (e.uri.toString() === uri.toString()) { s.dispose(); resolve(); } });
+      });
+      assert.ok(await editor.edit(edit), `${what}: the edit was not applied`);
+      await within(`${what}: analysed`, done);
+    };
+    try {
+      const before = await waitForDiagnostics(uri, 'the reflect finding', (ds) => ruleDiagnostics(ds).length === 1);
+      const line = ruleDiagnostics(before)[0].range.start.line;
+      const hello = original.split('\n').findIndex((l) => l.includes('Hello()'));
+      assert.ok(hello >= 0 && hello < line);
+      const skipped = controller.hostTime.unchangedSkipped;
+      const published = ours()[0];
+      assert.equal(ours()[0], published, 'VS Code hands out the diagnostic objects it was given');
+      // A comment at the end of a line above the finding: the finding stays where it was.
+      await analysed('a comment typed', (b) => b.insert(new vscode.Position(hello, original.split('\n')[hello].length), ' // greets'));
+      assert.equal(controller.hostTime.unchangedSkipped, skipped + 1, 'the unchanged findings were not recognised');
+      assert.equal(ours()[0], published, 'VS Code was given the same diagnostics again');
+      // A new line above it: the finding moves down, so it is published.
+      await analysed('a line inserted', (b) => b.insert(new vscode.Position(0, 0), '\n'));
+      assert.equal(controller.hostTime.unchangedSkipped, skipped + 1);
+      await waitForDiagnostics(uri, 'the finding one line lower', (ds) => ruleDiagnostics(ds).some((d) => d.range.start.line === line + 1));
+      assert.notEqual(ours()[0], published);
+    } finally {
+      await restore(editor, original);
+      // The next test reads the finding's line: wait until the restored text's findings are published.
+      const at = original.split('\n').findIndex((l) => l.includes('MethodByName'));
+      await waitForDiagnostics(uri, 'the finding back on its line', (ds) => ruleDiagnostics(ds).some((d) => d.range.start.line === at));
     }
   });
 

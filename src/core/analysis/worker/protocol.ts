@@ -34,7 +34,11 @@ export type ToWorker =
 export interface ScanCacheRef { dir: string; contextKey: string }
 
 export type FromWorker =
-  | { t: 'result'; id: number; uri: string; version: number; findings: Finding[]; excluded?: Exclusion; ms: number }
+  /**
+   * `signature`: the findings as JSON text, made here off the host thread, so the host can tell in one string
+   * comparison that a result equals what it published last (most keystrokes change no finding).
+   */
+  | { t: 'result'; id: number; uri: string; version: number; findings: Finding[]; excluded?: Exclusion; ms: number; signature?: string }
   /** No findings published: the document is newer than the request (`stale`), too large, or not known to the worker. */
   | { t: 'skipped'; id: number; uri: string; version: number; why: 'stale' | 'tooLarge' | 'unknown' }
   | { t: 'resync'; uri: string }

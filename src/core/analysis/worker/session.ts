@@ -182,7 +182,7 @@ export class AnalysisSession {
       let state = this.reparsed(uri);
       if (!state || state.version !== doc.version || state.text !== doc.text) state = this.trees.open(uri, doc.version, doc.text);
       const { findings, excluded } = this.engine.analyzer.analyzeFile(state.tree, state.text, options, state.memo);
-      return { t: 'result', id, uri, version: doc.version, findings, excluded, ms: performance.now() - t0 };
+      return { t: 'result', id, uri, version: doc.version, findings, excluded, ms: performance.now() - t0, signature: excluded ? undefined : JSON.stringify(findings) };
     } catch (e) {
       return { t: 'failed', id, message: `${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}` };
     }
