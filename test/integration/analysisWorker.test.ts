@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { assetsIn, createEngine } from '../../src/core/analysis';
 import { api, extension, openGo, ruleDiagnostics, until, waitForDiagnostics, within, workspaceUri } from './helpers';
@@ -21,21 +21,43 @@ function bigGo(): string {
 }
 
 /**
- * Nanoseconds the extension host's main thread has spent on a CPU (Linux: /proc/self/task/<pid>/schedstat), or
- * undefined. Unlike the wall clock it leaves out the time the loaded machine gave to other processes: what the host
- * thread itself was busy with.
+ * The extension host's main thread's time on a CPU and time waiting for one, in nanoseconds (Linux:
+ * /proc/self/task/<pid>/schedstat, fields 1 and 2), or undefined. Unlike the wall clock, the CPU time leaves out the
+ * time the loaded machine gave to other processes; the waiting time is that time. What is in neither, the thread
+ * spent blocked (a lock, a synchronous wait).
  */
-function hostThreadCpuNs(): number | undefined {
-  try { return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]); } catch { return undefined; }
+function hostThreadSched(): { cpu: number; wait: number } | undefined {
+  try {
+    const f = fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    return { cpu: Number(f[0]), wait: Number(f[1]) };
+  } catch { return undefined; }
 }
+
+/** What the other command saw: its longest wait between two steps, and what the host thread did meanwhile. */
+interface Steps {
+  steps: number;
+  /** The longest wait on the wall clock, and of it: on a CPU, waiting for one, blocked (ms). */
+  maxGap: number; gapCpu?: number; gapWaiting?: number;
+  /** When the longest wait began and ended (performance.now()), and how much of it the host isolate spent in garbage collections. */
+  gapFrom: number; gapTo: number; gapGc?: number;
+  /** The longest stretch of host-thread CPU time between two steps (ms). */
+  maxCpuGap?: number;
+}
+
+const fmtSteps = (s: Steps): string => `${s.steps} steps, longest wait ${s.maxGap.toFixed(1)} ms on the wall clock ` +
+  `(${s.gapCpu?.toFixed(1) ?? 'n/a'} ms on a CPU, ${s.gapWaiting?.toFixed(1) ?? 'n/a'} ms waiting for one, ` +
+  `${s.gapCpu === undefined || s.gapWaiting === undefined ? 'n/a' : Math.max(0, s.maxGap - s.gapCpu - s.gapWaiting).toFixed(1)} ms blocked; ` +
+  `${s.gapGc?.toFixed(1) ?? 'n/a'} ms of it in the host's garbage collections), ` +
+  `longest host-thread CPU stretch ${s.maxCpuGap?.toFixed(2) ?? 'n/a'} ms`;
 
 /** The document's text back to `text`, saved: whether or not the workspace saved the test's edits meanwhile. */
 async function restore(editor: vscode.TextEditor, text: string): Promise<void> {
   const doc = editor.document;
   if (doc.getText() !== text) {
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // The editor shown again (one that was hidden meanwhile is a new TextEditor).
+    const shown = await vscode.window.showTextDocument(doc, { preview: false });
     const all = new vscode.Range(0, 0, doc.lineCount, 0);
-    assert.ok(await editor.edit((b) => b.replace(all, text)), `${doc.fileName} not restored`);
+    assert.ok(await shown.edit((b) => b.replace(all, text)), `${doc.fileName} not restored`);
   }
   if (doc.isDirty) await doc.save();
   await until(`${doc.fileName} restored`, () => doc.getText() === text && !doc.isDirty);
@@ -54,74 +76,123 @@ suite('analysis worker', () => {
     const controller = a.testing.analysis()!;
 
     // The other command: it runs on the host thread in setImmediate steps until told to stop, and reports the longest
-    // time it waited between two steps (what any command or extension would have waited): on the wall clock, and as
-    // the host thread's own CPU time between two steps (the wall clock also counts the loaded machine preempting us).
+    // time it waited between two steps (what any command or extension would have waited): on the wall clock, split
+    // into the host thread's own CPU time, its time waiting for a CPU (the loaded machine preempting it) and the rest
+    // (blocked); and the longest stretch of host-thread CPU time between two steps.
     let stop = false;
     let started!: () => void;
-    let running!: Promise<void>;
-    const reg = vscode.commands.registerCommand('tgwTest.steps', () => new Promise<{ maxGap: number; maxCpuGap: number | undefined; steps: number }>((resolve) => {
+    const reg = vscode.commands.registerCommand('tgwTest.steps', () => new Promise<Steps>((resolve) => {
       // Plain setImmediate callbacks (no promise per step): the command itself should not make garbage to collect.
-      let last = performance.now(); let maxGap = 0; let steps = 0;
-      let lastCpu = hostThreadCpuNs(); let maxCpuGap = 0;
+      let last = performance.now(); let lastS = hostThreadSched();
+      const r: Steps = { steps: 0, maxGap: 0, gapFrom: 0, gapTo: 0 };
       const step = (): void => {
         const now = performance.now();
-        const cpu = hostThreadCpuNs();
-        maxGap = Math.max(maxGap, now - last);
-        if (cpu !== undefined && lastCpu !== undefined) maxCpuGap = Math.max(maxCpuGap, (cpu - lastCpu) / 1e6);
-        last = now;
-        lastCpu = cpu;
-        steps++;
-        if (stop) resolve({ maxGap, maxCpuGap: lastCpu === undefined ? undefined : maxCpuGap, steps });
+        const s = hostThreadSched();
+        const gap = now - last;
+        if (s && lastS) {
+          const cpu = (s.cpu - lastS.cpu) / 1e6;
+          r.maxCpuGap = Math.max(r.maxCpuGap ?? 0, cpu);
+          if (gap > r.maxGap) { r.gapCpu = cpu; r.gapWaiting = (s.wait - lastS.wait) / 1e6; }
+        }
+        if (gap > r.maxGap) { r.maxGap = gap; r.gapFrom = last; r.gapTo = now; }
+        last = now; lastS = s;
+        r.steps++;
+        if (stop) resolve(r);
         else setImmediate(step);
       };
       started();
       setImmediate(step);
     }));
+    /** Runs the other command while `action` runs; what it saw. */
+    const whileRunning = async (action: () => Promise<void>): Promise<Steps> => {
+      stop = false;
+      const gcs: PerformanceEntry[] = [];
+      const gcObserver = new PerformanceObserver((list) => { gcs.push(...list.getEntries()); });
+      gcObserver.observe({ entryTypes: ['gc'] });
+      const running = new Promise<void>((resolve) => { started = resolve; });
+      const other = vscode.commands.executeCommand<Steps>('tgwTest.steps');
+      try {
+        await within('the other command to start', running);
+        try { await action(); } finally { stop = true; }
+        const r = await other;
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the observer's entries come asynchronously
+        r.gapGc = gcs.reduce((sum, e) => sum + Math.max(0, Math.min(r.gapTo, e.startTime + e.duration) - Math.max(r.gapFrom, e.startTime)), 0);
+        return r;
+      } finally {
+        gcObserver.disconnect();
+      }
+    };
+    // The baseline: the same edits in a plain-text copy of the file, which no analysis and no language server
+    // follows: what VS Code itself costs the host thread for them (applying the edit, firing its events).
+    const txtUri = workspaceUri('big/big.txt');
+    fs.writeFileSync(txtUri.fsPath, bigText);
+    const txtDoc = await vscode.workspace.openTextDocument(txtUri);
+    assert.equal(txtDoc.languageId, 'plaintext');
+    let txtEditor: vscode.TextEditor | undefined;
     const delay = monitorEventLoopDelay({ resolution: 1 });
     try {
-      // What the same reparse costs when it runs on this thread (the old design): the text after the backquote's
-      // deletion, parsed from scratch here (once to warm up, as the worker's parser is).
-      const engine = await createEngine(assetsIn(path.join(extension().extensionPath, 'dist')));
-      engine.parser.parse(bigText, null, 10_000).delete();
-      const p0 = performance.now();
-      const c0 = hostThreadCpuNs();
-      engine.parser.parse(bigText, null, 10_000).delete();
-      const inThread = performance.now() - p0;
-      const c1 = hostThreadCpuNs();
-      const inThreadCpu = c0 !== undefined && c1 !== undefined ? (c1 - c0) / 1e6 : undefined;
       // Up to 3 trials: the longest busy stretch of the host thread in one trial can be a garbage collection or
       // VS Code's own work landing there; a parse on this thread would show in every trial, so one trial within
       // the bound is enough (all are printed).
       const trials: string[] = [];
-      let passed = false;
-      for (let trial = 1; trial <= 3 && !passed; trial++) {
-        stop = false;
-        running = new Promise<void>((resolve) => { started = resolve; });
-        const other = vscode.commands.executeCommand<{ maxGap: number; maxCpuGap: number | undefined; steps: number }>('tgwTest.steps');
-        await within('the other command to start', running);
+      // The trial whose longest host-thread stretch was shortest (CPU time where schedstat exists, else wall clock).
+      let best: Steps | undefined;
+      const key = (r: Steps): number => r.maxCpuGap ?? r.maxGap;
+      for (let trial = 1; trial <= 3 && !(best && key(best) <= (best.maxCpuGap !== undefined ? 20 : 50)); trial++) {
+        const goEditor = await vscode.window.showTextDocument(doc, { preview: false });
+        let toDiagnostics = 0; let roundTrip = 0; let forwardMs = 0; let forwardBackMs = 0;
         delay.reset();
         delay.enable();
-        const t0 = performance.now();
-        // The backquote after the import: everything below is now an unterminated raw string (no findings left); then
-        // it is deleted again, and the whole file below has to be parsed into declarations once more.
-        assert.ok(await editor.edit((b) => b.insert(new vscode.Position(3, 0), '`')), 'the edit was not applied');
-        const forwardMs = controller.hostTime.lastForwardMs;
-        await waitForDiagnostics(uri, 'no findings once the rest of the file is a raw string', (ds) => ruleDiagnostics(ds).length === 0, 60_000);
-        const toDiagnostics = performance.now() - t0;
-        assert.ok(await editor.edit((b) => b.delete(new vscode.Range(3, 0, 3, 1))), 'the deletion was not applied');
-        const forwardBackMs = controller.hostTime.lastForwardMs;
-        await waitForDiagnostics(uri, 'the 100 findings back once the backquote is gone', (ds) => ruleDiagnostics(ds).length === 100, 60_000);
-        const roundTrip = performance.now() - t0;
-        stop = true;
-        const { maxGap, maxCpuGap, steps } = await other;
+        const go = await whileRunning(async () => {
+          const t0 = performance.now();
+          // The backquote after the import: everything below is now an unterminated raw string (no findings left);
+          // then it is deleted again, and the whole file below has to be parsed into declarations once more.
+          assert.ok(await goEditor.edit((b) => b.insert(new vscode.Position(3, 0), '`')), 'the edit was not applied');
+          forwardMs = controller.hostTime.lastForwardMs;
+          await waitForDiagnostics(uri, 'no findings once the rest of the file is a raw string', (ds) => ruleDiagnostics(ds).length === 0, 60_000);
+          toDiagnostics = performance.now() - t0;
+          assert.ok(await goEditor.edit((b) => b.delete(new vscode.Range(3, 0, 3, 1))), 'the deletion was not applied');
+          forwardBackMs = controller.hostTime.lastForwardMs;
+          await waitForDiagnostics(uri, 'the 100 findings back once the backquote is gone', (ds) => ruleDiagnostics(ds).length === 100, 60_000);
+          roundTrip = performance.now() - t0;
+        });
         delay.disable();
-        trials.push(`trial ${trial}: diagnostics after ${toDiagnostics.toFixed(0)} ms, and back after the deletion at ${roundTrip.toFixed(0)} ms; the other command ` +
-          `ran ${steps} steps, longest wait ${maxGap.toFixed(1)} ms on the wall clock, ${maxCpuGap?.toFixed(2) ?? 'n/a'} ms of host-thread CPU; event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ` +
-          `${(delay.percentile(99) / 1e6).toFixed(1)} ms; our forwarding ${forwardMs.toFixed(2)} / ${forwardBackMs.toFixed(2)} ms, publishing ${controller.hostTime.lastPublishMs.toFixed(2)} ms`);
+        // The same two edits in the plain-text copy, over as long a time.
+        txtEditor = await vscode.window.showTextDocument(txtDoc, { preview: false });
+        const te = txtEditor;
+        const txt = await whileRunning(async () => {
+          const t0 = performance.now();
+          assert.ok(await te.edit((b) => b.insert(new vscode.Position(3, 0), '`')), 'the text edit was not applied');
+          await new Promise((r) => setTimeout(r, Math.max(0, toDiagnostics - (performance.now() - t0))));
+          assert.ok(await te.edit((b) => b.delete(new vscode.Range(3, 0, 3, 1))), 'the text deletion was not applied');
+          await new Promise((r) => setTimeout(r, Math.max(0, roundTrip - (performance.now() - t0))));
+        });
+        trials.push(`trial ${trial}: diagnostics after ${toDiagnostics.toFixed(0)} ms, and back after the deletion at ${roundTrip.toFixed(0)} ms; ` +
+          `the other command ran ${fmtSteps(go)}; event-loop delay max ${(delay.max / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms; ` +
+          `our forwarding ${forwardMs.toFixed(2)} / ${forwardBackMs.toFixed(2)} ms, publishing ${controller.hostTime.lastPublishMs.toFixed(2)} ms.\n` +
+          `        The same edits in a plain-text copy: ${fmtSteps(txt)}`);
         // What the host thread itself did between two steps of the other command: a few ms (VS Code applying an edit or
-        // sending 100 diagnostics to the window, our forwarding, a GC), never a parse. On the wall clock the loaded test machine adds its preemptions.
-        passed = maxCpuGap !== undefined && inThreadCpu !== undefined ? maxCpuGap <= 20 && maxCpuGap < inThreadCpu / 2 : maxGap < Math.max(50, inThread / 2);
+        // sending 100 diagnostics to the window, our forwarding, a GC), never a parse. The wall clock adds what is
+        // not the host's own work: the loaded test machine preempting it (time waiting for a CPU: gopls re-checks the
+        // file, the worker parses it), and time blocked, which sampling the thread's kernel state showed to be
+        // garbage collections and process spawns (libuv waits in read() until the child has exec'd), mostly VS Code's
+        // own: its port detection runs `ls -l /proc/[0-9]*/fd/[0-9]*` and `ps` every few seconds. The plain-text copy
+        // shows the same kinds of waits.
+        if (!best || key(go) < key(best)) best = go;
       }
+      // What the same reparse costs when it runs on this thread (the old design): the text after the backquote's
+      // deletion, parsed from scratch here (once to warm up, as the worker's parser is). Measured after the trials:
+      // the extension host never loads the parser itself, so the trials run without it.
+      const engine = await createEngine(assetsIn(path.join(extension().extensionPath, 'dist')));
+      engine.parser.parse(bigText, null, 10_000).delete();
+      const p0 = performance.now();
+      const c0 = hostThreadSched();
+      engine.parser.parse(bigText, null, 10_000).delete();
+      const inThread = performance.now() - p0;
+      const c1 = hostThreadSched();
+      const inThreadCpu = c0 !== undefined && c1 !== undefined ? (c1.cpu - c0.cpu) / 1e6 : undefined;
+      const passed = best !== undefined && (best.maxCpuGap !== undefined && inThreadCpu !== undefined
+        ? best.maxCpuGap <= 20 && best.maxCpuGap < inThreadCpu / 2 : best.maxGap < Math.max(50, inThread / 2));
       console.log(`    backquote in big.go (${doc.getText().length} chars); the same full parse on the host thread would hold it ${inThread.toFixed(0)} ms (${inThreadCpu?.toFixed(1) ?? 'n/a'} ms CPU)\n` +
         trials.map((t) => `      ${t}`).join('\n'));
       assert.ok(passed, `in every trial the host thread was busy longer than 20 ms (or half a parse) between two steps of the other command:\n${trials.join('\n')}`);
@@ -129,7 +200,13 @@ suite('analysis worker', () => {
       stop = true;
       delay.disable();
       reg.dispose();
+      if (txtEditor) {
+        await restore(txtEditor, bigText);
+        await vscode.window.showTextDocument(txtDoc, { preview: false });
+        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      }
       await restore(editor, bigText);
+      await vscode.window.showTextDocument(doc, { preview: false });
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       fs.rmSync(path.dirname(uri.fsPath), { recursive: true, force: true });
     }
