@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { assetsIn, targetFactsFor, type ContentChange, type Finding } from '../../src/core/analysis';
 import { AnalysisClient, type WorkerLike } from '../../src/core/analysis/worker/client';
 import { ScanPool } from '../../src/core/analysis/worker/pool';
+import { processThreadTimes, threadSchedstat } from '../../test/support/schedstat';
 import { scanContextKey } from '../../src/core/analysis/worker/session';
 
 type Json = Record<string, unknown>;
@@ -46,21 +47,8 @@ function posAt(starts: number[], offset: number): { line: number; character: num
   return { line: lo, character: offset - starts[lo] };
 }
 
-/** Nanoseconds this process's main thread has run on a CPU (Linux schedstat), or NaN: leaves out preemption by a loaded machine. */
-function mainThreadCpuNs(): number {
-  try { return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]); } catch { return NaN; }
-}
-
-/** This process's threads now: thread id -> [ms run on a CPU, ms waited for one while runnable] (Linux schedstat). */
-function threadTimes(): Map<string, [number, number]> {
-  const out = new Map<string, [number, number]>();
-  try {
-    for (const t of fs.readdirSync('/proc/self/task')) {
-      try { const f = fs.readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' '); out.set(t, [Number(f[0]) / 1e6, Number(f[1]) / 1e6]); } catch { /* ended */ }
-    }
-  } catch { /* not Linux */ }
-  return out;
-}
+/** Ms this process's main thread has run on a CPU (Linux schedstat), or NaN: leaves out preemption by a loaded machine. */
+const mainThreadCpuMs = (): number => threadSchedstat()?.cpuMs ?? NaN;
 
 /**
  * The threads started since `before` (the analysis workers: V8's helper threads are the process's, started earlier),
@@ -68,7 +56,7 @@ function threadTimes(): Map<string, [number, number]> {
  */
 function newThreadTimes(before: Map<string, unknown>): { cpuMs: number; waitMs: number; threads: number } {
   let cpuMs = 0; let waitMs = 0; let threads = 0;
-  for (const [t, [run, wait]] of threadTimes()) if (!before.has(t)) { cpuMs += run; waitMs += wait; threads++; }
+  for (const [t, times] of processThreadTimes()) if (!before.has(t)) { cpuMs += times.cpuMs; waitMs += times.waitMs; threads++; }
   return { cpuMs, waitMs, threads };
 }
 
@@ -104,7 +92,7 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
   const starts = lineStarts(original);
   const uri = `file://${file}`;
   let version = 1;
-  const before = threadTimes();
+  const before = processThreadTimes();
   const c = new AnalysisClient({ spawn: spawner(distDir), documentText: () => ({ version, text: original }), log: () => undefined });
   try {
     c.open(uri, version, original);
@@ -118,20 +106,20 @@ export async function workerKeystrokes(distDir: string, file: string, chars: str
     const edit = async (raw: ContentChange, length: number) => {
       const elu0 = performance.eventLoopUtilization();
       typed.push(raw.text ? JSON.stringify(raw.text) : 'its deletion');
-      const c0 = mainThreadCpuNs();
+      const c0 = mainThreadCpuMs();
       const t0 = performance.now();
       // The controller's forwarding: VS Code's change copied into plain objects, the length, the post.
       const change: ContentChange = { range: { start: { ...raw.range.start }, end: { ...raw.range.end } }, rangeOffset: raw.rangeOffset, rangeLength: raw.rangeLength, text: raw.text };
       c.change(uri, ++version, [change], length);
       const t1 = performance.now();
-      const c1 = mainThreadCpuNs();
+      const c1 = mainThreadCpuMs();
       const res = await c.analyze(uri, version, opts, MAX);
-      const c2 = mainThreadCpuNs();
+      const c2 = mainThreadCpuMs();
       const t2 = performance.now();
       const n = res.t === 'result' ? publish(res.findings).length : 0;
       const t3 = performance.now();
-      const c3 = mainThreadCpuNs();
-      hostCpu.push((c1 - c0 + (c3 - c2)) / 1e6);
+      const c3 = mainThreadCpuMs();
+      hostCpu.push(c1 - c0 + (c3 - c2));
       const elu = performance.eventLoopUtilization(elu0);
       host.push(t1 - t0 + (t3 - t2)); loop.push(elu.active); e2e.push(t3 - t0);
       const w = newThreadTimes(before);
@@ -184,7 +172,7 @@ export async function poolScans(distDir: string, files: string[], cacheDir: stri
   const items = files.map((p) => ({ path: p, options: opts, cache }));
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   const once = async () => {
-    const before = threadTimes();
+    const before = processThreadTimes();
     const pool = new ScanPool(spawner(distDir), size, () => undefined);
     try {
       const elu0 = performance.eventLoopUtilization();
@@ -213,7 +201,7 @@ export async function poolColdScan(distDir: string, files: string[], cacheDir: s
   fs.rmSync(dir, { recursive: true, force: true });
   const items = files.map((p) => ({ path: p, options: opts, cache: { dir, contextKey: scanContextKey('bench', opts) } }));
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
-  const before = threadTimes();
+  const before = processThreadTimes();
   const pool = new ScanPool(spawner(distDir), workers, () => undefined);
   try {
     const t = await pool.scan(items, MAX, () => undefined);
